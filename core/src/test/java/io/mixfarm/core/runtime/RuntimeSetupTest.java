@@ -1,0 +1,37 @@
+package io.mixfarm.core.runtime;
+
+import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.MnistCnn;
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.schedule.Schedules;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** DL4J's oneDNN helpers really run in a network built the way trials build it. */
+class RuntimeSetupTest {
+
+    @Test
+    void theOneDnnNativesAndHelpersAreActive() {
+        RuntimeSetup.configure();
+        assertEquals("CPU", RuntimeSetup.backend());
+        assertTrue(RuntimeSetup.helpersEnabled(), "DL4J reports its oneDNN helpers as unavailable");
+    }
+
+    @Test
+    void convolutionPoolingAndBatchNormLayersGetOneDnnHelpers() {
+        MultiLayerNetwork network = MnistCnn.build(ModelSpec.mnistCnn(2), new InputShape(1, 28, 28, 10),
+                Schedules.named("Const", 10), 1).network();
+        assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv1").getHelper());
+        assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv2").getHelper());
+        assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());
+        assertInstanceOf(MKLDNNBatchNormHelper.class, network.getLayer("bn1").getHelper());
+        assertInstanceOf(MKLDNNBatchNormHelper.class, network.getLayer("bn3").getHelper());
+    }
+}
