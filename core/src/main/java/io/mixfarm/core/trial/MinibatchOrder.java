@@ -1,0 +1,43 @@
+package io.mixfarm.core.trial;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The trial's minibatch order: a fresh permutation of the training set every epoch, drawn from the trial seed,
+ * cut into batches of {@code batchSize} (the last batch takes the remainder, as PyTorch's default loader does).
+ */
+final class MinibatchOrder {
+
+    private final int count;
+    private final int batchSize;
+    private final SplittableRandom random;
+
+    MinibatchOrder(int count, int batchSize, long seed) {
+        this.count = count;
+        this.batchSize = batchSize;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** The next epoch's batches. */
+    List<int[]> nextEpoch() {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        List<int[]> batches = new ArrayList<>((count + batchSize - 1) / batchSize);
+        for (int from = 0; from < count; from += batchSize) {
+            int[] batch = new int[Math.min(batchSize, count - from)];
+            System.arraycopy(order, from, batch, 0, batch.length);
+            batches.add(batch);
+        }
+        return batches;
+    }
+}

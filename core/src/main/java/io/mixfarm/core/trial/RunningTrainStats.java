@@ -1,0 +1,68 @@
+package io.mixfarm.core.trial;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * Training loss and error for free: DL4J hands a listener the activations of its forward pass, up to the input of
+ * the output layer. That layer is fixed and has no bias, so the logits are one small product away and its softmax
+ * never needs computing twice. The loss is the pure cross-entropy (DL4J's own score adds the L2 term).
+ */
+final class RunningTrainStats extends BaseTrainingListener {
+
+    private final INDArray outputWeights;
+    private int[] batchLabels;
+    private double lossSum;
+    private long errors;
+    private long examples;
+
+    /** @param outputWeights the fixed last layer's weights, {@code [hidden, classes]} */
+    RunningTrainStats(INDArray outputWeights) {
+        this.outputWeights = outputWeights;
+    }
+
+    /** Declares the labels of the batch about to be fitted. */
+    void expect(int[] labels) {
+        this.batchLabels = labels;
+    }
+
+    void reset() {
+        lossSum = 0;
+        errors = 0;
+        examples = 0;
+    }
+
+    double meanLoss() {
+        return lossSum / examples;
+    }
+
+    double errorRate() {
+        return (double) errors / examples;
+    }
+
+    @Override
+    public void onForwardPass(Model model, List<INDArray> activations) {
+        INDArray hidden = activations.get(activations.size() - 1);
+        float[][] logits;
+        // The activations live in DL4J's training workspace; the product must not.
+        MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
+        try {
+            logits = hidden.mmul(outputWeights).toFloatMatrix();
+        } finally {
+            outside.close();
+        }
+        for (int i = 0; i < logits.length; i++) {
+            int label = batchLabels[i];
+            lossSum += CrossEntropy.loss(logits[i], label);
+            if (CrossEntropy.argmax(logits[i]) != label) {
+                errors++;
+            }
+        }
+        examples += logits.length;
+    }
+}

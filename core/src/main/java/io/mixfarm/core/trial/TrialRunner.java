@@ -1,0 +1,122 @@
+package io.mixfarm.core.trial;
+
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.ImageSet;
+import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.MnistCnn;
+import io.mixfarm.core.model.ScaleInvariantNet;
+import io.mixfarm.core.model.WeightGroup;
+import io.mixfarm.core.runtime.RuntimeSetup;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains one trial: build the network from the spec, then per epoch set the schedule's epoch, take the SGD steps
+ * of one shuffled pass, evaluate on the test set, record norms, and at record epochs keep every test prediction.
+ * The update is {@code w <- (1 - eta*lambda) w - eta*grad} on the scale-invariant groups and nothing else moves
+ * (see {@link MnistCnn} for how DL4J is made to do exactly that).
+ */
+public final class TrialRunner {
+
+    /** Test images per inference call: large enough to keep the kernels busy, small enough to stay cache-friendly. */
+    private static final int EVAL_CHUNK = 1000;
+
+    /** Runs the trial to its last epoch. */
+    public TrialResult run(TrialSpec spec, Dataset data, TrialObserver observer) {
+        long start = System.nanoTime();
+        ScaleInvariantNet net = build(spec, data);
+        MultiLayerNetwork network = net.network();
+        TensorData train = TensorData.of(data.train());
+        TensorData test = TensorData.of(data.test());
+        RunningTrainStats trainStats = new RunningTrainStats(network.getLayer(net.outputLayer()).getParam("W"));
+        network.setListeners(trainStats);
+        MinibatchOrder order = new MinibatchOrder(train.count(), spec.batchSize(), spec.seed());
+
+        List<EpochMetrics> epochs = new ArrayList<>(spec.epochs());
+        List<EpochPredictions> predictions = new ArrayList<>(spec.recordEpochs().size());
+        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+            // fit(DataSet) never advances DL4J's epoch counter, and the LR/WD schedules are keyed on it.
+            network.setEpochCount(epoch - 1);
+            trainStats.reset();
+            long t0 = System.nanoTime();
+            for (int[] batch : order.nextEpoch()) {
+                int[] labels = new int[batch.length];
+                for (int i = 0; i < batch.length; i++) {
+                    labels[i] = train.label(batch[i]);
+                }
+                trainStats.expect(labels);
+                network.fit(train.batch(batch));
+            }
+            long t1 = System.nanoTime();
+            TestEvaluation eval = evaluate(network, test);
+            long t2 = System.nanoTime();
+
+            double lr = spec.schedule().lr(epoch);
+            EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), trainStats, eval,
+                    seconds(t1 - t0), seconds(t2 - t1));
+            epochs.add(metrics);
+            if (spec.records(epoch)) {
+                predictions.add(new EpochPredictions(epoch, eval.predicted()));
+            }
+            observer.epochFinished(metrics);
+        }
+        return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start));
+    }
+
+    /** Builds the trial's network with its initial weights; exposed so tests can inspect {@code w0}. */
+    public static ScaleInvariantNet build(TrialSpec spec, Dataset data) {
+        RuntimeSetup.configure();
+        ImageSet train = data.train();
+        InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.classes());
+        return MnistCnn.build(spec.model(), shape, spec.schedule(), spec.initSeed());
+    }
+
+    /** Test loss, error and predicted classes of the network as it stands, BN in inference mode. */
+    static TestEvaluation evaluate(MultiLayerNetwork network, TensorData test) {
+        int n = test.count();
+        byte[] predicted = new byte[n];
+        double lossSum = 0;
+        int errors = 0;
+        for (int from = 0; from < n; from += EVAL_CHUNK) {
+            int to = Math.min(n, from + EVAL_CHUNK);
+            float[][] probabilities = network.output(test.features(from, to), false).toFloatMatrix();
+            for (int i = 0; i < probabilities.length; i++) {
+                int label = test.label(from + i);
+                int guess = CrossEntropy.argmax(probabilities[i]);
+                predicted[from + i] = (byte) guess;
+                // Clamp as DL4J's MCXENT does, so a saturated softmax gives a large finite loss, not infinity.
+                lossSum -= Math.log(Math.max(probabilities[i][label], 1e-10));
+                if (guess != label) {
+                    errors++;
+                }
+            }
+        }
+        return new TestEvaluation(lossSum / n, (double) errors / n, predicted);
+    }
+
+    private static EpochMetrics metrics(ScaleInvariantNet net, int epoch, double lr, double wd,
+                                        RunningTrainStats train, TestEvaluation test,
+                                        double trainSeconds, double evalSeconds) {
+        List<GroupStats> groups = new ArrayList<>(net.groups().size());
+        double totalSquared = 0;
+        for (WeightGroup group : net.groups()) {
+            INDArray weights = net.network().getLayer(group.name()).getParam(group.param());
+            double norm = weights.norm2Number().doubleValue();
+            totalSquared += norm * norm;
+            groups.add(new GroupStats(group.name(), norm, lr / (norm * norm)));
+        }
+        return new EpochMetrics(epoch, lr, wd, train.meanLoss(), train.errorRate(), test.loss(), test.error(),
+                groups, Math.sqrt(totalSquared), lr / totalSquared, trainSeconds, evalSeconds);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** The result of one pass over the test set. */
+    record TestEvaluation(double loss, double error, byte[] predicted) {
+    }
+}

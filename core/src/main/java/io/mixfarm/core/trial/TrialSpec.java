@@ -1,0 +1,48 @@
+package io.mixfarm.core.trial;
+
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.schedule.Schedule;
+
+import java.util.List;
+
+/**
+ * Everything that determines one trial: with the same spec, data and thread count a trial is bitwise
+ * reproducible.
+ *
+ * @param dataset      data set name, e.g. {@code mnist-sample} (recorded; the runner is handed the data itself)
+ * @param model        the scale-invariant network
+ * @param schedule     learning rate and weight decay per epoch
+ * @param epochs       number of epochs to train
+ * @param batchSize    examples per SGD step (the last step of an epoch takes the remainder)
+ * @param recordEpochs epochs after which the class of every test image is recorded, ascending, within 1..epochs
+ * @param seed         the trial's seed: minibatch order, and initial weights unless {@code initSeed} differs
+ * @param initSeed     seed of the initial weights: equal to {@code seed} for independent trials, shared by all
+ *                     trials of a fixed-init experiment (figure 9)
+ */
+public record TrialSpec(String dataset, ModelSpec model, Schedule schedule, int epochs, int batchSize,
+                        List<Integer> recordEpochs, long seed, long initSeed) {
+
+    public TrialSpec {
+        recordEpochs = List.copyOf(recordEpochs);
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 2) {
+            // BatchNorm needs at least two examples for a batch variance.
+            throw new IllegalArgumentException("batch size must be >= 2, got " + batchSize);
+        }
+        int previous = 0;
+        for (int epoch : recordEpochs) {
+            if (epoch <= previous || epoch > epochs) {
+                throw new IllegalArgumentException("record epochs must be ascending within 1.." + epochs
+                        + ", got " + recordEpochs);
+            }
+            previous = epoch;
+        }
+    }
+
+    /** Whether the trial predicts the test set after this epoch. */
+    public boolean records(int epoch) {
+        return recordEpochs.contains(epoch);
+    }
+}

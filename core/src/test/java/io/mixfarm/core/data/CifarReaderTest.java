@@ -1,0 +1,154 @@
+package io.mixfarm.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+class CifarReaderTest {
+
+    private static final int IMAGE = 3072;
+
+    @TempDir
+    Path dir;
+
+    /** {@code records} records with {@code labelBytes} label bytes each; label byte k of record r is (r + k) % mod[k]. */
+    private static byte[] records(int records, int[] mod, int seed) {
+        int size = mod.length + IMAGE;
+        byte[] bytes = new byte[records * size];
+        for (int r = 0; r < records; r++) {
+            for (int k = 0; k < mod.length; k++) {
+                bytes[r * size + k] = (byte) ((r + k) % mod[k]);
+            }
+            for (int p = 0; p < IMAGE; p++) {
+                bytes[r * size + mod.length + p] = (byte) (p * 7 + r * 13 + seed);
+            }
+        }
+        return bytes;
+    }
+
+    private Path writeCifar10(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        for (int b = 1; b <= 5; b++) {
+            Files.write(folder.resolve("data_batch_" + b + ".bin"), records(4, new int[] {10}, b));
+        }
+        Files.write(folder.resolve("test_batch.bin"), records(3, new int[] {10}, 9));
+        return folder;
+    }
+
+    private Path writeCifar100(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Files.write(folder.resolve("train.bin"), records(25, new int[] {20, 100}, 1));
+        Files.write(folder.resolve("test.bin"), records(5, new int[] {20, 100}, 2));
+        return folder;
+    }
+
+    private static void assertDamage(Executable read, String file, String problem) {
+        DatasetException e = assertThrows(DatasetException.class, read);
+        String message = e.getMessage();
+        assertTrue(message.contains(file), "should name " + file + ": " + message);
+        assertTrue(message.contains(problem), "should say " + problem + ": " + message);
+        assertFalse(message.contains("\n"), "one line: " + message);
+    }
+
+    @Test
+    void readsCifar10InOrder() throws IOException {
+        Dataset cifar = CifarReader.readCifar10(writeCifar10(dir));
+        assertEquals("cifar10", cifar.name());
+        ImageSet train = cifar.train();
+        assertEquals(20, train.count());
+        assertEquals(3, train.channels());
+        assertEquals(32, train.height());
+        assertEquals(32, train.width());
+        assertEquals(10, train.classes());
+        assertEquals(3, cifar.test().count());
+        // Image 5 is record 1 of data_batch_2: label 1, first pixel 0*7 + 1*13 + 2.
+        assertEquals(1, train.label(5));
+        assertEquals(15, train.pixels()[5 * IMAGE] & 0xFF);
+        assertEquals((byte) ((IMAGE - 1) * 7 + 13 + 2), train.pixels()[6 * IMAGE - 1]);
+    }
+
+    @Test
+    void acceptsTheParentFolder() throws IOException {
+        writeCifar10(dir.resolve("cifar-10-batches-bin"));
+        assertEquals(20, CifarReader.readCifar10(dir).train().count());
+        writeCifar100(dir.resolve("cifar-100-binary"));
+        assertEquals(25, CifarReader.readCifar100(dir).train().count());
+    }
+
+    @Test
+    void readsCifar100FineOrCoarse() throws IOException {
+        writeCifar100(dir);
+        Dataset fine = CifarReader.readCifar100(dir);
+        assertEquals("cifar100", fine.name());
+        assertEquals(100, fine.classes());
+        assertEquals(24, fine.train().label(23)); // fine label of record 23 is (23 + 1) % 100
+        Dataset coarse = CifarReader.readCifar100(dir, CifarReader.Cifar100Labels.COARSE);
+        assertEquals("cifar100-coarse", coarse.name());
+        assertEquals(20, coarse.classes());
+        assertEquals(3, coarse.train().label(23)); // coarse label is 23 % 20
+        assertArrayEquals(fine.train().pixels(), coarse.train().pixels());
+    }
+
+    @Test
+    void wrongSizeIsTruncation() throws IOException {
+        writeCifar10(dir);
+        Path batch = dir.resolve("data_batch_3.bin");
+        byte[] bytes = Files.readAllBytes(batch);
+        Files.write(batch, Arrays.copyOf(bytes, bytes.length - 1));
+        assertDamage(() -> CifarReader.readCifar10(dir), "data_batch_3.bin",
+                "truncated: 12291 bytes is not a whole number of 3073-byte records (3 records and 3072 bytes)");
+    }
+
+    @Test
+    void emptyFile() throws IOException {
+        writeCifar10(dir);
+        Files.write(dir.resolve("test_batch.bin"), new byte[0]);
+        assertDamage(() -> CifarReader.readCifar10(dir), "test_batch.bin", "empty file");
+    }
+
+    @Test
+    void labelOutOfRange() throws IOException {
+        writeCifar10(dir);
+        Path test = dir.resolve("test_batch.bin");
+        byte[] bytes = Files.readAllBytes(test);
+        bytes[2 * (IMAGE + 1)] = 10;
+        Files.write(test, bytes);
+        assertDamage(() -> CifarReader.readCifar10(dir), "test_batch.bin",
+                "label out of range: label 10 of record 2 is not in 0..9");
+    }
+
+    @Test
+    void cifar100ChecksBothLabels() throws IOException {
+        writeCifar100(dir);
+        Path train = dir.resolve("train.bin");
+        byte[] bytes = Files.readAllBytes(train);
+        bytes[IMAGE + 2] = 20; // coarse label of record 1
+        Files.write(train, bytes);
+        assertDamage(() -> CifarReader.readCifar100(dir), "train.bin",
+                "label out of range: coarse label 20 of record 1 is not in 0..19");
+    }
+
+    @Test
+    void missingBatch() throws IOException {
+        writeCifar10(dir);
+        Files.delete(dir.resolve("data_batch_4.bin"));
+        assertDamage(() -> CifarReader.readCifar10(dir), "data_batch_4.bin", "missing file");
+    }
+
+    @Test
+    void folderWithoutCifar() throws IOException {
+        assertDamage(() -> CifarReader.readCifar10(dir), dir.toString(),
+                "missing CIFAR-10 files: expected data_batch_1.bin");
+        assertDamage(() -> CifarReader.readCifar100(dir.resolve("absent")), "absent", "no such folder");
+    }
+}

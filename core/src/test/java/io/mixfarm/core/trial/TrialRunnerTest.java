@@ -1,0 +1,112 @@
+package io.mixfarm.core.trial;
+
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.EmbeddedSample;
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.schedule.Schedules;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Trials on the embedded MNIST sample: learning, reproducibility, fixed init, and the metrics they report. */
+class TrialRunnerTest {
+
+    private static Dataset sample;
+    private static Dataset slice;
+
+    @BeforeAll
+    static void load() {
+        sample = EmbeddedSample.load();
+        slice = new Dataset("mnist-sample-slice", sample.train().slice(0, 1000), sample.test().slice(0, 300));
+    }
+
+    @Test
+    void aShortTrialOnTheEmbeddedSampleGetsTestErrorUnderFivePercent() {
+        TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(16),
+                Schedule.parse("short", "1: lr=0.4 wd=0.001; 3: lr=0.04 wd=0"), 3, 128, List.of(3), 1, 1);
+        List<EpochMetrics> seen = new ArrayList<>();
+        TrialResult result = new TrialRunner().run(spec, sample, seen::add);
+
+        assertEquals(result.epochs(), seen, "the observer hears every epoch, in order");
+        assertTrue(result.last().testError() < 0.05, "test error " + result.last().testError());
+        assertTrue(result.last().trainError() < result.epochs().get(0).trainError(), "training error fell");
+        byte[] predicted = result.predictions().get(0).predicted();
+        int wrong = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            wrong += predicted[i] == sample.test().label(i) ? 0 : 1;
+        }
+        assertEquals(result.last().testError(), (double) wrong / predicted.length, 1e-12,
+                "recorded predictions agree with the reported test error");
+    }
+
+    @Test
+    void theSameSeedGivesBitwiseIdenticalResultsAndAnotherSeedDoesNot() {
+        TrialResult a = tiny(7, 7);
+        TrialResult b = tiny(7, 7);
+        TrialResult c = tiny(8, 8);
+
+        for (int i = 0; i < a.predictions().size(); i++) {
+            assertArrayEquals(a.predictions().get(i).predicted(), b.predictions().get(i).predicted());
+            assertFalse(Arrays.equals(a.predictions().get(i).predicted(), c.predictions().get(i).predicted()),
+                    "another seed predicted every image the same at epoch " + a.predictions().get(i).epoch());
+        }
+        for (int i = 0; i < a.epochs().size(); i++) {
+            assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 0.0);
+            assertEquals(a.epochs().get(i).totalNorm(), b.epochs().get(i).totalNorm(), 0.0);
+        }
+    }
+
+    @Test
+    void fixedInitTrialsShareTheirInitialWeightsButNotTheirMinibatchOrder() {
+        MultiLayerNetwork first = TrialRunner.build(spec(1, 42), slice).network();
+        MultiLayerNetwork second = TrialRunner.build(spec(2, 42), slice).network();
+        MultiLayerNetwork independent = TrialRunner.build(spec(2, 2), slice).network();
+
+        assertEquals(first.params(), second.params(), "fixed-init trials start from the same w0");
+        assertNotEquals(first.params(), independent.params(), "independent trials start from different w0");
+        assertFalse(Arrays.equals(tiny(1, 42).predictions().get(0).predicted(),
+                tiny(2, 42).predictions().get(0).predicted()), "their minibatch orders differ");
+    }
+
+    @Test
+    void metricsReportTheScheduleAndTheEffectiveLearningRateOfEveryGroup() {
+        TrialResult result = tiny(3, 3);
+        Schedule schedule = result.spec().schedule();
+        assertEquals(List.of(2, 4), result.predictions().stream().map(EpochPredictions::epoch).toList());
+        for (EpochMetrics m : result.epochs()) {
+            assertEquals(schedule.lr(m.epoch()), m.lr());
+            assertEquals(schedule.wd(m.epoch()), m.wd());
+            assertEquals(List.of("conv1", "conv2", "fc1"), m.groups().stream().map(GroupStats::group).toList());
+            double squares = 0;
+            for (GroupStats g : m.groups()) {
+                assertEquals(m.lr() / (g.norm() * g.norm()), g.effectiveLr(), 1e-12 * g.effectiveLr());
+                squares += g.norm() * g.norm();
+            }
+            assertEquals(Math.sqrt(squares), m.totalNorm(), 1e-9);
+            assertTrue(m.trainError() >= 0 && m.trainError() <= 1 && m.testError() >= 0 && m.testError() <= 1);
+            assertTrue(m.trainLoss() > 0 && m.testLoss() > 0);
+        }
+        // Weight decay at eta*lambda = 0.01 per step shrinks the norms while it is on (8 steps per epoch here).
+        assertTrue(result.epochs().get(1).totalNorm() < result.epochs().get(0).totalNorm());
+    }
+
+    private static TrialSpec spec(long seed, long initSeed) {
+        return new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Schedules.named("LR-decay", 4), 4, 128,
+                List.of(2, 4), seed, initSeed);
+    }
+
+    private static TrialResult tiny(long seed, long initSeed) {
+        return new TrialRunner().run(spec(seed, initSeed), slice, TrialObserver.NONE);
+    }
+}

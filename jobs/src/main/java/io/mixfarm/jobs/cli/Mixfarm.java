@@ -1,0 +1,30 @@
+package io.mixfarm.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mixfarm} command: one subcommand per job. */
+@Command(name = "mixfarm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Monte-Carlo training farms that measure how networks mix in function space.",
+        subcommands = {TrialCommand.class, DataCommand.class})
+public final class Mixfarm {
+
+    private Mixfarm() {
+    }
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also used by tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Mixfarm());
+        // Bad input gets one clear line, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("mixfarm: " + e.getMessage());
+            return 2;
+        });
+        return cli;
+    }
+}
