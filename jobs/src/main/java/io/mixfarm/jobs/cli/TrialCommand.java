@@ -15,13 +15,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.PlannedTrial;
+import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.farm.FarmJob;
+import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.TrialRecord;
+import org.apache.hadoop.conf.Configuration;
+
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Trains one trial outside any farm and prints its metrics epoch by epoch. */
 @Command(name = "trial", mixinStandardHelpOptions = true,
-        description = "Train one trial and print its per-epoch metrics.")
+        description = {"Train one trial and print its per-epoch metrics.",
+                "With --from OUT --schedule S --trial K: rerun trial K of schedule S of the experiment in OUT "
+                        + "and check that its predictions equal the farm's, bit for bit."})
 final class TrialCommand implements Callable<Integer> {
 
     @Spec
@@ -34,8 +46,15 @@ final class TrialCommand implements Callable<Integer> {
 
     @Option(names = "--schedule", defaultValue = "Const",
             description = "Const, LR-decay, WD-decay (scaled to --epochs) or a text form such as "
-                    + "'1: lr=0.1 wd=0.1; 5: lr=0.01 wd=0' (default: ${DEFAULT-VALUE}).")
+                    + "'1: lr=0.1 wd=0.1; 5: lr=0.01 wd=0' (default: ${DEFAULT-VALUE}); with --from, the name "
+                    + "of one of the experiment's schedules.")
     private String schedule;
+
+    @Option(names = "--from", paramLabel = "OUT", description = "An experiment's output folder to rerun a trial of.")
+    private String from;
+
+    @Option(names = "--trial", description = "With --from: the trial index (0-based) within the schedule.")
+    private Integer trial;
 
     @Option(names = "--epochs", defaultValue = "6", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
     private int epochs;
@@ -60,6 +79,9 @@ final class TrialCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (from != null) {
+            return rerun();
+        }
         PrintWriter out = command.commandLine().getOut();
         Schedule resolved = Schedules.resolve(schedule, epochs);
         TrialSpec spec = new TrialSpec(data, ModelSpec.mnistCnn(width), resolved, epochs, batchSize,
@@ -76,5 +98,48 @@ final class TrialCommand implements Callable<Integer> {
         TrialResult result = new TrialRunner().run(spec, dataset, table::row);
         table.summary(result, dataset.train().count(), dataset.test().count());
         return 0;
+    }
+
+    /** Reruns one trial of a farm from its recorded config and compares its predictions with the farm's. */
+    private int rerun() {
+        if (trial == null) {
+            throw new IllegalArgumentException("--from needs --trial K (and --schedule S)");
+        }
+        PrintWriter out = command.commandLine().getOut();
+        ExperimentStore store = new ExperimentStore(from, new Configuration());
+        ExperimentConfig experiment = FarmJob.recordedConfig(store);
+        TrialKey key = new TrialKey(schedule, trial);
+        PlannedTrial planned = experiment.planned(key);
+        Dataset dataset = Datasets.open(experiment.data());
+        out.printf("rerunning trial %s of %s from %s (seed %d, init seed %d) on %s with %d threads%n", key,
+                experiment.name(), from, planned.spec().seed(), planned.spec().initSeed(), RuntimeSetup.backend(),
+                RuntimeSetup.threads());
+        TrialRecord recorded = store.trials().get(key.toString());
+        if (recorded != null) {
+            out.printf("the farm ran it on %s (%s), attempt %d: %s%n", recorded.host(), recorded.device(),
+                    recorded.attempt(), recorded.status());
+        }
+        MetricsTable table = new MetricsTable(out);
+        table.header();
+        TrialResult result = new TrialRunner().run(planned.spec(), dataset, table::row);
+        int differing = 0;
+        for (EpochPredictions mine : result.predictions()) {
+            Optional<byte[]> theirs = store.predictions(key.schedule(), key.trial(), mine.epoch());
+            if (theirs.isEmpty()) {
+                out.printf("epoch %d: the farm has no predictions for this trial%n", mine.epoch());
+                differing++;
+                continue;
+            }
+            int diff = 0;
+            for (int i = 0; i < mine.predicted().length; i++) {
+                diff += mine.predicted()[i] == theirs.get()[i] ? 0 : 1;
+            }
+            out.printf("epoch %d: %s%n", mine.epoch(), diff == 0
+                    ? "predictions identical to the farm's (" + mine.predicted().length + " images)"
+                    : diff + " of " + mine.predicted().length + " predictions DIFFER from the farm's");
+            differing += diff == 0 ? 0 : 1;
+        }
+        out.flush();
+        return differing == 0 ? 0 : 1;
     }
 }

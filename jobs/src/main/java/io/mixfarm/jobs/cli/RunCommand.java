@@ -1,0 +1,121 @@
+package io.mixfarm.jobs.cli;
+
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.DatasetException;
+import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.jobs.config.CostEstimate;
+import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.farm.FarmJob;
+import io.mixfarm.jobs.farm.FarmOptions;
+import io.mixfarm.jobs.farm.FarmReport;
+import io.mixfarm.jobs.farm.Faults;
+import io.mixfarm.jobs.farm.TrialOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Runs an experiment's trial farm: everything not yet complete in its output folder. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the trials of an experiment on Spark (resumes: trials already complete are skipped).")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (HOCON), e.g. conf/mnist-sample.conf")
+    private Path config;
+
+    @Option(names = "--out", description = "Output folder (overrides the config's experiment.output).")
+    private String out;
+
+    @Option(names = "--trials", description = "Trials per schedule (overrides experiment.trials).")
+    private Integer trials;
+
+    @Option(names = "--schedules", split = ",", description = "Run only these schedules of the config.")
+    private List<String> schedules;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. --set model.width=16 (applied last).")
+    private List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Print the trial plan and its cost; train nothing.")
+    private boolean dryRun;
+
+    @Option(names = "--force", description = "If the output folder holds another experiment, delete its outputs.")
+    private boolean force;
+
+    @Option(names = "--inject-faults", hidden = true, description = "Testing: SCHEDULE/TRIAL=N|always,...")
+    private String faults;
+
+    @Override
+    public Integer call() {
+        ExperimentConfig experiment = ExperimentConfig.load(config, overrides);
+        if (out != null) {
+            experiment = experiment.withOutput(out);
+        }
+        if (trials != null) {
+            experiment = experiment.withTrials(trials);
+        }
+        List<String> only = schedules == null ? List.of() : schedules;
+        if (!only.isEmpty()) {
+            experiment.withSchedules(only); // validates the names before anything starts
+        }
+        PrintWriter w = command.commandLine().getOut();
+        if (dryRun) {
+            printPlan(w, only.isEmpty() ? experiment : experiment.withSchedules(only));
+            return 0;
+        }
+        FarmReport report = new FarmJob(new PrintStream(System.out, true)).run(experiment,
+                new FarmOptions(force, only, Faults.parse(faults)));
+        printSummary(w, experiment, report);
+        return report.failed().isEmpty() ? 0 : 1;
+    }
+
+    private static void printPlan(PrintWriter w, ExperimentConfig experiment) {
+        w.printf("experiment %s: %d schedules x %d trials = %d trials, %d epochs, width %d, batch %d, data %s%n",
+                experiment.name(), experiment.schedules().size(), experiment.trials(), experiment.plan().size(),
+                experiment.epochs(), experiment.model().width(), experiment.batchSize(), experiment.data());
+        for (Schedule schedule : experiment.schedules()) {
+            w.printf("  %-10s %s%n", schedule.name(), schedule.toText());
+        }
+        w.printf("record epochs %s; output %s; config hash %s%n", experiment.recordEpochs(), experiment.output(),
+                experiment.hash().substring(0, 12));
+        try {
+            Dataset data = Datasets.open(experiment.data());
+            w.println(CostEstimate.of(experiment, data.train().count(), data.test().count()).describe());
+        } catch (DatasetException e) {
+            w.printf("cost: unknown until the data is readable (%s); fetch it before a real run%n", e.getMessage());
+        }
+        w.flush();
+    }
+
+    private static void printSummary(PrintWriter w, ExperimentConfig experiment, FarmReport report) {
+        int ran = report.outcomes().size();
+        w.printf("%nfarm finished: %d trials ran (%d failed), %d were already complete, %d planned%n", ran,
+                report.failed().size(), report.skipped(), report.planned());
+        if (ran > 0) {
+            w.printf("wall %.1f s, trial time %.1f s in all (%.1f s per trial), %d slots, overhead %.1f%%%n",
+                    report.wallSeconds(), report.trialSeconds(), report.trialSeconds() / ran, report.slots(),
+                    100 * report.overhead());
+        }
+        for (TrialOutcome failed : report.failed()) {
+            w.printf("FAILED %s after attempt %d: %s%n", failed.key(), failed.attempt(), failed.error());
+        }
+        String root = experiment.output();
+        w.printf("outputs: %s/{predictions,metrics,trials}/ (Parquet, Hive-partitioned), %s/experiment.json%n",
+                root, root);
+        w.printf("query them, e.g. with DuckDB:%n  SELECT schedule, epoch, avg(test_error) FROM read_parquet('%s/metrics/**/*.parquet', "
+                + "hive_partitioning=true) GROUP BY ALL ORDER BY ALL;%n", root);
+        w.flush();
+    }
+}

@@ -1,0 +1,46 @@
+package io.mixfarm.jobs.config;
+
+import java.util.Locale;
+
+/**
+ * How much work an experiment is, counted in images, to print before a farm starts.
+ *
+ * @param trials          trials in the experiment: schedules times trials per schedule
+ * @param trialEpochs     epochs summed over all trials
+ * @param trainImages     training images passed forward and backward, over all trials and epochs
+ * @param predictedImages test images predicted, over all trials and epochs (the trial runner evaluates the
+ *                        whole test set after every epoch, not only at record epochs)
+ */
+public record CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages) {
+
+    /**
+     * The cost of {@code config} on a data set of {@code trainCount} training and {@code testCount} test images.
+     *
+     * @throws IllegalArgumentException if a count is negative
+     * @throws ArithmeticException      if a total does not fit in a {@code long}
+     */
+    public static CostEstimate of(ExperimentConfig config, int trainCount, int testCount) {
+        if (trainCount < 0 || testCount < 0) {
+            throw new IllegalArgumentException("image counts must be >= 0, got " + trainCount + " train and "
+                    + testCount + " test");
+        }
+        long trials = Math.multiplyExact((long) config.schedules().size(), config.trials());
+        long trialEpochs = Math.multiplyExact(trials, config.epochs());
+        return new CostEstimate(trials, trialEpochs, Math.multiplyExact(trialEpochs, trainCount),
+                Math.multiplyExact(trialEpochs, testCount));
+    }
+
+    /**
+     * One paragraph for people, e.g. {@code 12 trials x 8 epochs = 96 trial-epochs, training on 768,000 images
+     * and predicting 192,000 test images (8,000 train and 2,000 test images per trial-epoch).}
+     */
+    public String describe() {
+        String perEpoch = trialEpochs == 0 ? ""
+                : String.format(Locale.ROOT, " (%,d train and %,d test images per trial-epoch)",
+                        trainImages / trialEpochs, predictedImages / trialEpochs);
+        long epochsPerTrial = trials == 0 ? 0 : trialEpochs / trials;
+        return String.format(Locale.ROOT,
+                "%,d trials x %,d epochs = %,d trial-epochs, training on %,d images and predicting %,d test images%s.",
+                trials, epochsPerTrial, trialEpochs, trainImages, predictedImages, perEpoch);
+    }
+}

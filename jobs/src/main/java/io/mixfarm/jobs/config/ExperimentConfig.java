@@ -1,0 +1,299 @@
+package io.mixfarm.jobs.config;
+
+import io.mixfarm.core.data.DatasetException;
+import io.mixfarm.core.data.DatasetSpec;
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.TrialSpec;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One experiment, fully resolved: what every trial trains, which schedules are compared, how many trials each
+ * gets, and where results go. Read it with {@link #load} or {@link #parse}; {@code defaults.conf} in this package
+ * documents every key.
+ *
+ * <p>The constructor checks every value and throws {@link ConfigException} naming the config key, so that the
+ * {@code with*} methods and hand-built configs are held to the same rules as files: {@code recordEpochs} is the
+ * union of {@code record-epochs}, every {@code record-every}-th epoch and the last epoch; schedule names are unique
+ * ignoring case (they become folder names), match {@code [A-Za-z0-9._-]+} (a Hive partition value), and a paper
+ * name such as {@code Const} (in any spelling {@link Schedules#named} accepts) names only the paper's schedule
+ * stretched to {@code epochs}.
+ *
+ * @param name            human-readable name of the experiment, not blank
+ * @param data            data set spec as {@code io.mixfarm.core.data.Datasets.open} accepts, e.g. {@code mnist-sample}
+ * @param model           the network every trial trains
+ * @param batchSize       examples per SGD step, at least 2 (BatchNorm needs a batch variance)
+ * @param epochs          epochs every trial trains, at least 1
+ * @param recordEpochs    epochs whose test predictions are kept: resolved, ascending, ending with {@code epochs}
+ * @param schedules       the schedules compared, in config order, with unique Hive-safe names
+ * @param trials          independent trials per schedule, at least 1
+ * @param seed            the experiment seed, from which {@link Seeds} derives every trial's seeds
+ * @param fixedInit       whether all trials share {@code w0} from {@link Seeds#sharedInitSeed} (the paper's figure 9)
+ * @param output          output folder, a local path or Hadoop URI (blank only in derived configs, see withOutput)
+ * @param threadsPerTrial OpenMP threads of one trial on CPU, at least 1
+ */
+public record ExperimentConfig(String name, String data, ModelSpec model, int batchSize, int epochs,
+                               List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
+                               boolean fixedInit, String output, int threadsPerTrial) {
+
+    /** BatchNorm needs at least two examples for a batch variance. */
+    static final int MIN_BATCH_SIZE = 2;
+
+    /** Checks every value; see the component descriptions for the rules. */
+    public ExperimentConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(output, "output");
+        recordEpochs = List.copyOf(recordEpochs);
+        schedules = List.copyOf(schedules);
+        requireNotBlank(Keys.NAME, name);
+        requireDataSpec(data);
+        requireAtLeast(Keys.BATCH_SIZE, batchSize, MIN_BATCH_SIZE);
+        requireAtLeast(Keys.EPOCHS, epochs, 1);
+        requireAtLeast(Keys.TRIALS, trials, 1);
+        requireAtLeast(Keys.THREADS_PER_TRIAL, threadsPerTrial, 1);
+        requireResolvedRecordEpochs(recordEpochs, epochs);
+        requireSchedules(schedules, epochs);
+    }
+
+    /**
+     * Reads an experiment: {@code defaults.conf}, then {@code file}, then {@code overrides}, later layers winning.
+     *
+     * @param file      the experiment's HOCON file, or {@code null} for the defaults alone
+     * @param overrides {@code key=value} settings applied last, keys relative to {@code experiment.} and values in
+     *                  HOCON ({@code trials=3}, {@code model.width=8}, {@code schedules=[Const]}); an unquoted
+     *                  string is taken literally, so {@code output=hdfs://nn/runs/x} works; {@code null} for none
+     * @throws ConfigException with one line starting with the file name, naming the key and the problem
+     */
+    public static ExperimentConfig load(Path file, List<String> overrides) {
+        return ConfigLoader.load(file, overrides);
+    }
+
+    /**
+     * Like {@link #load} but from the content of an experiment file; messages then start with the key.
+     *
+     * @param hocon     the experiment file's content (HOCON), layered over the defaults
+     * @param overrides {@code key=value} settings applied last, as for {@link #load}; {@code null} for none
+     */
+    public static ExperimentConfig parse(String hocon, List<String> overrides) {
+        return ConfigLoader.parse(hocon, overrides);
+    }
+
+    /**
+     * The fully resolved config as canonical HOCON: JSON syntax, keys sorted, two-space indents, every key present,
+     * {@code record-epochs} resolved and {@code record-every} 0. Paper schedules appear as their names, others as
+     * {@code {name, text}} with the text written by {@link Schedule#toText()}. {@code parse(render(), List.of())}
+     * equals this config, and equal configs render equal however their files were written. Save it next to the
+     * results: it alone reruns the experiment.
+     */
+    public String render() {
+        return ConfigRenderer.render(this);
+    }
+
+    /** Lowercase hex SHA-256 of {@link #render()} (UTF-8): equal exactly when the resolved configs are equal. */
+    public String hash() {
+        return HexFormat.of().formatHex(Seeds.sha256(render().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
+    public ExperimentConfig withOutput(String output) {
+        return new ExperimentConfig(name, data, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
+                fixedInit, output, threadsPerTrial);
+    }
+
+    /**
+     * This config with another number of trials per schedule. Seeds depend only on (experiment seed, schedule,
+     * trial index), so the first trials of a larger experiment are exactly the trials of a smaller one.
+     */
+    public ExperimentConfig withTrials(int trials) {
+        return new ExperimentConfig(name, data, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
+                fixedInit, output, threadsPerTrial);
+    }
+
+    /**
+     * This config with only the named schedules, kept in config order; their trials keep their seeds.
+     *
+     * @param names schedule names as they appear in {@link #schedules()} (exact spelling, e.g. {@code LR-decay})
+     * @throws ConfigException if {@code names} is empty or names a schedule this config does not have
+     */
+    public ExperimentConfig withSchedules(List<String> names) {
+        Set<String> wanted = new LinkedHashSet<>(names);
+        if (wanted.isEmpty()) {
+            throw new ConfigException(Keys.path(Keys.SCHEDULES) + ": at least one schedule must be kept");
+        }
+        List<String> known = scheduleNames();
+        for (String wantedName : wanted) {
+            if (!known.contains(wantedName)) {
+                throw new ConfigException(Keys.path(Keys.SCHEDULES) + ": no schedule \"" + wantedName + "\""
+                        + Suggestions.didYouMean(wantedName, known) + "; this experiment has "
+                        + String.join(", ", known));
+            }
+        }
+        List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
+        return new ExperimentConfig(name, data, model, batchSize, epochs, recordEpochs, kept, trials, seed,
+                fixedInit, output, threadsPerTrial);
+    }
+
+    /** The names of {@link #schedules()}, in config order. */
+    public List<String> scheduleNames() {
+        return schedules.stream().map(Schedule::name).toList();
+    }
+
+    /**
+     * Every trial of the experiment, in a fixed order: schedules in config order, and within a schedule trial
+     * indices 0 to {@code trials - 1}.
+     */
+    public List<PlannedTrial> plan() {
+        List<PlannedTrial> plan = new ArrayList<>(Math.multiplyExact(schedules.size(), trials));
+        for (Schedule schedule : schedules) {
+            for (int trial = 0; trial < trials; trial++) {
+                plan.add(planned(schedule, trial));
+            }
+        }
+        return List.copyOf(plan);
+    }
+
+    /**
+     * One trial's plan, equal to its entry in {@link #plan()}; what an executor calls with the key it was given.
+     *
+     * @throws ConfigException if the schedule is not in this experiment or the index is not below {@code trials}
+     */
+    public PlannedTrial planned(TrialKey key) {
+        Objects.requireNonNull(key, "key");
+        Schedule schedule = schedules.stream().filter(s -> s.name().equals(key.schedule())).findFirst()
+                .orElseThrow(() -> new ConfigException("trial " + key + " is not part of experiment \"" + name
+                        + "\": no schedule \"" + key.schedule() + "\"" + Suggestions.didYouMean(key.schedule(),
+                        scheduleNames()) + "; it has " + String.join(", ", scheduleNames())));
+        if (key.trial() >= trials) {
+            throw new ConfigException("trial " + key + " is not part of experiment \"" + name + "\": it has trials 0.."
+                    + (trials - 1) + " per schedule");
+        }
+        return planned(schedule, key.trial());
+    }
+
+    private PlannedTrial planned(Schedule schedule, int trial) {
+        long trialSeed = Seeds.trialSeed(seed, schedule.name(), trial);
+        long initSeed = fixedInit ? Seeds.sharedInitSeed(seed) : trialSeed;
+        TrialSpec spec = new TrialSpec(data, model, schedule, epochs, batchSize, recordEpochs, trialSeed, initSeed);
+        return new PlannedTrial(new TrialKey(schedule.name(), trial), spec);
+    }
+
+    /** Whether {@code schedule} is a paper schedule, i.e. exactly what its name gives for this run length. */
+    static boolean isPaperSchedule(Schedule schedule, int epochs) {
+        return Schedules.names().contains(schedule.name()) && epochs >= Schedules.MIN_EPOCHS
+                && Schedules.named(schedule.name(), epochs).equals(schedule);
+    }
+
+    /** The canonical paper name {@code name} spells (ignoring case, '_' for '-'), if it spells one. */
+    static String paperName(String name) {
+        try {
+            // named() holds the accepted spellings; MIN_EPOCHS keeps a short run from posing as an unknown name.
+            return Schedules.named(name, Schedules.MIN_EPOCHS).name();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code "must be >= min, got value"}, the wording shared with the binder. */
+    static String atLeastProblem(long min, long value) {
+        return "must be >= " + min + ", got " + value;
+    }
+
+    private static void requireNotBlank(String key, String value) {
+        if (value.isBlank()) {
+            throw new ConfigException(Keys.path(key) + ": must not be blank");
+        }
+    }
+
+    private static void requireAtLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new ConfigException(Keys.path(key) + ": " + atLeastProblem(min, value));
+        }
+    }
+
+    private static void requireDataSpec(String data) {
+        try {
+            // Only the spec's form: whether the folder exists is for the machine that reads it.
+            DatasetSpec.parse(data);
+        } catch (DatasetException | InvalidPathException e) {
+            throw new ConfigException(Keys.path(Keys.DATA) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireResolvedRecordEpochs(List<Integer> recordEpochs, int epochs) {
+        int previous = 0;
+        for (int epoch : recordEpochs) {
+            if (epoch <= previous || epoch > epochs) {
+                previous = -1;
+                break;
+            }
+            previous = epoch;
+        }
+        if (previous != epochs) {
+            throw new ConfigException(Keys.path(Keys.RECORD_EPOCHS) + ": resolved record epochs must ascend within 1.."
+                    + epochs + " and end with the last epoch " + epochs + ", got " + recordEpochs);
+        }
+    }
+
+    private static void requireSchedules(List<Schedule> schedules, int epochs) {
+        if (schedules.isEmpty()) {
+            throw new ConfigException(Keys.path(Keys.SCHEDULES) + ": must list at least one schedule");
+        }
+        // Keyed by lower case: schedule names become folder names, which collide on case-insensitive file systems.
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < schedules.size(); i++) {
+            Schedule schedule = schedules.get(i);
+            String where = Keys.schedulePath(i) + ": ";
+            String problem = scheduleNameProblem(schedule.name());
+            if (problem != null) {
+                throw new ConfigException(where + problem);
+            }
+            Integer first = seen.putIfAbsent(schedule.name().toLowerCase(Locale.ROOT), i);
+            if (first != null) {
+                throw new ConfigException(where + duplicateProblem(schedule.name(), first));
+            }
+            String paper = paperName(schedule.name());
+            if (paper != null && !isPaperSchedule(schedule, epochs)) {
+                throw new ConfigException(where + reservedProblem(schedule.name(), paper));
+            }
+            try {
+                schedule.requireWithin(epochs);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Why {@code name} cannot name a schedule, or {@code null} if it can. */
+    static String scheduleNameProblem(String name) {
+        if (!TrialKey.SAFE_NAME.matcher(name).matches()) {
+            return "schedule name \"" + name + "\" must match " + TrialKey.SAFE_NAME.pattern()
+                    + " (it becomes a Hive partition value and a folder name)";
+        }
+        return null;
+    }
+
+    static String duplicateProblem(String name, int firstIndex) {
+        return "duplicate schedule name \"" + name + "\" (names are compared ignoring case; first at "
+                + Keys.schedulePath(firstIndex) + ")";
+    }
+
+    static String reservedProblem(String name, String paper) {
+        return "\"" + name + "\" is the paper's " + paper + " schedule; write just \"" + paper
+                + "\" for it, or give a custom schedule another name";
+    }
+}

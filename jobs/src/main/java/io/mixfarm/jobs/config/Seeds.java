@@ -1,0 +1,61 @@
+package io.mixfarm.jobs.config;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+
+/**
+ * Derives every seed of an experiment from the one experiment seed.
+ *
+ * <p>A seed is the first 8 bytes, read big-endian as a {@code long}, of the SHA-256 of a UTF-8 string:
+ * <pre>
+ * trial seed        SHA-256("mixfarm-trial/" + experimentSeed + "/" + schedule + "/" + trial)
+ * shared init seed  SHA-256("mixfarm-init/" + experimentSeed)
+ * </pre>
+ * with the numbers in decimal ({@link Long#toString(long)}, {@link Integer#toString(int)}). SHA-256 and this
+ * encoding are fixed by their specifications, so a seed is the same on every JVM, machine and cluster, and it
+ * depends only on its inputs: not on the order in which trials run, on which other schedules or how many trials
+ * an experiment has, nor on a {@link java.util.Random} implementation. Neighbouring inputs (trial 7 and 8) give
+ * unrelated seeds, unlike {@code experimentSeed + trial}, whose streams could overlap in generators seeded
+ * linearly. The prefixes keep trial seeds and the shared init seed apart even for equal strings after them.
+ */
+public final class Seeds {
+
+    private Seeds() {
+    }
+
+    /**
+     * The seed of one trial: its minibatch order, and its initial weights unless the experiment fixes them.
+     *
+     * @param experimentSeed the experiment's {@code seed}
+     * @param schedule       the schedule's name, e.g. {@code LR-decay}
+     * @param trial          the 0-based trial index within the schedule
+     */
+    public static long trialSeed(long experimentSeed, String schedule, int trial) {
+        Objects.requireNonNull(schedule, "schedule");
+        return sha256Long("mixfarm-trial/" + experimentSeed + "/" + schedule + "/" + trial);
+    }
+
+    /**
+     * The seed of the initial weights {@code w0} shared by every trial of a {@code fixed-init} experiment
+     * (the paper's figure 9); it is each trial's {@code TrialSpec.initSeed}.
+     */
+    public static long sharedInitSeed(long experimentSeed) {
+        return sha256Long("mixfarm-init/" + experimentSeed);
+    }
+
+    private static long sha256Long(String text) {
+        return ByteBuffer.wrap(sha256(text.getBytes(StandardCharsets.UTF_8))).getLong();
+    }
+
+    /** SHA-256 of {@code bytes}; every Java platform must provide it. */
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

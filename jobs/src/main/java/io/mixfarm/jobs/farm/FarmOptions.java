@@ -1,0 +1,26 @@
+package io.mixfarm.jobs.farm;
+
+import java.util.List;
+
+/**
+ * How to run a farm, beyond the experiment config.
+ *
+ * @param force     start afresh in an output folder that holds another experiment (its outputs are deleted)
+ * @param schedules run only the trials of these schedules (empty: all); the folder's identity is still the
+ *                  whole experiment's, so runs of different subsets fill one folder
+ * @param faults    injected trial failures, for tests
+ */
+public record FarmOptions(boolean force, List<String> schedules, Faults faults) {
+
+    /** The defaults: refuse a foreign folder, all schedules, no injected failures. */
+    public static final FarmOptions DEFAULT = new FarmOptions(false, List.of(), Faults.NONE);
+
+    public FarmOptions {
+        schedules = List.copyOf(schedules);
+    }
+
+    /** The defaults with injected failures. */
+    public static FarmOptions withFaults(Faults faults) {
+        return new FarmOptions(false, List.of(), faults);
+    }
+}

@@ -1,0 +1,107 @@
+package io.mixfarm.jobs.farm;
+
+import io.mixfarm.jobs.config.TrialKey;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.TaskInfo;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Prints the farm's progress on the driver as trials finish: done / total, failures, the trial's time and an
+ * ETA; with a progress bar when a person watches a terminal. Trials are Spark tasks of one stage, so task
+ * index {@code i} is trial {@code pending.get(i)}.
+ */
+final class FarmProgress extends SparkListener {
+
+    /** Name of the accumulator a task bumps when its trial fails for good. */
+    static final String FAILED_ACCUMULATOR = "mixfarm.trials.failed";
+
+    private final String jobGroup;
+    private final List<TrialKey> pending;
+    private final int slots;
+    private final PrintStream out;
+    private final boolean interactive;
+    private final long start = System.nanoTime();
+    private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+    private int done;
+    private int failed;
+    private int retried;
+    private double trialSeconds;
+
+    FarmProgress(String jobGroup, List<TrialKey> pending, int slots, PrintStream out, boolean interactive) {
+        this.jobGroup = jobGroup;
+        this.pending = pending;
+        this.slots = slots;
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart jobStart) {
+        if (jobGroup.equals(jobStart.properties().getProperty("spark.jobGroup.id"))) {
+            scala.jdk.javaapi.CollectionConverters.asJava(jobStart.stageIds())
+                    .forEach(id -> stages.add((Integer) id));
+        }
+    }
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+        if (!stages.contains(taskEnd.stageId())) {
+            return;
+        }
+        TaskInfo info = taskEnd.taskInfo();
+        TrialKey key = pending.get(info.index());
+        double seconds = info.duration() / 1e3;
+        if (!info.successful()) {
+            retried++;
+            out.printf("  %s attempt %d failed on %s (%s); Spark retries it%n", key, info.attemptNumber(),
+                    info.host(), taskEnd.reason().toString().lines().findFirst().orElse(""));
+            return;
+        }
+        done++;
+        trialSeconds += seconds;
+        boolean failedForGood = failedForGood(info);
+        if (failedForGood) {
+            failed++;
+        }
+        double eta = (pending.size() - done) * (trialSeconds / done) / Math.max(1, slots);
+        out.printf("%s[%d/%d] %s %s in %.1f s (attempt %d) | %d failed | elapsed %s | ETA %s%n",
+                interactive ? bar() + " " : "", done, pending.size(), key, failedForGood ? "FAILED" : "done",
+                seconds, info.attemptNumber(), failed, duration((System.nanoTime() - start) / 1e9), duration(eta));
+        out.flush();
+    }
+
+    private static boolean failedForGood(TaskInfo info) {
+        for (AccumulableInfo acc : scala.jdk.javaapi.CollectionConverters.asJava(info.accumulables())) {
+            if (acc.name().isDefined() && FAILED_ACCUMULATOR.equals(acc.name().get()) && acc.update().isDefined()
+                    && ((Number) acc.update().get()).longValue() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String bar() {
+        int width = 20;
+        int filled = (int) Math.round(width * (double) done / pending.size());
+        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s >= 3600) {
+            return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+        }
+        return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
+    int retried() {
+        return retried;
+    }
+}

@@ -1,0 +1,41 @@
+package io.mixfarm.jobs.farm;
+
+import java.util.List;
+
+/**
+ * The result of one farm run over an experiment folder.
+ *
+ * @param planned      trials in the experiment (after any --schedules/--trials selection)
+ * @param skipped      trials already complete in the output folder, not rerun
+ * @param outcomes     what each trial run now reported
+ * @param wallSeconds  wall time of the Spark job (session start excluded)
+ * @param slots        trials Spark could run at once
+ */
+public record FarmReport(int planned, int skipped, List<TrialOutcome> outcomes, double wallSeconds, int slots) {
+
+    public FarmReport {
+        outcomes = List.copyOf(outcomes);
+    }
+
+    /** The trials that failed for good. */
+    public List<TrialOutcome> failed() {
+        return outcomes.stream().filter(o -> !o.succeeded()).toList();
+    }
+
+    /** Sum of the trials' own wall times. */
+    public double trialSeconds() {
+        return outcomes.stream().mapToDouble(TrialOutcome::wallSeconds).sum();
+    }
+
+    /**
+     * Farm overhead: wall time against the ideal {@code sum(trial times) / slots}, minus one (0.05 = 5% slower
+     * than perfect packing). NaN when nothing ran.
+     */
+    public double overhead() {
+        if (outcomes.isEmpty()) {
+            return Double.NaN;
+        }
+        double ideal = trialSeconds() / Math.min(slots, outcomes.size());
+        return wallSeconds / ideal - 1;
+    }
+}

@@ -1,0 +1,46 @@
+package io.mixfarm.jobs.farm;
+
+import io.mixfarm.core.runtime.RuntimeSetup;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What produced an output, as Parquet key-value metadata and in {@code experiment.json}: enough to rerun any
+ * single trial outside the farm and to know why two runs may differ (Java, CPU architecture, ND4J backend and
+ * thread count all change the bits).
+ */
+public final class Provenance {
+
+    private Provenance() {
+    }
+
+    /** The experiment-wide entries, fixed on the driver. */
+    public static Map<String, String> experiment(String config, String configHash, String identityHash,
+                                                 String sparkAppId, String sparkVersion) {
+        BuildInfo build = BuildInfo.current();
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("mixfarm.version", build.version());
+        map.put("mixfarm.git_commit", build.commit());
+        map.put("mixfarm.config_hash", configHash);
+        map.put("mixfarm.identity_hash", identityHash);
+        map.put("mixfarm.config", config);
+        map.put("spark.app_id", sparkAppId);
+        map.put("spark.version", sparkVersion);
+        return map;
+    }
+
+    /** The entries of the JVM that trains, taken where the trial runs. */
+    public static Map<String, String> runtime() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("java.version", System.getProperty("java.version"));
+        map.put("java.vendor", System.getProperty("java.vendor"));
+        map.put("os.name", System.getProperty("os.name"));
+        map.put("os.arch", System.getProperty("os.arch"));
+        map.put("nd4j.backend", RuntimeSetup.backend());
+        map.put("nd4j.threads", Integer.toString(RuntimeSetup.threads()));
+        map.put("nd4j.onednn_helpers", Boolean.toString(RuntimeSetup.helpersEnabled()));
+        map.put("mixfarm.written_at", java.time.Instant.now().toString());
+        return map;
+    }
+}

@@ -1,0 +1,24 @@
+package io.mixfarm.jobs.farm;
+
+import java.io.Serializable;
+
+/**
+ * What a farm task reports back to the driver about its trial.
+ *
+ * @param key         "schedule/trial", e.g. {@code Const/7}
+ * @param status      "succeeded" or "failed" (failed for good, after Spark's last attempt)
+ * @param attempt     Spark's attempt number of the attempt that reported (0 for the first)
+ * @param host        the executor's host name
+ * @param device      the device it ran on, e.g. {@code cpu:1-threads}
+ * @param wallSeconds the trial's wall time
+ * @param testError   final test error, NaN for a failed trial
+ * @param error       the error message of a failed trial, null otherwise
+ */
+public record TrialOutcome(String key, String status, int attempt, String host, String device, double wallSeconds,
+                           double testError, String error) implements Serializable {
+
+    /** Whether the trial finished and its outputs are complete. */
+    public boolean succeeded() {
+        return "succeeded".equals(status);
+    }
+}

@@ -1,0 +1,378 @@
+package io.mixfarm.jobs.store;
+
+import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.jobs.store.AtomicFiles.IfExists;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Parquet output of one experiment folder (layout in the {@linkplain io.mixfarm.jobs.store package
+ * description}), written trial by trial from Spark executors.
+ *
+ * <p>Durability rules:
+ * <ul>
+ *   <li>Every file is written to a temp name in its own folder ({@code .trial-00007.parquet.<uuid>.tmp}: the dot
+ *       hides it from Spark, the ending from DuckDB's {@code *.parquet} glob) and renamed into place when
+ *       complete, so Spark, DuckDB and {@link #trials()} never see a partial file, nor a crashed attempt's.
+ *   <li>A trial writes its predictions and metrics first and its {@code trials} row last: a trial is complete
+ *       iff its row says {@code succeeded} ({@link #succeeded()}).
+ *   <li>Writing a trial again (speculative execution, a retried task, a resumed experiment) is harmless:
+ *       a predictions or metrics file that exists already is kept and the new copy dropped (a trial is
+ *       bitwise reproducible for a seed and thread count, so the copies agree); once a trial has a succeeded row,
+ *       {@link #writeTrial} and {@link #writeFailure} leave it alone. A failed row, however, is replaced by the
+ *       next row written for that trial, so resume can rerun failed trials.
+ * </ul>
+ * Without a lock, two attempts finishing at the same instant can still both pass the existence check; every file
+ * stays complete, and the worst outcome is a failed row overwriting a concurrent success, which a resume reruns.
+ *
+ * <p>Thread-safe and {@link Serializable} (the Hadoop configuration travels with it), so Spark closures may
+ * capture it. I/O errors surface as {@link UncheckedIOException}s naming the experiment folder.
+ */
+public final class ExperimentStore implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String output;
+    private final transient Configuration hadoop;
+    private final transient FileSystem fs;
+    private final transient Layout layout;
+    private final transient AtomicFiles files;
+
+    /**
+     * @param output the experiment folder: a local path, or a URI such as {@code hdfs://nn/x} or
+     *               {@code s3a://bucket/x}; a bare path resolves against {@code fs.defaultFS}, as Spark's do
+     * @param hadoop the Hadoop configuration that gives the file system (and its credentials)
+     */
+    public ExperimentStore(String output, Configuration hadoop) {
+        this.output = Objects.requireNonNull(output, "output");
+        this.hadoop = Objects.requireNonNull(hadoop, "hadoop");
+        Path path = new Path(output);
+        try {
+            this.fs = path.getFileSystem(hadoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of " + output, e);
+        }
+        this.layout = new Layout(fs.makeQualified(path));
+        this.files = new AtomicFiles(fs, hadoop);
+    }
+
+    /** The experiment folder as given. */
+    public String output() {
+        return output;
+    }
+
+    /**
+     * Writes a succeeded trial: its predictions at every record epoch, its metrics, then its {@code trials} row.
+     * Does nothing if the trial has a succeeded row already.
+     *
+     * @param schedule   the schedule's name, the {@code schedule=} partition
+     * @param trial      the trial's index within the schedule
+     * @param result     what the trial measured
+     * @param testLabels the true class of every test image, in test-set order ({@code ImageSet.labels()})
+     * @param record     the trial's row, status {@code succeeded}, same schedule and trial
+     * @param provenance key-value metadata for every file's footer (config hash, versions, seeds, app id)
+     */
+    public void writeTrial(String schedule, int trial, TrialResult result, byte[] testLabels, TrialRecord record,
+                           Map<String, String> provenance) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(testLabels, "testLabels");
+        Objects.requireNonNull(record, "record");
+        if (!record.schedule().equals(schedule) || record.trial() != trial) {
+            throw new IllegalArgumentException("trial " + Layout.key(schedule, trial) + " was given the row of "
+                    + record.key());
+        }
+        if (!record.isSucceeded()) {
+            throw new IllegalArgumentException("writeTrial needs a succeeded row, got status " + record.status()
+                    + "; use writeFailure for failed trials");
+        }
+        Map<String, String> metadata = metadata(provenance);
+        // Everything is checked before the first file is written, so a rejected trial leaves nothing behind.
+        Rows.checkPredictions(trial, result.predictions(), testLabels);
+        List<String> groups = Rows.groupNames(result.epochs());
+        List<Group> metrics = Rows.metrics(trial, result.epochs(), groups);
+        try {
+            if (isSucceeded(record)) {
+                return;
+            }
+            for (EpochPredictions predictions : result.predictions()) {
+                files.writeParquet(layout.predictions(schedule, predictions.epoch(), trial),
+                        ParquetSchemas.PREDICTIONS, metadata,
+                        Rows.predictions(trial, predictions.predicted(), testLabels), IfExists.KEEP);
+            }
+            files.writeParquet(layout.metrics(schedule, trial), ParquetSchemas.metrics(groups), metadata, metrics,
+                    IfExists.KEEP);
+            writeRow(record, metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write trial " + record.key() + " to " + output, e);
+        }
+    }
+
+    /**
+     * Writes the row of a trial that failed for good. Replaces an earlier failed row; does nothing if the trial
+     * has a succeeded row already.
+     *
+     * @param record     the trial's row, status {@code failed}, with its error
+     * @param provenance key-value metadata for the file's footer
+     */
+    public void writeFailure(TrialRecord record, Map<String, String> provenance) {
+        Objects.requireNonNull(record, "record");
+        if (record.isSucceeded()) {
+            throw new IllegalArgumentException("writeFailure needs a failed row, got status " + record.status());
+        }
+        Map<String, String> metadata = metadata(provenance);
+        try {
+            writeRow(record, metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the failure of trial " + record.key() + " to " + output, e);
+        }
+    }
+
+    /** Every {@code trials} row, keyed {@code schedule/trial} (e.g. {@code Const/7}), by schedule then trial. */
+    public Map<String, TrialRecord> trials() {
+        List<TrialRecord> records = new ArrayList<>();
+        try {
+            for (Path folder : scheduleFolders(Layout.TRIALS)) {
+                String schedule = Layout.partitionValue(folder.getName(), "schedule");
+                for (FileStatus file : fs.listStatus(folder)) {
+                    if (file.isFile() && Layout.trialOf(file.getPath().getName()) >= 0) {
+                        records.add(readRow(schedule, file.getPath()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the trials of " + output, e);
+        }
+        records.sort(Comparator.comparing(TrialRecord::schedule).thenComparingInt(TrialRecord::trial));
+        Map<String, TrialRecord> byKey = new LinkedHashMap<>();
+        for (TrialRecord record : records) {
+            byKey.put(record.key(), record);
+        }
+        return Collections.unmodifiableMap(byKey);
+    }
+
+    /**
+     * The class one trial predicted for every test image after a record epoch, indexed by image (e.g. to check a
+     * rerun against the farm); empty if that file was not written.
+     */
+    public Optional<byte[]> predictions(String schedule, int trial, int epoch) {
+        Path file = layout.predictions(schedule, epoch, trial);
+        try {
+            return fs.exists(file) ? Optional.of(Rows.predicted(file.toString(), files.readParquet(file)))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the predictions of trial " + Layout.key(schedule, trial)
+                    + " after epoch " + epoch + " from " + output, e);
+        }
+    }
+
+    /** The keys {@code schedule/trial} of the complete trials, those whose row says {@code succeeded}. */
+    public Set<String> succeeded() {
+        Set<String> keys = new LinkedHashSet<>();
+        for (TrialRecord record : trials().values()) {
+            if (record.isSucceeded()) {
+                keys.add(record.key());
+            }
+        }
+        return Collections.unmodifiableSet(keys);
+    }
+
+    /**
+     * Removes a trial's files from all three datasets, its row first so that it never looks complete without its
+     * data, and any temp files its attempts left behind.
+     */
+    public void deleteTrial(String schedule, int trial) {
+        Layout.requireScheduleName(schedule);
+        try {
+            deleteWithTemps(layout.trialRow(schedule, trial));
+            deleteWithTemps(layout.metrics(schedule, trial));
+            Path predictions = layout.schedule(Layout.PREDICTIONS, schedule);
+            if (fs.exists(predictions)) {
+                for (FileStatus epoch : fs.listStatus(predictions)) {
+                    if (epoch.isDirectory() && Layout.partitionValue(epoch.getPath().getName(), "epoch") != null) {
+                        deleteWithTemps(new Path(epoch.getPath(), Layout.fileName(trial)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete trial " + Layout.key(schedule, trial) + " from " + output,
+                    e);
+        }
+    }
+
+    /** The content of {@code experiment.json}, if the folder has one. */
+    public Optional<String> readManifest() {
+        Path manifest = layout.manifest();
+        try {
+            if (!fs.exists(manifest)) {
+                return Optional.empty();
+            }
+            try (FSDataInputStream in = fs.open(manifest)) {
+                return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + manifest, e);
+        }
+    }
+
+    /** Writes {@code experiment.json} (UTF-8), replacing any earlier one atomically. */
+    public void writeManifest(String json) {
+        Objects.requireNonNull(json, "json");
+        try {
+            files.writeBytes(layout.manifest(), json.getBytes(StandardCharsets.UTF_8), IfExists.REPLACE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + layout.manifest(), e);
+        }
+    }
+
+    /**
+     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/} and
+     * {@code experiment.json} with its temp files; anything else in the folder stays.
+     */
+    public void deleteOutputs() {
+        try {
+            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS)) {
+                fs.delete(layout.dataset(dataset), true);
+            }
+            deleteWithTemps(layout.manifest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the outputs of " + output, e);
+        }
+    }
+
+    /** The Hadoop configuration the store was opened with (or deserialised with). */
+    Configuration hadoop() {
+        return hadoop;
+    }
+
+    @Override
+    public String toString() {
+        return "ExperimentStore[" + output + "]";
+    }
+
+    /** Writes a trial's row unless it has a succeeded one; a failed row is replaced. */
+    private void writeRow(TrialRecord record, Map<String, String> metadata) throws IOException {
+        // Checked again right before the row is written, to keep the window for a concurrent attempt short.
+        if (isSucceeded(record)) {
+            return;
+        }
+        List<Group> row = List.of(Rows.trial(record));
+        files.writeParquet(layout.trialRow(record.schedule(), record.trial()), ParquetSchemas.TRIALS, metadata, row,
+                IfExists.REPLACE);
+    }
+
+    /** Whether the trial of {@code record} has a succeeded row already. */
+    private boolean isSucceeded(TrialRecord record) throws IOException {
+        Path row = layout.trialRow(record.schedule(), record.trial());
+        return fs.exists(row) && readRow(record.schedule(), row).isSucceeded();
+    }
+
+    private TrialRecord readRow(String schedule, Path file) throws IOException {
+        List<Group> rows = files.readParquet(file);
+        if (rows.size() != 1) {
+            throw new IOException(file + " holds " + rows.size() + " rows, a trials file holds one");
+        }
+        try {
+            return Rows.trial(schedule, rows.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " holds an invalid trials row: " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code schedule=S} folders of a dataset; none if the dataset has no folder yet. */
+    private List<Path> scheduleFolders(String dataset) throws IOException {
+        Path folder = layout.dataset(dataset);
+        List<Path> folders = new ArrayList<>();
+        if (fs.exists(folder)) {
+            for (FileStatus status : fs.listStatus(folder)) {
+                if (status.isDirectory() && Layout.partitionValue(status.getPath().getName(), "schedule") != null) {
+                    folders.add(status.getPath());
+                }
+            }
+        }
+        return folders;
+    }
+
+    /** Deletes a file and the temp files of its name beside it. */
+    private void deleteWithTemps(Path target) throws IOException {
+        fs.delete(target, false);
+        Path folder = target.getParent();
+        if (fs.exists(folder)) {
+            for (FileStatus status : fs.listStatus(folder)) {
+                if (Layout.isTemporaryOf(status.getPath().getName(), target.getName())) {
+                    fs.delete(status.getPath(), false);
+                }
+            }
+        }
+    }
+
+    /** The footer metadata: an ordered copy, with nulls rejected because a Parquet footer cannot hold them. */
+    private static Map<String, String> metadata(Map<String, String> provenance) {
+        Objects.requireNonNull(provenance, "provenance");
+        Map<String, String> copy = new LinkedHashMap<>();
+        provenance.forEach((key, value) -> copy.put(Objects.requireNonNull(key, "provenance key"),
+                Objects.requireNonNull(value, () -> "provenance value of " + key)));
+        return copy;
+    }
+
+    /** Serialised as its folder and Hadoop configuration (which is not {@link Serializable} itself). */
+    private Object writeReplace() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            hadoop.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise the Hadoop configuration", e);
+        }
+        return new SerializedForm(output, bytes.toByteArray());
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("an ExperimentStore is deserialised through its serialised form");
+    }
+
+    /** What travels to executors: the folder and the configuration's properties. */
+    private static final class SerializedForm implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String output;
+        private final byte[] hadoop;
+
+        SerializedForm(String output, byte[] hadoop) {
+            this.output = output;
+            this.hadoop = hadoop;
+        }
+
+        private Object readResolve() throws IOException {
+            // false: the properties read back are the complete set, defaults included, as written.
+            Configuration conf = new Configuration(false);
+            conf.readFields(new DataInputStream(new ByteArrayInputStream(hadoop)));
+            return new ExperimentStore(output, conf);
+        }
+    }
+}

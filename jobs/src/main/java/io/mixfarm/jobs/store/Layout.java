@@ -1,0 +1,110 @@
+package io.mixfarm.jobs.store;
+
+import org.apache.hadoop.fs.Path;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Where every file of an experiment folder lives: the one place that knows its paths and file names. */
+final class Layout {
+
+    static final String PREDICTIONS = "predictions";
+    static final String METRICS = "metrics";
+    static final String TRIALS = "trials";
+    static final String MANIFEST = "experiment.json";
+
+    /**
+     * A schedule name becomes a Hive partition value, so it must need no escaping in Spark or DuckDB, must not
+     * start with {@code .} or {@code _} (hidden), and starts with a letter so neither infers a number or a date.
+     */
+    private static final Pattern SCHEDULE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+    private static final Pattern TRIAL_FILE = Pattern.compile("trial-(\\d+)\\.parquet");
+
+    /**
+     * Temp names need both ends. The leading dot hides them from Spark, which reads every file of a folder except
+     * names starting with {@code .} or {@code _}. The {@code .tmp} ending hides them from DuckDB: its glob skips
+     * neither prefix ({@code **}{@code /*.parquet} matches {@code .x.parquet} and {@code _x.parquet}; checked with
+     * DuckDB 1.4.4), so a temp name must not end in {@code .parquet}.
+     */
+    private static final String TEMP_PREFIX = ".";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private final Path root;
+
+    Layout(Path root) {
+        this.root = root;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** A dataset's folder, e.g. {@code OUT/trials}. */
+    Path dataset(String name) {
+        return new Path(root, name);
+    }
+
+    /** A schedule's partition folder in a dataset, e.g. {@code OUT/metrics/schedule=Const}. */
+    Path schedule(String dataset, String schedule) {
+        return new Path(dataset(dataset), "schedule=" + requireScheduleName(schedule));
+    }
+
+    Path predictions(String schedule, int epoch, int trial) {
+        return new Path(new Path(schedule(PREDICTIONS, schedule), "epoch=" + epoch), fileName(trial));
+    }
+
+    Path metrics(String schedule, int trial) {
+        return new Path(schedule(METRICS, schedule), fileName(trial));
+    }
+
+    Path trialRow(String schedule, int trial) {
+        return new Path(schedule(TRIALS, schedule), fileName(trial));
+    }
+
+    Path manifest() {
+        return new Path(root, MANIFEST);
+    }
+
+    /** Zero-padded so that listings sort by trial up to 99999 trials; larger indices just get longer names. */
+    static String fileName(int trial) {
+        return String.format(Locale.ROOT, "trial-%05d.parquet", trial);
+    }
+
+    /** The trial index of a final file name such as {@code trial-00007.parquet}, or -1 for any other name. */
+    static int trialOf(String fileName) {
+        Matcher m = TRIAL_FILE.matcher(fileName);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** The value of a {@code key=value} partition folder name, or null if the name is not one for this key. */
+    static String partitionValue(String folderName, String key) {
+        String prefix = key + "=";
+        return folderName.startsWith(prefix) ? folderName.substring(prefix.length()) : null;
+    }
+
+    /** A fresh temp name beside {@code target}; unique per call, so concurrent attempts never share one. */
+    static Path temporary(Path target) {
+        return new Path(target.getParent(), TEMP_PREFIX + target.getName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    }
+
+    /** Whether a file name is a temp file of {@code targetName}, e.g. left behind by a crashed attempt. */
+    static boolean isTemporaryOf(String fileName, String targetName) {
+        return fileName.startsWith(TEMP_PREFIX + targetName + ".") && fileName.endsWith(TEMP_SUFFIX);
+    }
+
+    static String key(String schedule, int trial) {
+        return schedule + "/" + trial;
+    }
+
+    static String requireScheduleName(String schedule) {
+        Objects.requireNonNull(schedule, "schedule");
+        if (!SCHEDULE_NAME.matcher(schedule).matches()) {
+            throw new IllegalArgumentException("schedule name \"" + schedule + "\" cannot be a partition folder:"
+                    + " use a letter, then letters, digits, '.', '_' or '-'");
+        }
+        return schedule;
+    }
+}

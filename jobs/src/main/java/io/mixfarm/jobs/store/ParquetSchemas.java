@@ -1,0 +1,104 @@
+package io.mixfarm.jobs.store;
+
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The Parquet schemas of the three datasets of an experiment folder. The partition columns {@code schedule} and
+ * {@code epoch} are not in the files: they exist only as {@code key=value} directories.
+ */
+public final class ParquetSchemas {
+
+    /** One row per test image and record epoch; classes as INT(8) so Spark reads a byte and DuckDB a TINYINT. */
+    public static final MessageType PREDICTIONS = Types.buildMessage()
+            .required(PrimitiveTypeName.INT32).named("trial")
+            .required(PrimitiveTypeName.INT32).named("image")
+            .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("predicted")
+            .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("label")
+            .named("prediction");
+
+    /** One row per finished trial; the final errors are null for a failed trial, the error for a succeeded one. */
+    public static final MessageType TRIALS = Types.buildMessage()
+            .required(PrimitiveTypeName.INT32).named("trial")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("status")
+            .required(PrimitiveTypeName.INT64).named("seed")
+            .required(PrimitiveTypeName.INT64).named("init_seed")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("spec")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("host")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("device")
+            .required(PrimitiveTypeName.INT32).named("attempt")
+            .required(PrimitiveTypeName.INT64).as(millisUtc()).named("start_time")
+            .required(PrimitiveTypeName.INT64).as(millisUtc()).named("end_time")
+            .required(PrimitiveTypeName.DOUBLE).named("wall_seconds")
+            .optional(PrimitiveTypeName.DOUBLE).named("final_train_error")
+            .optional(PrimitiveTypeName.DOUBLE).named("final_test_error")
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("error")
+            .named("trial");
+
+    /** Group names become column names, so they are kept to what every SQL engine accepts unquoted. */
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+    /** Metric columns before the per-group ones. */
+    private static final List<String> LEADING_METRICS =
+            List.of("lr", "wd", "train_loss", "train_error", "test_loss", "test_error", "norm", "effective_lr");
+
+    private ParquetSchemas() {
+    }
+
+    /**
+     * One row per epoch: {@code trial}, {@code epoch}, the scalar metrics, then {@code norm_<group>} and
+     * {@code effective_lr_<group>} per weight group in the given order, then the timings.
+     *
+     * @param groups the weight groups' names, e.g. {@code conv1, conv2, fc1}; letters, digits and {@code _}
+     */
+    public static MessageType metrics(List<String> groups) {
+        Objects.requireNonNull(groups, "groups");
+        Set<String> seen = new HashSet<>();
+        for (String group : groups) {
+            if (group == null || !GROUP_NAME.matcher(group).matches()) {
+                throw new IllegalArgumentException("weight group name \"" + group
+                        + "\" is not a valid column suffix (a letter, then letters, digits or _)");
+            }
+            if (!seen.add(group)) {
+                throw new IllegalArgumentException("weight group \"" + group + "\" appears twice in " + groups);
+            }
+        }
+        Types.GroupBuilder<MessageType> builder = Types.buildMessage()
+                .required(PrimitiveTypeName.INT32).named("trial")
+                .required(PrimitiveTypeName.INT32).named("epoch");
+        for (String column : LEADING_METRICS) {
+            builder.required(PrimitiveTypeName.DOUBLE).named(column);
+        }
+        for (String group : groups) {
+            builder.required(PrimitiveTypeName.DOUBLE).named(normColumn(group))
+                    .required(PrimitiveTypeName.DOUBLE).named(effectiveLrColumn(group));
+        }
+        return builder
+                .required(PrimitiveTypeName.DOUBLE).named("train_seconds")
+                .required(PrimitiveTypeName.DOUBLE).named("eval_seconds")
+                .named("metrics");
+    }
+
+    /** The column of a group's weight norm. */
+    public static String normColumn(String group) {
+        return "norm_" + group;
+    }
+
+    /** The column of a group's effective learning rate. */
+    public static String effectiveLrColumn(String group) {
+        return "effective_lr_" + group;
+    }
+
+    /** Milliseconds since the epoch, UTC-adjusted: Spark reads a TimestampType, DuckDB a TIMESTAMP WITH TIME ZONE. */
+    private static LogicalTypeAnnotation millisUtc() {
+        return LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS);
+    }
+}

@@ -1,0 +1,175 @@
+package io.mixfarm.jobs.store;
+
+import io.mixfarm.core.trial.EpochMetrics;
+import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.GroupStats;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Converts between mixfarm's types and the rows of {@link ParquetSchemas}. */
+final class Rows {
+
+    /** The largest class an INT(8, signed) column holds. */
+    private static final int MAX_CLASS = Byte.MAX_VALUE;
+
+    private Rows() {
+    }
+
+    /**
+     * Checks that every record epoch predicted each test image once and that all classes fit the INT(8) columns,
+     * so that a bad trial is rejected before any of its files is written.
+     *
+     * @param labels true class per test image, unsigned bytes as in {@code ImageSet}
+     */
+    static void checkPredictions(int trial, List<EpochPredictions> predictions, byte[] labels) {
+        for (int image = 0; image < labels.length; image++) {
+            requireClass(labels[image] & 0xFF, "label", image);
+        }
+        for (EpochPredictions epoch : predictions) {
+            byte[] predicted = epoch.predicted();
+            if (predicted.length != labels.length) {
+                throw new IllegalArgumentException("trial " + trial + " predicted " + predicted.length
+                        + " test images after epoch " + epoch.epoch() + " but there are " + labels.length
+                        + " test labels");
+            }
+            for (int image = 0; image < predicted.length; image++) {
+                requireClass(predicted[image], "predicted class", image);
+            }
+        }
+    }
+
+    /**
+     * One row per test image, in image order (which is the sort order the dataset promises); arguments checked
+     * by {@link #checkPredictions}.
+     */
+    static List<Group> predictions(int trial, byte[] predicted, byte[] labels) {
+        SimpleGroupFactory factory = new SimpleGroupFactory(ParquetSchemas.PREDICTIONS);
+        List<Group> rows = new ArrayList<>(predicted.length);
+        for (int image = 0; image < predicted.length; image++) {
+            Group row = factory.newGroup();
+            row.add("trial", trial);
+            row.add("image", image);
+            row.add("predicted", (int) predicted[image]);
+            row.add("label", labels[image] & 0xFF);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The predicted classes of a predictions file's rows, indexed by their {@code image} column. */
+    static byte[] predicted(String file, List<Group> rows) throws IOException {
+        byte[] predicted = new byte[rows.size()];
+        boolean[] seen = new boolean[rows.size()];
+        for (Group row : rows) {
+            int image = row.getInteger("image", 0);
+            if (image < 0 || image >= rows.size() || seen[image]) {
+                throw new IOException(file + " does not hold images 0.." + (rows.size() - 1) + " once each (image "
+                        + image + ")");
+            }
+            seen[image] = true;
+            predicted[image] = (byte) row.getInteger("predicted", 0);
+        }
+        return predicted;
+    }
+
+    /** The weight groups' names, from the first epoch; every epoch must list the same groups. */
+    static List<String> groupNames(List<EpochMetrics> epochs) {
+        List<String> names = new ArrayList<>();
+        if (!epochs.isEmpty()) {
+            for (GroupStats group : epochs.get(0).groups()) {
+                names.add(group.group());
+            }
+        }
+        return names;
+    }
+
+    /** One row per epoch, for the schema {@link ParquetSchemas#metrics} built from {@code groups}. */
+    static List<Group> metrics(int trial, List<EpochMetrics> epochs, List<String> groups) {
+        SimpleGroupFactory factory = new SimpleGroupFactory(ParquetSchemas.metrics(groups));
+        List<Group> rows = new ArrayList<>(epochs.size());
+        for (EpochMetrics m : epochs) {
+            Group row = factory.newGroup();
+            row.add("trial", trial);
+            row.add("epoch", m.epoch());
+            row.add("lr", m.lr());
+            row.add("wd", m.wd());
+            row.add("train_loss", m.trainLoss());
+            row.add("train_error", m.trainError());
+            row.add("test_loss", m.testLoss());
+            row.add("test_error", m.testError());
+            row.add("norm", m.totalNorm());
+            row.add("effective_lr", m.totalEffectiveLr());
+            if (m.groups().size() != groups.size()) {
+                throw new IllegalArgumentException("epoch " + m.epoch() + " of trial " + trial + " has "
+                        + m.groups().size() + " weight groups, the first epoch " + groups.size());
+            }
+            for (int g = 0; g < groups.size(); g++) {
+                GroupStats stats = m.groups().get(g);
+                if (!stats.group().equals(groups.get(g))) {
+                    throw new IllegalArgumentException("epoch " + m.epoch() + " of trial " + trial
+                            + " has weight group " + stats.group() + " where the first epoch has " + groups.get(g));
+                }
+                row.add(ParquetSchemas.normColumn(stats.group()), stats.norm());
+                row.add(ParquetSchemas.effectiveLrColumn(stats.group()), stats.effectiveLr());
+            }
+            row.add("train_seconds", m.trainSeconds());
+            row.add("eval_seconds", m.evalSeconds());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The {@code trials} row of a record; the schedule is the partition folder, not a column. */
+    static Group trial(TrialRecord r) {
+        Group row = new SimpleGroupFactory(ParquetSchemas.TRIALS).newGroup();
+        row.add("trial", r.trial());
+        row.add("status", r.status());
+        row.add("seed", r.seed());
+        row.add("init_seed", r.initSeed());
+        row.add("spec", r.spec());
+        row.add("host", r.host());
+        row.add("device", r.device());
+        row.add("attempt", r.attempt());
+        row.add("start_time", r.startMillis());
+        row.add("end_time", r.endMillis());
+        row.add("wall_seconds", r.wallSeconds());
+        // A null optional field is simply not added: Parquet stores it as a definition level, no value.
+        if (r.finalTrainError() != null) {
+            row.add("final_train_error", r.finalTrainError());
+        }
+        if (r.finalTestError() != null) {
+            row.add("final_test_error", r.finalTestError());
+        }
+        if (r.error() != null) {
+            row.add("error", r.error());
+        }
+        return row;
+    }
+
+    /** The record of a {@code trials} row read back from the partition folder of {@code schedule}. */
+    static TrialRecord trial(String schedule, Group row) {
+        return new TrialRecord(schedule, row.getInteger("trial", 0), row.getString("status", 0),
+                row.getLong("seed", 0), row.getLong("init_seed", 0), row.getString("spec", 0),
+                row.getString("host", 0), row.getString("device", 0), row.getInteger("attempt", 0),
+                row.getLong("start_time", 0), row.getLong("end_time", 0), row.getDouble("wall_seconds", 0),
+                optionalDouble(row, "final_train_error"), optionalDouble(row, "final_test_error"),
+                row.getFieldRepetitionCount("error") == 0 ? null : row.getString("error", 0));
+    }
+
+    private static Double optionalDouble(Group row, String field) {
+        return row.getFieldRepetitionCount(field) == 0 ? null : row.getDouble(field, 0);
+    }
+
+    private static int requireClass(int value, String what, int image) {
+        if (value < 0 || value > MAX_CLASS) {
+            throw new IllegalArgumentException(what + " " + value + " of test image " + image
+                    + " does not fit the INT(8) column (0.." + MAX_CLASS + ")");
+        }
+        return value;
+    }
+}

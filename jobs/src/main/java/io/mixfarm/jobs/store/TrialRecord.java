@@ -1,0 +1,118 @@
+package io.mixfarm.jobs.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.core.trial.TrialSpec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code trials} row of one finished trial: what ran, where, when, and how it ended.
+ *
+ * @param schedule        the schedule's name, also the {@code schedule=} partition directory
+ * @param trial           the trial's index within its schedule, at least 0
+ * @param status          {@link #SUCCEEDED} or {@link #FAILED}
+ * @param seed            the trial seed (minibatch order, and initial weights unless {@code initSeed} differs)
+ * @param initSeed        the seed of the initial weights
+ * @param spec            a one-line description of the {@code TrialSpec}, e.g. {@link #describe(TrialSpec)}
+ * @param host            the host that ran the trial
+ * @param device          what it ran on, e.g. {@code cpu:2-threads} or {@code cuda:1}
+ * @param attempt         which attempt this was (as the farm counts attempts)
+ * @param startMillis     start, milliseconds since the Unix epoch
+ * @param endMillis       end, milliseconds since the Unix epoch, not before the start
+ * @param wallSeconds     wall time of the trial
+ * @param finalTrainError the last epoch's training error; null if the trial failed
+ * @param finalTestError  the last epoch's test error; null if the trial failed
+ * @param error           why the trial failed for good; null if it succeeded
+ */
+public record TrialRecord(String schedule, int trial, String status, long seed, long initSeed, String spec,
+                          String host, String device, int attempt, long startMillis, long endMillis,
+                          double wallSeconds, Double finalTrainError, Double finalTestError, String error) {
+
+    /** Status of a trial that finished training and whose outputs are all written. */
+    public static final String SUCCEEDED = "succeeded";
+    /** Status of a trial that failed for good; its row keeps the error, and resume reruns it. */
+    public static final String FAILED = "failed";
+
+    /** Checks what the Parquet schema and the folder layout need; throws {@link IllegalArgumentException}. */
+    public TrialRecord {
+        Layout.requireScheduleName(schedule);
+        if (trial < 0) {
+            throw new IllegalArgumentException("trial index must be >= 0, got " + trial);
+        }
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(device, "device");
+        if (endMillis < startMillis) {
+            throw new IllegalArgumentException("trial " + schedule + "/" + trial + " ends (" + endMillis
+                    + ") before it starts (" + startMillis + ")");
+        }
+        if (SUCCEEDED.equals(status)) {
+            if (error != null) {
+                throw new IllegalArgumentException("a succeeded trial has no error, got: " + error);
+            }
+        } else if (FAILED.equals(status)) {
+            if (error == null) {
+                throw new IllegalArgumentException("a failed trial needs its error message");
+            }
+        } else {
+            throw new IllegalArgumentException("status must be \"" + SUCCEEDED + "\" or \"" + FAILED
+                    + "\", got \"" + status + "\"");
+        }
+    }
+
+    /** The row of a trial that trained to its last epoch; seeds, spec, final errors and wall time from the result. */
+    public static TrialRecord succeeded(String schedule, int trial, TrialResult result, String host, String device,
+                                        int attempt, long startMillis, long endMillis) {
+        TrialSpec spec = result.spec();
+        return new TrialRecord(schedule, trial, SUCCEEDED, spec.seed(), spec.initSeed(), describe(spec), host,
+                device, attempt, startMillis, endMillis, result.wallSeconds(), result.last().trainError(),
+                result.last().testError(), null);
+    }
+
+    /** The row of a trial that failed for good; its wall time is the span from start to end. */
+    public static TrialRecord failed(String schedule, int trial, TrialSpec spec, String host, String device,
+                                     int attempt, long startMillis, long endMillis, String error) {
+        return new TrialRecord(schedule, trial, FAILED, spec.seed(), spec.initSeed(), describe(spec), host, device,
+                attempt, startMillis, endMillis, (endMillis - startMillis) / 1000.0, null, null, error);
+    }
+
+    /**
+     * A trial spec as one line of JSON, enough to rerun the trial outside the farm, e.g.
+     * {@code {"dataset":"mnist-sample","model":"mnist-cnn","width":32,"bn_eps":1.0E-8,"schedule":"Const",
+     * "schedule_text":"1: lr=0.1 wd=0.1; ...","epochs":200,"batch_size":128,"record_epochs":[120,200],
+     * "seed":7,"init_seed":7}}.
+     */
+    public static String describe(TrialSpec spec) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("dataset", spec.dataset());
+        fields.put("model", spec.model().architecture());
+        fields.put("width", spec.model().width());
+        fields.put("bn_eps", spec.model().bnEps());
+        fields.put("schedule", spec.schedule().name());
+        fields.put("schedule_text", spec.schedule().toText());
+        fields.put("epochs", spec.epochs());
+        fields.put("batch_size", spec.batchSize());
+        fields.put("record_epochs", spec.recordEpochs());
+        fields.put("seed", spec.seed());
+        fields.put("init_seed", spec.initSeed());
+        try {
+            return new ObjectMapper().writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a trial spec as JSON", e);
+        }
+    }
+
+    /** Whether the trial succeeded. */
+    public boolean isSucceeded() {
+        return SUCCEEDED.equals(status);
+    }
+
+    /** The key of this trial in {@link ExperimentStore#trials()}: {@code schedule/trial}, e.g. {@code Const/7}. */
+    public String key() {
+        return Layout.key(schedule, trial);
+    }
+}

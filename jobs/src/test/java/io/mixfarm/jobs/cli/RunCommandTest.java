@@ -1,0 +1,59 @@
+package io.mixfarm.jobs.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line's contract: plans are printed without training, bad input is one line and exit status 2. */
+class RunCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Mixfarm.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void aDryRunOfTheReadmeConfigPrintsItsPlanAndCostAndTrainsNothing() {
+        Path output = tmp.resolve("out");
+        assertEquals(0, run("run", "../conf/mnist-sample.conf", "--dry-run", "--out", output.toString()), err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("3 schedules x 4 trials = 12 trials, 8 epochs, width 8"), printed);
+        assertTrue(printed.contains("LR-decay"), printed);
+        assertTrue(printed.contains("96"), "96 trial-epochs: " + printed);
+        assertFalse(Files.exists(output), "a dry run writes nothing");
+    }
+
+    @Test
+    void anUnknownConfigKeyIsOneLineNamingItAndExitStatusTwo() throws IOException {
+        Path config = tmp.resolve("bad.conf");
+        Files.writeString(config, "experiment { trails = 3 }\n");
+        assertEquals(2, run("run", config.toString(), "--dry-run"));
+        String message = err.toString().strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("experiment.trails") && message.contains("did you mean experiment.trials"), message);
+    }
+
+    @Test
+    void anUnknownScheduleSelectionIsRefusedBeforeAnythingRuns() {
+        assertEquals(2, run("run", "../conf/mnist-sample.conf", "--schedules", "Cosine", "--out", tmp.toString()));
+        assertTrue(err.toString().contains("Cosine"), err.toString());
+    }
+}

@@ -1,0 +1,350 @@
+package io.mixfarm.jobs.farm;
+
+import org.apache.spark.launcher.JavaModuleOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real multi-JVM Spark standalone cluster for tests, made from the test's own classpath: a Master and one
+ * Worker, each a child JVM of the test; the Worker launches every executor as its own JVM, as on a cluster.
+ *
+ * <p>Why child processes rather than {@code local-cluster[N,C,M]}: {@code local-cluster} runs its Master and
+ * Workers inside the driver JVM, and a Worker finds the Spark installation it builds executor command lines
+ * from only in its own environment ({@code SPARK_HOME}; or, under the internal {@code spark.testing} switch,
+ * the {@code spark.test.home} property), which a running JVM cannot set. Here the test owns the Worker's
+ * environment, so nothing outside this file is needed: no surefire environment, no shared folder.
+ *
+ * <p>The Spark installation is a folder whose {@code jars/} links to every jar of the test classpath (Spark's
+ * launcher puts {@code SPARK_HOME/jars/*} on each executor's classpath); class directories such as
+ * {@code target/classes} cannot go there and are given to executors with {@code spark.executor.extraClassPath}
+ * ({@link #classDirectories()}). The Worker gets {@code SPARK_SCALA_VERSION} (without it the launcher looks for
+ * a Spark source build and fails with "Cannot find any build directories") and {@code SPARK_LOCAL_IP}, so the
+ * whole cluster stays on the loopback interface.
+ */
+final class SparkStandalone implements AutoCloseable {
+
+    /** What an executor JVM's command line contains. */
+    static final String EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final Path dir;
+    private final String classDirectories;
+    private final Process master;
+    private final Process worker;
+    private final String masterUrl;
+    /** Every process the cluster ever had (daemons and executors), so close() can account for all of them. */
+    private final Set<ProcessHandle> seen = new LinkedHashSet<>();
+
+    private SparkStandalone(Path dir, String classDirectories, Process master, Process worker, String masterUrl) {
+        this.dir = dir;
+        this.classDirectories = classDirectories;
+        this.master = master;
+        this.worker = worker;
+        this.masterUrl = masterUrl;
+        seen.add(master.toHandle());
+        seen.add(worker.toHandle());
+    }
+
+    /**
+     * Starts a Master, waits until it listens, then starts a Worker with the given resources (it registers in
+     * the background; applications wait for its executors).
+     *
+     * @param dir     an empty folder for the Spark installation, the Worker's work dir and the daemons' logs
+     * @param cores   the Worker's cores
+     * @param memory  the Worker's memory for executors, e.g. "3g"
+     * @param timeout how long the Master may take to listen
+     */
+    static SparkStandalone start(Path dir, int cores, String memory, Duration timeout) throws IOException {
+        Path home = dir.resolve("spark-home");
+        Path jars = Files.createDirectories(home.resolve("jars"));
+        Files.createDirectories(home.resolve("conf"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+
+        List<String> classpath = testClasspath();
+        List<String> directories = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (String entry : classpath) {
+            Path path = Path.of(entry).toAbsolutePath();
+            if (Files.isDirectory(path)) {
+                directories.add(path.toString());
+            } else if (Files.isRegularFile(path) && entry.endsWith(".jar")) {
+                String name = path.getFileName().toString();
+                if (!names.add(name)) {
+                    name = names.size() + "-" + name; // same file name from two groups: keep both
+                    names.add(name);
+                }
+                link(jars.resolve(name), path);
+            }
+        }
+
+        Map<String, String> env = daemonEnvironment(home);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> jvm = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, classpath),
+                // The daemons only pass messages: a small heap and the quick JIT leave the 2 cores to the trials.
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dspark.port.maxRetries=0"));
+        jvm.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
+
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Process master = null;
+        int port = -1;
+        // The master port is chosen here (so the test knows the URL without parsing logs); if another process
+        // takes it in the instant between, the Master exits (maxRetries=0) and another port is tried.
+        for (int tries = 0; master == null && tries < 3; tries++) {
+            port = freePort();
+            List<String> command = new ArrayList<>(jvm);
+            command.addAll(List.of("org.apache.spark.deploy.master.Master", "--host", LOOPBACK, "--port",
+                    Integer.toString(port), "--webui-port", "0"));
+            Process started = launch(command, env, logs.resolve("master-" + tries + ".log"));
+            if (awaitListening(started, port, deadline)) {
+                master = started;
+            } else {
+                kill(started.toHandle());
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+        }
+        if (master == null) {
+            throw new IllegalStateException("the Spark master did not start within " + timeout + "\n"
+                    + tails(logs));
+        }
+        String url = "spark://" + LOOPBACK + ":" + port;
+        List<String> command = new ArrayList<>(jvm);
+        command.addAll(List.of("org.apache.spark.deploy.worker.Worker", "--host", LOOPBACK, "--cores",
+                Integer.toString(cores), "--memory", memory, "--work-dir", work.toString(), "--webui-port", "0", url));
+        Process worker = launch(command, env, logs.resolve("worker.log"));
+        return new SparkStandalone(dir, String.join(File.pathSeparator, directories), master, worker, url);
+    }
+
+    /** The master URL, {@code spark://127.0.0.1:PORT}. */
+    String masterUrl() {
+        return masterUrl;
+    }
+
+    /** The class directories of the test classpath, for {@code spark.executor.extraClassPath}. */
+    String classDirectories() {
+        return classDirectories;
+    }
+
+    /** The live executor JVMs, children of the Worker. */
+    List<ProcessHandle> executors() {
+        List<ProcessHandle> executors = worker.toHandle().children()
+                .filter(p -> commandLine(p).contains(EXECUTOR_CLASS)).toList();
+        synchronized (seen) {
+            seen.addAll(executors);
+        }
+        return executors;
+    }
+
+    /** The live executor JVM with this executor id, if any. */
+    Optional<ProcessHandle> executor(String executorId) {
+        return executors().stream().filter(p -> argumentAfter(p, "--executor-id").equals(executorId)).findFirst();
+    }
+
+    /** The value following {@code flag} on a process's command line, or "". */
+    static String argumentAfter(ProcessHandle process, String flag) {
+        List<String> args = arguments(process);
+        int at = args.indexOf(flag);
+        return at >= 0 && at + 1 < args.size() ? args.get(at + 1) : "";
+    }
+
+    /** A process's environment as its kernel holds it (Linux {@code /proc}); empty if unreadable. */
+    static Map<String, String> environment(ProcessHandle process) {
+        try {
+            String raw = new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ")),
+                    StandardCharsets.UTF_8);
+            return Stream.of(raw.split("\0")).filter(kv -> kv.indexOf('=') > 0)
+                    .collect(Collectors.toMap(kv -> kv.substring(0, kv.indexOf('=')),
+                            kv -> kv.substring(kv.indexOf('=') + 1), (a, b) -> b));
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /** The last lines of the daemons' logs and of every executor's stderr, for failure messages. */
+    String logs() {
+        return tails(dir.resolve("logs")) + tails(dir.resolve("work"));
+    }
+
+    /** Every process of the cluster that is still alive. */
+    List<ProcessHandle> alive() {
+        synchronized (seen) {
+            collectDescendants();
+            return seen.stream().filter(ProcessHandle::isAlive).toList();
+        }
+    }
+
+    /**
+     * Stops the Worker (its shutdown hook kills its executors) and the Master, politely and then by force, and
+     * makes sure that no process the cluster ever started outlives this call.
+     */
+    @Override
+    public void close() {
+        synchronized (seen) {
+            collectDescendants();
+        }
+        stop(worker);
+        stop(master);
+        for (ProcessHandle process : alive()) {
+            kill(process);
+        }
+    }
+
+    private void collectDescendants() {
+        for (Process daemon : List.of(master, worker)) {
+            daemon.toHandle().descendants().forEach(seen::add);
+        }
+    }
+
+    private static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGKILL, then waits (bounded) until the process is gone; whether it is. */
+    static boolean kill(ProcessHandle process) {
+        process.destroyForcibly();
+        try {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return !process.isAlive();
+    }
+
+    static String commandLine(ProcessHandle process) {
+        return String.join(" ", arguments(process));
+    }
+
+    private static List<String> arguments(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or the process is gone: what the JDK knows.
+            ProcessHandle.Info info = process.info();
+            List<String> args = new ArrayList<>();
+            info.command().ifPresent(args::add);
+            info.arguments().ifPresent(a -> args.addAll(List.of(a)));
+            return args;
+        }
+    }
+
+    /** The test's classpath: surefire's (its own JVM runs from a manifest-only jar), else the JVM's. */
+    private static List<String> testClasspath() {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Stream.of(classpath.split(File.pathSeparator)).filter(s -> !s.isBlank()).distinct().toList();
+    }
+
+    private static void link(Path link, Path target) throws IOException {
+        try {
+            Files.createSymbolicLink(link, target);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(target, link);
+        }
+    }
+
+    /**
+     * The daemons' environment: this JVM's, without anything that would point Spark's launcher elsewhere, plus
+     * the installation, its Scala version and the loopback address. The trial settings {@code OMP_NUM_THREADS}
+     * and {@code GLIBC_TUNABLES} are removed too, so that executors have them only if the farm passes them on
+     * ({@code spark.executorEnv.*}), as on a cluster whose workers were started without them.
+     */
+    private static Map<String, String> daemonEnvironment(Path home) {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.keySet().removeIf(key -> key.startsWith("SPARK_") || key.startsWith("PYSPARK_")
+                || List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR", "OMP_NUM_THREADS", "GLIBC_TUNABLES").contains(key));
+        env.put("SPARK_HOME", home.toString());
+        env.put("SPARK_SCALA_VERSION", "2.13");
+        env.put("SPARK_LOCAL_IP", LOOPBACK);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        return env;
+    }
+
+    private static Process launch(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits until the process accepts connections on the port; false if it died or the deadline passed. */
+    private static boolean awaitListening(Process process, int port, long deadline) {
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(LOOPBACK, port), 500);
+                return true;
+            } catch (IOException e) {
+                sleep(100);
+            }
+        }
+        return false;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String tails(Path root) {
+        if (!Files.isDirectory(root)) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().endsWith(".log") || f.getFileName().toString().equals("stderr"))
+                    .sorted().toList()) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                text.append("---- ").append(root.relativize(file)).append(" (last 30 lines)\n");
+                lines.subList(Math.max(0, lines.size() - 30), lines.size())
+                        .forEach(line -> text.append(line).append('\n'));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            text.append("(cannot read logs under ").append(root).append(": ").append(e).append(")\n");
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,80 @@
+package io.mixfarm.jobs.store;
+
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.EpochMetrics;
+import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.GroupStats;
+import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.core.trial.TrialSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-made trials, so store tests need no training. */
+final class Fixtures {
+
+    /** Test images in the fake test set. */
+    static final int IMAGES = 50;
+    static final int EPOCHS = 4;
+    static final List<Integer> RECORD_EPOCHS = List.of(2, 4);
+    static final List<String> GROUPS = List.of("conv1", "conv2", "fc1");
+    static final long START = 1_700_000_000_123L;
+    static final long END = START + 61_500L;
+    static final Map<String, String> PROVENANCE = Map.of("mixfarm.config.hash", "abc123",
+            "mixfarm.version", "0.1.0-SNAPSHOT", "spark.app.id", "local-1");
+
+    private Fixtures() {
+    }
+
+    /** True class of image i: i mod 10. */
+    static byte[] labels() {
+        byte[] labels = new byte[IMAGES];
+        for (int i = 0; i < IMAGES; i++) {
+            labels[i] = (byte) (i % 10);
+        }
+        return labels;
+    }
+
+    /** The class trial {@code trial} predicts for image i after {@code epoch}: distinct per trial and epoch. */
+    static int predicted(int trial, int epoch, int image) {
+        return (image * 7 + trial + epoch) % 10;
+    }
+
+    static TrialSpec spec(String schedule, long seed) {
+        return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Schedules.named(schedule, EPOCHS), EPOCHS, 32,
+                RECORD_EPOCHS, seed, seed + 1000);
+    }
+
+    /** A fake result whose every number encodes trial, epoch and column, so read-back can check each value. */
+    static TrialResult result(String schedule, int trial) {
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (int e = 1; e <= EPOCHS; e++) {
+            List<GroupStats> groups = new ArrayList<>();
+            for (int g = 0; g < GROUPS.size(); g++) {
+                groups.add(new GroupStats(GROUPS.get(g), 10 * e + g, 0.01 * e + g));
+            }
+            epochs.add(new EpochMetrics(e, 0.1, 0.01 * e, 2.0 / e, 0.5 / e, 2.5 / e, 0.6 / e, groups, 100.0 + e,
+                    1e-4 * e, 1.5 * e, 0.25 * e));
+        }
+        List<EpochPredictions> predictions = new ArrayList<>();
+        for (int epoch : RECORD_EPOCHS) {
+            byte[] predicted = new byte[IMAGES];
+            for (int i = 0; i < IMAGES; i++) {
+                predicted[i] = (byte) predicted(trial, epoch, i);
+            }
+            predictions.add(new EpochPredictions(epoch, predicted));
+        }
+        return new TrialResult(spec(schedule, 40 + trial), epochs, predictions, 61.5);
+    }
+
+    static TrialRecord succeeded(String schedule, int trial, String host) {
+        return TrialRecord.succeeded(schedule, trial, result(schedule, trial), host, "cpu:2-threads", 1, START, END);
+    }
+
+    static TrialRecord failed(String schedule, int trial, String error) {
+        return TrialRecord.failed(schedule, trial, spec(schedule, 40 + trial), "host-f", "cpu:2-threads", 1, START,
+                END, error);
+    }
+}
