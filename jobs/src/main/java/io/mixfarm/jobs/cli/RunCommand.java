@@ -11,6 +11,9 @@ import io.mixfarm.jobs.farm.FarmOptions;
 import io.mixfarm.jobs.farm.FarmReport;
 import io.mixfarm.jobs.farm.Faults;
 import io.mixfarm.jobs.farm.TrialOutcome;
+import io.mixfarm.jobs.report.ReportJob;
+import io.mixfarm.jobs.tv.TvJob;
+import io.mixfarm.jobs.tv.TvOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "If the output folder holds another experiment, delete its outputs.")
     private boolean force;
 
+    @Option(names = "--no-analysis", description = "Stop after the farm: skip the TV job and the report.")
+    private boolean noAnalysis;
+
     @Option(names = "--inject-faults", hidden = true, description = "Testing: SCHEDULE/TRIAL=N|always,...")
     private String faults;
 
@@ -78,6 +84,15 @@ final class RunCommand implements Callable<Integer> {
         FarmReport report = new FarmJob(new PrintStream(System.out, true)).run(experiment,
                 new FarmOptions(force, only, Faults.parse(faults)));
         printSummary(w, experiment, report);
+        if (!noAnalysis) {
+            PrintStream stdout = new PrintStream(System.out, true);
+            new TvJob(stdout).run(experiment.output(), TvOptions.DEFAULT);
+            new ReportJob(stdout).run(experiment.output());
+            w.printf("report: %s/report/report.html%n", experiment.output());
+            w.printf("SQL: ./submit/mixfarm sql --out %s \"SELECT epoch, a, b, n, tv, corrected_tv, p_value FROM "
+                    + "tv_summary WHERE n = trials_a ORDER BY ALL\"%n", experiment.output());
+            w.flush();
+        }
         return report.failed().isEmpty() ? 0 : 1;
     }
 

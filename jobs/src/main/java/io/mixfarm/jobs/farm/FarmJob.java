@@ -91,6 +91,13 @@ public final class FarmJob {
         return ExperimentConfig.parse(Manifest.config(manifest), List.of());
     }
 
+    /** The number of classes recorded in an output folder's {@code experiment.json}. */
+    public static int recordedClasses(ExperimentStore store) {
+        String manifest = store.readManifest().orElseThrow(() -> new FarmException(store.output()
+                + " holds no experiment (no experiment.json)"));
+        return Manifest.classes(manifest);
+    }
+
     /**
      * The hash of what makes trials comparable: the config without its output folder and trial count, so a
      * moved folder still matches and more trials can be added to an experiment.
@@ -132,6 +139,8 @@ public final class FarmJob {
         Map<String, String> manifest = new java.util.LinkedHashMap<>(provenance);
         manifest.putAll(Provenance.runtime());
         manifest.put("spark.master", jsc.master());
+        // The analysis needs the number of classes and should not have to read the data set again for it.
+        manifest.put("mixfarm.classes", Integer.toString(data.test().classes()));
         store.writeManifest(Manifest.update(store.readManifest(), config.name(), manifest));
 
         int slots = Math.max(1, jsc.defaultParallelism() / Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1")));

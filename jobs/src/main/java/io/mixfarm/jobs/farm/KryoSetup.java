@@ -1,112 +1,85 @@
 package io.mixfarm.jobs.farm;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.mixfarm.analysis.tv.PredictionMatrix;
+import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.jobs.config.TrialKey;
 import org.apache.spark.serializer.KryoRegistrator;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+
 /**
- * Registers the classes the farm sends through Spark's serializer: the data set (a broadcast, once per
- * executor), the trial keys (the partitions' data) and the outcomes (the tasks' results). Kryo 4's field
- * serializer cannot rebuild records ("can't get field offset on a record class"), so each gets an explicit one.
+ * Kryo for mixfarm's records: the data set (the farm's broadcast, once per executor), trial keys (the farm's
+ * partition data), outcomes (task results) and the TV job's prediction matrices and summary rows. Kryo 4's field
+ * serializer cannot rebuild a record ("can't get field offset on a record class"), so every record, registered
+ * or not, goes through {@link RecordSerializer}: its components in order, back through the canonical constructor
+ * (which also re-validates them).
  */
 public final class KryoSetup implements KryoRegistrator {
 
     @Override
     public void registerClasses(Kryo kryo) {
-        kryo.register(ImageSet.class, new ImageSetSerializer());
-        kryo.register(Dataset.class, new DatasetSerializer());
+        kryo.addDefaultSerializer(Record.class, RecordSerializer.class);
+        for (Class<?> type : new Class<?>[] {ImageSet.class, Dataset.class, TrialKey.class, TrialOutcome.class,
+                PredictionMatrix.class, TvSummaryRow.class}) {
+            kryo.register(type);
+        }
         kryo.register(byte[].class);
-        kryo.register(TrialKey.class, new TrialKeySerializer());
-        kryo.register(TrialOutcome.class, new TrialOutcomeSerializer());
+        kryo.register(int[].class);
     }
 
-    /** Writes a trial key as its schedule and index. */
-    static final class TrialKeySerializer extends Serializer<TrialKey> {
+    /** Serializes any record by its components. */
+    public static final class RecordSerializer<T extends Record> extends Serializer<T> {
 
-        @Override
-        public void write(Kryo kryo, Output output, TrialKey key) {
-            output.writeString(key.schedule());
-            output.writeInt(key.trial(), true);
+        private final RecordComponent[] components;
+        private final Constructor<T> constructor;
+
+        /** Kryo creates one per record class through this constructor. */
+        public RecordSerializer(Kryo kryo, Class<T> type) {
+            this.components = type.getRecordComponents();
+            try {
+                this.constructor = type.getDeclaredConstructor(
+                        Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+                this.constructor.setAccessible(true);
+            } catch (NoSuchMethodException e) {
+                throw new KryoException("no canonical constructor in " + type.getName(), e);
+            }
         }
 
         @Override
-        public TrialKey read(Kryo kryo, Input input, Class<TrialKey> type) {
-            return new TrialKey(input.readString(), input.readInt(true));
-        }
-    }
-
-    /** Writes an outcome field by field. */
-    static final class TrialOutcomeSerializer extends Serializer<TrialOutcome> {
-
-        @Override
-        public void write(Kryo kryo, Output output, TrialOutcome outcome) {
-            output.writeString(outcome.key());
-            output.writeString(outcome.status());
-            output.writeInt(outcome.attempt(), true);
-            output.writeString(outcome.host());
-            output.writeString(outcome.device());
-            output.writeDouble(outcome.wallSeconds());
-            output.writeDouble(outcome.testError());
-            output.writeString(outcome.error());
+        public void write(Kryo kryo, Output output, T record) {
+            for (RecordComponent component : components) {
+                try {
+                    Method accessor = component.getAccessor();
+                    accessor.setAccessible(true);
+                    kryo.writeClassAndObject(output, accessor.invoke(record));
+                } catch (IllegalAccessException | InvocationTargetException e) {
+                    throw new KryoException("cannot read " + component.getName() + " of " + record.getClass(), e);
+                }
+            }
         }
 
         @Override
-        public TrialOutcome read(Kryo kryo, Input input, Class<TrialOutcome> type) {
-            return new TrialOutcome(input.readString(), input.readString(), input.readInt(true), input.readString(),
-                    input.readString(), input.readDouble(), input.readDouble(), input.readString());
-        }
-    }
-
-    /** Writes an image set as its shape and its two byte arrays. */
-    static final class ImageSetSerializer extends Serializer<ImageSet> {
-
-        @Override
-        public void write(Kryo kryo, Output output, ImageSet images) {
-            output.writeInt(images.count(), true);
-            output.writeInt(images.channels(), true);
-            output.writeInt(images.height(), true);
-            output.writeInt(images.width(), true);
-            output.writeInt(images.classes(), true);
-            output.writeInt(images.pixels().length, true);
-            output.writeBytes(images.pixels());
-            output.writeInt(images.labels().length, true);
-            output.writeBytes(images.labels());
-        }
-
-        @Override
-        public ImageSet read(Kryo kryo, Input input, Class<ImageSet> type) {
-            int count = input.readInt(true);
-            int channels = input.readInt(true);
-            int height = input.readInt(true);
-            int width = input.readInt(true);
-            int classes = input.readInt(true);
-            byte[] pixels = input.readBytes(input.readInt(true));
-            byte[] labels = input.readBytes(input.readInt(true));
-            return new ImageSet(count, channels, height, width, classes, pixels, labels);
-        }
-    }
-
-    /** Writes a data set as its name and its two image sets. */
-    static final class DatasetSerializer extends Serializer<Dataset> {
-
-        @Override
-        public void write(Kryo kryo, Output output, Dataset data) {
-            output.writeString(data.name());
-            kryo.writeObject(output, data.train());
-            kryo.writeObject(output, data.test());
-        }
-
-        @Override
-        public Dataset read(Kryo kryo, Input input, Class<Dataset> type) {
-            String name = input.readString();
-            ImageSet train = kryo.readObject(input, ImageSet.class);
-            ImageSet test = kryo.readObject(input, ImageSet.class);
-            return new Dataset(name, train, test);
+        public T read(Kryo kryo, Input input, Class<T> type) {
+            Object[] values = new Object[components.length];
+            for (int i = 0; i < components.length; i++) {
+                values[i] = kryo.readClassAndObject(input);
+            }
+            try {
+                return constructor.newInstance(values);
+            } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                throw new KryoException("cannot rebuild " + type.getName(), e);
+            }
         }
     }
 }

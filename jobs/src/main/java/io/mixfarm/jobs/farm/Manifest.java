@@ -34,6 +34,15 @@ final class Manifest {
         return read(json).path("mixfarm.config").asText("");
     }
 
+    /** The number of classes of the experiment's data set. */
+    static int classes(String json) {
+        String value = read(json).path("mixfarm.classes").asText("");
+        if (value.isEmpty()) {
+            throw new FarmException("experiment.json records no number of classes (written by an older mixfarm?)");
+        }
+        return Integer.parseInt(value);
+    }
+
     /** A new or updated manifest: keeps the first run's creation time and appends this run. */
     static String update(Optional<String> previous, String name, Map<String, String> provenance) {
         ObjectNode root = JSON.createObjectNode();

@@ -1,0 +1,410 @@
+package io.mixfarm.analysis.report;
+
+import io.mixfarm.analysis.tv.TvSummaryRow;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Builds the report's charts as XChart objects; {@link ChartWriter} turns them into files. Every builder returns a
+ * chart without series when its data has no finite point, and the caller skips such a chart.
+ */
+final class Charts {
+
+    /** Width of every chart in pixels (also the PNG width). */
+    static final int WIDTH = 960;
+    /** Height of every chart in pixels (also the PNG height). */
+    static final int HEIGHT = 540;
+
+    /** Prefix of series kept out of the legend, so that their names cannot clash with a schedule's. */
+    private static final String HIDDEN = "hidden: ";
+
+    /** Series with at most this many points get markers: a lone point of a line without markers is invisible. */
+    private static final int MARKERS_UP_TO = 25;
+
+    private static final String FONT = "DejaVu Sans";
+    private static final BasicStroke SOLID = new BasicStroke(2.0f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    private static final BasicStroke DASHED = dashes(1.6f, 7f, 4f);
+    private static final BasicStroke DOTTED = dashes(1.6f, 2f, 3f);
+    private static final BasicStroke DASH_DOT = dashes(1.6f, 8f, 3f, 2f, 3f);
+    private static final BasicStroke NO_LINE = new BasicStroke(0f);
+
+    /**
+     * When a line gets markers: main estimates when they have few points; secondary and reference lines (random
+     * subsets, baseline, noise floor) only when a lone point would otherwise be invisible.
+     */
+    private enum Markers { WHEN_SPARSE, WHEN_ALONE }
+
+    private Charts() {
+    }
+
+    /** Figure 3a: per schedule, mean test error (solid) and train error (dashed) per epoch with 10–90% bands. */
+    static XYChart errors(List<EpochAggregate> aggregates, Palette palette) {
+        XYChart chart = base("Train and test error (mean over trials; band: 10th–90th percentile of trials)",
+                "epoch", "error (fraction of images)");
+        Map<String, List<EpochAggregate>> bySchedule = bySchedule(aggregates);
+        roundEpochTicks(chart, aggregates, a -> a.testError().mean(), false);
+        bySchedule.forEach((schedule, rows) -> {
+            Color colour = palette.schedule(schedule);
+            band(chart, HIDDEN + schedule + " test band", epochs(rows), field(rows, a -> a.testError().p10()),
+                    field(rows, a -> a.testError().p90()), Palette.translucent(colour, 48), false);
+            band(chart, HIDDEN + schedule + " train band", epochs(rows), field(rows, a -> a.trainError().p10()),
+                    field(rows, a -> a.trainError().p90()), Palette.translucent(colour, 28), false);
+        });
+        bySchedule.forEach((schedule, rows) -> {
+            Color colour = palette.schedule(schedule);
+            line(chart, schedule + " test", epochs(rows), field(rows, a -> a.testError().mean()), colour, SOLID,
+                    Markers.WHEN_SPARSE, false);
+            line(chart, schedule + " train", epochs(rows), field(rows, a -> a.trainError().mean()), colour, DASHED,
+                    Markers.WHEN_SPARSE, false);
+        });
+        return chart;
+    }
+
+    /** Figure 4, left: per schedule, mean total weight norm per epoch with its 10–90% band. */
+    static XYChart norms(List<EpochAggregate> aggregates, Palette palette) {
+        return perSchedule(aggregates, palette, EpochAggregate::norm, false,
+                "Total weight norm ||w|| (mean over trials; band: 10th–90th percentile)", "||w||");
+    }
+
+    /** Figure 4, right: per schedule, mean effective learning rate per epoch with its 10–90% band, log y. */
+    static XYChart effectiveLr(List<EpochAggregate> aggregates, Palette palette) {
+        return perSchedule(aggregates, palette, EpochAggregate::effectiveLr, true,
+                "Effective learning rate lr / ||w||² (mean over trials; band: 10th–90th percentile)",
+                "effective LR (log scale)");
+    }
+
+    /**
+     * Figure 3b for one record epoch: per pair, TV against n on a log2 axis (nested estimate, solid), the mean over
+     * random n-subsets (dotted), the baseline (dashed) and the noise floor (dash-dot, band: floor ± 2 sd).
+     *
+     * @param byPair the rows of this epoch per pair label, ascending in n (see {@link TvRows#byN})
+     */
+    static XYChart tvVsN(int epoch, Map<String, List<TvSummaryRow>> byPair, Palette palette) {
+        XYChart chart = base("TV between schedules' predictions against trials per schedule, epoch " + epoch,
+                "trials per schedule n (log2 scale)", "mean TV over test images");
+        XYStyler styler = chart.getStyler();
+        styler.setYAxisMin(0.0);
+        styler.setxAxisTickLabelsFormattingFunction(Charts::powerOfTwo);
+        byPair.forEach((pair, rows) -> noiseBand(chart, pair, log2n(rows), rows, palette.pair(pair)));
+        byPair.forEach((pair, rows) -> {
+            Color colour = palette.pair(pair);
+            double[] x = log2n(rows);
+            line(chart, pair, x, tv(rows, TvSummaryRow::tv), colour, SOLID, Markers.WHEN_SPARSE, false);
+            // Without markers: it nearly always lies on the nested estimate, and two sets of markers would blur both.
+            line(chart, "random subsets " + pair, x, tv(rows, TvSummaryRow::tvRandomMean), colour, DOTTED,
+                    Markers.WHEN_ALONE, false);
+            line(chart, "baseline " + pair, x, tv(rows, TvSummaryRow::baseline), colour, DASHED, Markers.WHEN_ALONE,
+                    false);
+            line(chart, "noise floor " + pair, x, tv(rows, TvSummaryRow::nullMean), colour, DASH_DOT,
+                    Markers.WHEN_ALONE, false);
+        });
+        return chart;
+    }
+
+    /**
+     * The mixing curve: per pair, the all-trials TV at every record epoch with its bootstrap 95% CI as error bars, and
+     * the noise floor (dashed, band: floor ± 2 sd). Pairs are shifted apart horizontally by a fraction of an epoch so
+     * that their error bars do not hide each other.
+     *
+     * @param byPair the all-trials rows per pair label, ascending in epoch (see {@link TvRows#allTrialsByEpoch})
+     */
+    static XYChart mixing(Map<String, List<TvSummaryRow>> byPair, Palette palette) {
+        XYChart chart = base("Mixing curve: all-trials TV at each record epoch (bars: 95% bootstrap CI)",
+                "record epoch", "mean TV over test images");
+        chart.getStyler().setYAxisMin(0.0);
+        Map<String, double[]> xs = dodged(byPair);
+        byPair.forEach((pair, rows) -> noiseBand(chart, pair, xs.get(pair), rows, palette.pair(pair)));
+        byPair.forEach((pair, rows) -> {
+            Color colour = palette.pair(pair);
+            double[] x = xs.get(pair);
+            errorBars(chart, HIDDEN + pair + " 95% CI", x, tv(rows, TvSummaryRow::ciLow),
+                    tv(rows, TvSummaryRow::ciHigh), colour);
+            line(chart, pair, x, tv(rows, TvSummaryRow::tv), colour, SOLID, Markers.WHEN_SPARSE, false);
+            line(chart, "noise floor " + pair, x, tv(rows, TvSummaryRow::nullMean), colour, DASHED,
+                    Markers.WHEN_ALONE, false);
+        });
+        return chart;
+    }
+
+    /** The names of the series a reader sees in the legend, in legend order. */
+    static List<String> legend(XYChart chart) {
+        return chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).map(XYSeries::getName)
+                .toList();
+    }
+
+    private static XYChart perSchedule(List<EpochAggregate> aggregates, Palette palette,
+                                       Function<EpochAggregate, Spread> quantity, boolean logY,
+                                       String title, String yTitle) {
+        XYChart chart = base(title, "epoch", yTitle);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        Map<String, List<EpochAggregate>> bySchedule = bySchedule(aggregates);
+        roundEpochTicks(chart, aggregates, a -> quantity.apply(a).mean(), logY);
+        bySchedule.forEach((schedule, rows) -> band(chart, HIDDEN + schedule + " band", epochs(rows),
+                field(rows, a -> quantity.apply(a).p10()), field(rows, a -> quantity.apply(a).p90()),
+                Palette.translucent(palette.schedule(schedule), 40), logY));
+        bySchedule.forEach((schedule, rows) -> line(chart, schedule, epochs(rows),
+                field(rows, a -> quantity.apply(a).mean()), palette.schedule(schedule), SOLID, Markers.WHEN_SPARSE,
+                logY));
+        return chart;
+    }
+
+    private static XYChart base(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        XYStyler styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setPlotBorderColor(new Color(0x999999));
+        styler.setPlotGridLinesColor(new Color(0xE8E8E8));
+        // Solid: the SVG encoder outlines every dash of a dashed line, which made grids half of each SVG file.
+        styler.setPlotGridLinesStroke(new BasicStroke(1f));
+        styler.setChartTitleBoxVisible(false);
+        styler.setChartTitleFont(new Font(FONT, Font.BOLD, 15));
+        styler.setAxisTitleFont(new Font(FONT, Font.PLAIN, 13));
+        styler.setAxisTickLabelsFont(new Font(FONT, Font.PLAIN, 11));
+        styler.setLegendFont(new Font(FONT, Font.PLAIN, 12));
+        // Outside the plot, so the legend never covers data however the curves fall.
+        styler.setLegendPosition(LegendPosition.OutsideE);
+        styler.setLegendBorderColor(new Color(0xCCCCCC));
+        styler.setLegendSeriesLineLength(28);
+        styler.setMarkerSize(7);
+        styler.setYAxisDecimalPattern("0.####");
+        styler.setErrorBarsColorSeriesColor(true);
+        styler.setToolTipsEnabled(false);
+        styler.setAntiAlias(true);
+        return chart;
+    }
+
+    /** A legend line; points that are not finite (or not positive on a log axis) are left out. */
+    private static void line(XYChart chart, String name, double[] x, double[] y, Color colour, BasicStroke stroke,
+                             Markers markers, boolean logY) {
+        Points points = new Points(logY);
+        for (int i = 0; i < x.length; i++) {
+            points.add(x[i], y[i]);
+        }
+        if (points.isEmpty()) {
+            return;
+        }
+        XYSeries series = chart.addSeries(name, points.x(), points.y());
+        series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+        series.setLineColor(colour);
+        series.setLineStyle(stroke);
+        series.setMarkerColor(colour);
+        if (markers == Markers.WHEN_ALONE) {
+            // A diamond, so that a lone floor point is not mistaken for the estimate it sits next to.
+            series.setMarker(points.size() == 1 ? SeriesMarkers.DIAMOND : SeriesMarkers.NONE);
+        } else {
+            series.setMarker(points.size() <= MARKERS_UP_TO ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+    }
+
+    /**
+     * Makes XChart label the epoch axis at round numbers (0, 20, 40, ...). XChart 3.8 puts ticks at the data's own x
+     * values when those, in the order the series list them, are equally spaced, which for 200 epochs gives 1, 8, 15,
+     * ... An invisible first series at the two ends of the range breaks that order and so restores the round ticks; its
+     * y is a value the chart already shows, so it cannot stretch the y axis.
+     */
+    private static void roundEpochTicks(XYChart chart, List<EpochAggregate> aggregates,
+                                        ToDoubleFunction<EpochAggregate> y, boolean logY) {
+        Points points = new Points(logY);
+        aggregates.forEach(a -> points.add(a.epoch(), y.applyAsDouble(a)));
+        if (points.size() < 3) {
+            return;
+        }
+        double[] x = points.x();
+        double anyY = points.y()[0];
+        XYSeries series = chart.addSeries(HIDDEN + "epoch range", new double[] {Arrays.stream(x).min().orElseThrow(),
+                Arrays.stream(x).max().orElseThrow()}, new double[] {anyY, anyY});
+        series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+        series.setMarker(SeriesMarkers.NONE);
+        series.setLineStyle(NO_LINE);
+        series.setShowInLegend(false);
+    }
+
+    /** A filled band from {@code low} to {@code high}, not in the legend; needs two usable points to be drawn. */
+    private static void band(XYChart chart, String name, double[] x, double[] low, double[] high, Color fill,
+                             boolean logY) {
+        Points upper = new Points(logY);
+        Points lower = new Points(logY);
+        for (int i = 0; i < x.length; i++) {
+            if (Points.usable(x[i], low[i], logY) && Points.usable(x[i], high[i], logY)) {
+                upper.add(x[i], high[i]);
+                lower.add(x[i], low[i]);
+            }
+        }
+        if (upper.size() < 2) {
+            return;
+        }
+        // The polygon runs along the upper edge and back along the lower one.
+        double[] px = concat(upper.x(), reversed(lower.x()));
+        double[] py = concat(upper.y(), reversed(lower.y()));
+        XYSeries series = chart.addSeries(name, px, py);
+        series.setXYSeriesRenderStyle(XYSeriesRenderStyle.PolygonArea);
+        series.setFillColor(fill);
+        series.setLineColor(fill);
+        series.setLineStyle(NO_LINE);
+        series.setMarker(SeriesMarkers.NONE);
+        series.setShowInLegend(false);
+    }
+
+    /**
+     * Error bars from {@code low} to {@code high} (XChart's bars are symmetric, so the series sits at the midpoint and
+     * draws neither line nor marker); not in the legend.
+     */
+    private static void errorBars(XYChart chart, String name, double[] x, double[] low, double[] high, Color colour) {
+        List<double[]> bars = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isFinite(x[i]) && Double.isFinite(low[i]) && Double.isFinite(high[i])) {
+                bars.add(new double[] {x[i], (low[i] + high[i]) / 2, Math.abs(high[i] - low[i]) / 2});
+            }
+        }
+        if (bars.isEmpty()) {
+            return;
+        }
+        XYSeries series = chart.addSeries(name, column(bars, 0), column(bars, 1), column(bars, 2));
+        series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+        series.setLineColor(colour);
+        series.setMarker(SeriesMarkers.NONE);
+        series.setShowInLegend(false);
+    }
+
+    /** The noise floor's band, floor ± 2 sd, where the sd is known. */
+    private static void noiseBand(XYChart chart, String pair, double[] x, List<TvSummaryRow> rows, Color colour) {
+        double[] low = tv(rows, r -> Math.max(0.0, r.nullMean() - 2 * r.nullSd()));
+        double[] high = tv(rows, r -> r.nullMean() + 2 * r.nullSd());
+        band(chart, HIDDEN + "noise band " + pair, x, low, high, Palette.translucent(colour, 30), false);
+    }
+
+    /** Shifts each pair's epochs by a small, centred offset: at most 1.2% of the epoch range between outer pairs. */
+    private static Map<String, double[]> dodged(Map<String, List<TvSummaryRow>> byPair) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (List<TvSummaryRow> rows : byPair.values()) {
+            for (TvSummaryRow row : rows) {
+                min = Math.min(min, row.epoch());
+                max = Math.max(max, row.epoch());
+            }
+        }
+        double step = byPair.size() < 2 ? 0.0 : Math.max(max - min, 1.0) * 0.012 / (byPair.size() - 1);
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int i = 0;
+        for (Map.Entry<String, List<TvSummaryRow>> entry : byPair.entrySet()) {
+            double offset = (i++ - (byPair.size() - 1) / 2.0) * step;
+            out.put(entry.getKey(), entry.getValue().stream().mapToDouble(r -> r.epoch() + offset).toArray());
+        }
+        return out;
+    }
+
+    /**
+     * Tick label of a log2 axis: the power of two at integer ticks, nothing in between. XChart widens the tick step
+     * until all labels, including those just outside the axis, are distinct; blank labels in between and "1/2" rather
+     * than a rounded "1" below n = 1 therefore make it settle on one tick per power of two.
+     */
+    static String powerOfTwo(double log2) {
+        double k = Math.rint(log2);
+        if (Math.abs(log2 - k) > 1e-9) {
+            return "";
+        }
+        long power = Math.round(Math.pow(2, Math.abs(k)));
+        return k >= 0 ? String.valueOf(power) : "1/" + power;
+    }
+
+    private static Map<String, List<EpochAggregate>> bySchedule(List<EpochAggregate> aggregates) {
+        Map<String, List<EpochAggregate>> out = new LinkedHashMap<>();
+        for (EpochAggregate a : aggregates) {
+            out.computeIfAbsent(a.schedule(), s -> new ArrayList<>()).add(a);
+        }
+        return out;
+    }
+
+    private static double[] epochs(List<EpochAggregate> rows) {
+        return rows.stream().mapToDouble(EpochAggregate::epoch).toArray();
+    }
+
+    private static double[] field(List<EpochAggregate> rows, ToDoubleFunction<EpochAggregate> f) {
+        return rows.stream().mapToDouble(f).toArray();
+    }
+
+    private static double[] tv(List<TvSummaryRow> rows, ToDoubleFunction<TvSummaryRow> f) {
+        return rows.stream().mapToDouble(f).toArray();
+    }
+
+    private static double[] log2n(List<TvSummaryRow> rows) {
+        return rows.stream().mapToDouble(r -> r.n() > 0 ? Math.log(r.n()) / Math.log(2) : Double.NaN).toArray();
+    }
+
+    private static double[] column(List<double[]> rows, int j) {
+        return rows.stream().mapToDouble(r -> r[j]).toArray();
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double[] reversed(double[] a) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[a.length - 1 - i];
+        }
+        return out;
+    }
+
+    private static BasicStroke dashes(float width, float... pattern) {
+        return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, pattern, 0f);
+    }
+
+    /** The usable points of a series: finite, and positive when the y axis is logarithmic. */
+    private static final class Points {
+        private final boolean logY;
+        private final List<double[]> xy = new ArrayList<>();
+
+        Points(boolean logY) {
+            this.logY = logY;
+        }
+
+        static boolean usable(double x, double y, boolean logY) {
+            return Double.isFinite(x) && Double.isFinite(y) && (!logY || y > 0);
+        }
+
+        void add(double x, double y) {
+            if (usable(x, y, logY)) {
+                xy.add(new double[] {x, y});
+            }
+        }
+
+        boolean isEmpty() {
+            return xy.isEmpty();
+        }
+
+        int size() {
+            return xy.size();
+        }
+
+        double[] x() {
+            return column(xy, 0);
+        }
+
+        double[] y() {
+            return column(xy, 1);
+        }
+    }
+}

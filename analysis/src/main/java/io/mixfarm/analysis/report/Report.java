@@ -1,0 +1,278 @@
+package io.mixfarm.analysis.report;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.mixfarm.analysis.tv.TvSummaryRow;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.knowm.xchart.XYChart;
+
+/**
+ * Writes an experiment's report into one folder: the charts of figures 3a, 3b and 4 and the mixing curve, each as PNG
+ * and SVG, and {@code report.html}, a single static page that inlines the SVGs, so it opens offline and can be mailed
+ * on its own.
+ */
+public final class Report {
+
+    static {
+        // Reports are written on machines without a display. AWT reads this once, when the first colour is made, so
+        // it is set here, in the entry point, before Palette or any chart touches AWT.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /** File name of the report page. */
+    public static final String HTML = "report.html";
+
+    private static final String CSS = """
+            body { font-family: "DejaVu Sans", system-ui, sans-serif; color: #222; line-height: 1.45;
+                   max-width: 1020px; margin: 2em auto; padding: 0 1em; }
+            h1 { font-size: 1.6em; margin-bottom: .2em; }
+            h2 { font-size: 1.2em; margin-top: 2.2em; border-bottom: 1px solid #ddd; }
+            figure { margin: 1em 0; }
+            figure svg { display: block; max-width: 100%; height: auto; }
+            figcaption { font-size: .92em; margin-top: .5em; }
+            .files { color: #666; }
+            .notes { background: #fff8e1; border-left: 4px solid #e6a700; padding: .4em 1em; }
+            table { border-collapse: collapse; font-size: .88em; font-variant-numeric: tabular-nums; }
+            th, td { padding: .25em .6em; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
+            th { background: #f4f4f4; }
+            .text { text-align: left; }
+            .sig { font-weight: bold; }
+            .wide { overflow-x: auto; }
+            """;
+
+    // Captions: HTML, one paragraph each; what the chart shows and how to read it.
+
+    private static final String NOISE_FLOOR = "The noise floor is what the same statistic gives when both samples come"
+            + " from one distribution: its mean over permutations of whole-trial labels between the two schedules,"
+            + " with a band of ± 2 standard deviations. A TV above the floor with p &lt; 0.05 (see the table) is a real"
+            + " difference between the schedules; a TV on the floor is what two schedules that have mixed look like.";
+
+    private static final String ERRORS_CAPTION = "Mean train error (dashed) and test error (solid) of each schedule"
+            + " per epoch, averaged over its trials, as in the paper's figure 3a. The shaded band around each curve"
+            + " spans the 10th to the 90th percentile of single trials at that epoch: how far one trial strays from the"
+            + " mean, not the uncertainty of the mean. Schedules that share an intrinsic learning rate (η × λ) should"
+            + " reach the same errors some time after it becomes equal, and keep them through fine-tuning.";
+
+    private static final String TV_VS_N_CAPTION = "Total variation between two schedules' distributions of predicted"
+            + " classes, averaged over the test images, at epoch %d, against the number n of trials per schedule (log2"
+            + " axis), as in the paper's figure 3b. Solid: the plug-in estimate from the first n trials of each"
+            + " schedule (nested subsets); dotted: its mean over random n-subsets. The plug-in TV is biased upwards by"
+            + " roughly 1/√n, so it falls as n grows even between identical schedules. Dashed: the paper's baseline,"
+            + " the sum of the two schedules' mean test errors, the TV they would have if they erred on disjoint"
+            + " images. Dash-dot with band: the noise floor. " + NOISE_FLOOR;
+
+    private static final String MIXING_CAPTION = "TV between each pair of schedules at every record epoch, from all"
+            + " trials (the row with the largest n for that epoch and pair), with its 95% bootstrap confidence interval"
+            + " (resampling trials) as error bars. Dashed with band: the noise floor. " + NOISE_FLOOR + " Where a"
+            + " pair's TV comes down to its floor, the two schedules have become indistinguishable in function space;"
+            + " the conjecture predicts this O(1/(η λ)) steps after their intrinsic learning rates become equal. Pairs"
+            + " are shifted sideways by a fraction of an epoch so that their error bars stay apart.";
+
+    private static final String NORMS_CAPTION = "Mean total norm ||w|| of all scale-invariant weights per epoch,"
+            + " averaged over trials; band: 10th to 90th percentile of trials. Weight decay pulls the norm towards an"
+            + " equilibrium set by the intrinsic learning rate, so a norm that has stopped moving is a sign that SGD"
+            + " has reached its equilibrium (the paper's section 5.1 and figure 4).";
+
+    private static final String EFFECTIVE_LR_CAPTION = "Mean effective learning rate lr / ||w||² per epoch, averaged"
+            + " over trials, on a log scale; band: 10th to 90th percentile of trials. Schedules with the same intrinsic"
+            + " learning rate should reach the same effective learning rate once their norms settle, even when their"
+            + " raw learning rates differ (figure 4). Non-positive values cannot be drawn on the log scale and are left"
+            + " out.";
+
+    private static final String TABLE_CAPTION = "One row per record epoch, schedule pair and n. tv: plug-in mean TV"
+            + " over test images; corrected tv: tv minus the noise floor's mean; 95% CI: bootstrap interval of tv;"
+            + " noise floor: mean ± sd of the statistic under permutations of whole-trial labels; p: permutation"
+            + " p-value, in bold when below 0.05; baseline: sum of the two schedules' mean test errors; random"
+            + " n-subsets: the statistic over random subsets of n trials. Many rows are tested at once, so about one in"
+            + " twenty falls below 0.05 by chance where there is no difference; " + Html.MISSING + " marks a value"
+            + " that was not computed.";
+
+    private Report() {
+    }
+
+    /**
+     * Writes the report into {@code dir} (created if missing). Charts without data are skipped and listed, in the
+     * returned files and on the page, so a report can be written while trials are still running.
+     *
+     * @param dir        output folder; files of the same names are replaced, other files are left alone
+     * @param experiment the experiment's name, the page's title
+     * @param metrics    one row per trial and epoch (may be empty)
+     * @param tv         the {@code tv_summary} rows (may be empty, e.g. before the TV job has run)
+     * @param facts      provenance shown at the top, in the map's iteration order (config hash, trials, git commit,
+     *                   generation time: whatever the caller knows)
+     * @return the files written and the charts skipped
+     * @throws IOException if a file cannot be written
+     */
+    public static ReportFiles write(Path dir, String experiment, List<MetricRow> metrics, List<TvSummaryRow> tv,
+                                    Map<String, String> facts) throws IOException {
+        Objects.requireNonNull(experiment, "experiment");
+        Objects.requireNonNull(facts, "facts");
+        Files.createDirectories(dir);
+        List<EpochAggregate> aggregates = EpochAggregate.of(metrics);
+        Palette palette = new Palette(List.copyOf(new TreeSet<>(metrics.stream().map(MetricRow::schedule).toList())),
+                TvRows.pairs(tv));
+        List<Figure> figures = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        String trials = aggregates.isEmpty() ? "" : " Trials per schedule: " + trialCounts(aggregates) + ".";
+
+        if (aggregates.isEmpty()) {
+            skipped.add("errors, norms, effective_lr: no metric rows");
+        } else {
+            draw(Charts.errors(aggregates, palette), dir, "errors", "Train and test error (figure 3a)",
+                    ERRORS_CAPTION + trials, figures, skipped);
+        }
+        if (tv.isEmpty()) {
+            skipped.add("tv_vs_n, mixing: no TV summary rows yet");
+        } else {
+            List<Integer> epochs = TvRows.epochs(tv);
+            for (int epoch : epochs) {
+                draw(Charts.tvVsN(epoch, TvRows.byN(tv, epoch), palette), dir, "tv_vs_n_epoch" + epoch,
+                        "TV against the number of trials, epoch " + epoch + " (figure 3b)",
+                        String.format(TV_VS_N_CAPTION, epoch), figures, skipped);
+            }
+            String single = epochs.size() == 1
+                    ? " There is only one record epoch so far, so each pair is a single point." : "";
+            draw(Charts.mixing(TvRows.allTrialsByEpoch(tv), palette), dir, "mixing",
+                    "Mixing curve: TV against the record epoch", MIXING_CAPTION + single, figures, skipped);
+        }
+        if (!aggregates.isEmpty()) {
+            draw(Charts.norms(aggregates, palette), dir, "norms", "Weight norm (figure 4)", NORMS_CAPTION + trials,
+                    figures, skipped);
+            draw(Charts.effectiveLr(aggregates, palette), dir, "effective_lr", "Effective learning rate (figure 4)",
+                    EFFECTIVE_LR_CAPTION + trials, figures, skipped);
+        }
+
+        Path html = dir.resolve(HTML);
+        Files.writeString(html, page(experiment, facts, figures, skipped, tv), UTF_8);
+        List<Path> charts = new ArrayList<>();
+        for (Figure figure : figures) {
+            charts.add(figure.chart().png());
+            charts.add(figure.chart().svg());
+        }
+        return new ReportFiles(html, charts, skipped);
+    }
+
+    /**
+     * A chart on the page.
+     *
+     * @param chart   the written chart
+     * @param heading the section heading, plain text
+     * @param caption the caption, HTML with data already escaped
+     */
+    private record Figure(SavedChart chart, String heading, String caption) {
+    }
+
+    private static void draw(XYChart chart, Path dir, String name, String heading, String caption,
+                             List<Figure> figures, List<String> skipped) throws IOException {
+        if (chart.getSeriesMap().isEmpty()) {
+            skipped.add(name + ": no finite values to draw");
+            return;
+        }
+        figures.add(new Figure(ChartWriter.write(chart, dir, name), heading, caption));
+    }
+
+    /** Per schedule, its number of trials: "Const 500, LR-decay 498–500" when some epochs have fewer rows. */
+    private static String trialCounts(List<EpochAggregate> aggregates) {
+        Map<String, int[]> range = new TreeMap<>();
+        for (EpochAggregate a : aggregates) {
+            range.merge(a.schedule(), new int[] {a.trials(), a.trials()},
+                    (r, s) -> new int[] {Math.min(r[0], s[0]), Math.max(r[1], s[1])});
+        }
+        List<String> parts = new ArrayList<>();
+        range.forEach((schedule, r) -> parts.add(
+                Html.escape(schedule) + " " + (r[0] == r[1] ? String.valueOf(r[0]) : r[0] + "–" + r[1])));
+        return String.join(", ", parts);
+    }
+
+    private static String page(String experiment, Map<String, String> facts, List<Figure> figures,
+                               List<String> skipped, List<TvSummaryRow> tv) {
+        StringBuilder h = new StringBuilder(1 << 20);
+        String title = "mixfarm report: " + Html.escape(experiment);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
+                .append("<title>").append(title).append("</title>\n<style>\n").append(CSS).append("</style>\n")
+                .append("</head>\n<body>\n<h1>").append(title).append("</h1>\n");
+
+        h.append("<h2 id=\"facts\">Facts</h2>\n");
+        if (facts.isEmpty()) {
+            h.append("<p>No facts were given.</p>\n");
+        } else {
+            h.append("<table class=\"facts\">\n");
+            facts.forEach((key, value) -> h.append("<tr><th class=\"text\">").append(Html.escape(key))
+                    .append("</th><td class=\"text\">").append(Html.escape(value)).append("</td></tr>\n"));
+            h.append("</table>\n");
+        }
+        if (!skipped.isEmpty()) {
+            h.append("<div class=\"notes\" id=\"skipped\"><p>Charts not drawn:</p>\n<ul>\n");
+            skipped.forEach(s -> h.append("<li>").append(Html.escape(s)).append("</li>\n"));
+            h.append("</ul></div>\n");
+        }
+
+        for (Figure figure : figures) {
+            String name = figure.chart().name();
+            h.append("<h2 id=\"").append(name).append("\">").append(Html.escape(figure.heading())).append("</h2>\n")
+                    .append("<figure>\n").append(figure.chart().inlineSvg()).append("\n<figcaption>")
+                    .append(figure.caption()).append(" <span class=\"files\">Files: <a href=\"").append(name)
+                    .append(".png\">").append(name).append(".png</a>, <a href=\"").append(name).append(".svg\">")
+                    .append(name).append(".svg</a>.</span></figcaption>\n</figure>\n");
+        }
+
+        h.append("<h2 id=\"summary\">TV summary</h2>\n");
+        if (tv.isEmpty()) {
+            h.append("<p>No TV summary rows yet.</p>\n");
+        } else {
+            h.append("<p>").append(TABLE_CAPTION).append("</p>\n<div class=\"wide\">\n");
+            summaryTable(h, tv);
+            h.append("</div>\n");
+        }
+        return h.append("</body>\n</html>\n").toString();
+    }
+
+    private static void summaryTable(StringBuilder h, List<TvSummaryRow> tv) {
+        h.append("<table class=\"summary\">\n<thead><tr><th>epoch</th><th class=\"text\">a</th>")
+                .append("<th class=\"text\">b</th><th>n</th><th>trials a / b</th><th>tv</th><th>corrected tv</th>")
+                .append("<th>95% CI</th><th>noise floor (mean ± sd)</th><th>p</th><th>baseline</th>")
+                .append("<th>random n-subsets (mean ± sd)</th></tr></thead>\n<tbody>\n");
+        for (TvSummaryRow r : tv.stream().sorted(TvRows.ORDER).toList()) {
+            boolean significant = r.pValue() < 0.05;
+            h.append("<tr><td>").append(r.epoch())
+                    .append("</td><td class=\"text\">").append(Html.escape(r.a()))
+                    .append("</td><td class=\"text\">").append(Html.escape(r.b()))
+                    .append("</td><td>").append(r.n())
+                    .append("</td><td>").append(r.trialsA()).append(" / ").append(r.trialsB())
+                    .append("</td><td>").append(Html.number(r.tv(), 4))
+                    .append("</td><td>").append(Html.number(r.correctedTv(), 4))
+                    .append("</td><td>").append(interval(r.ciLow(), r.ciHigh()))
+                    .append("</td><td>").append(plusMinus(r.nullMean(), r.nullSd()))
+                    .append(significant ? "</td><td class=\"sig\">" : "</td><td>").append(Html.pValue(r.pValue()))
+                    .append("</td><td>").append(Html.number(r.baseline(), 4))
+                    .append("</td><td>").append(plusMinus(r.tvRandomMean(), r.tvRandomSd()))
+                    .append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+    }
+
+    private static String interval(double low, double high) {
+        return Double.isNaN(low) && Double.isNaN(high) ? Html.MISSING
+                : "[" + Html.number(low, 4) + ", " + Html.number(high, 4) + "]";
+    }
+
+    private static String plusMinus(double mean, double sd) {
+        if (Double.isNaN(mean)) {
+            return Html.MISSING;
+        }
+        return Double.isNaN(sd) ? Html.number(mean, 4) : Html.number(mean, 4) + " ± " + Html.number(sd, 4);
+    }
+}

@@ -1,0 +1,70 @@
+package io.mixfarm.analysis.report;
+
+import io.mixfarm.analysis.tv.TvSummaryRow;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Selections from the {@code tv_summary} rows that the TV charts and the summary table need. */
+final class TvRows {
+
+    /** Table order: epoch, then pair, then n, then the row that used more trials. */
+    static final Comparator<TvSummaryRow> ORDER = Comparator.comparingInt(TvSummaryRow::epoch)
+            .thenComparing(TvSummaryRow::a).thenComparing(TvSummaryRow::b).thenComparingInt(TvSummaryRow::n)
+            .thenComparingInt(r -> r.trialsA() + r.trialsB());
+
+    private TvRows() {
+    }
+
+    /** The label of a row's schedule pair, which is also its series name: {@code Const vs LR-decay}. */
+    static String pair(TvSummaryRow row) {
+        return row.a() + " vs " + row.b();
+    }
+
+    /** The distinct pair labels, sorted. */
+    static List<String> pairs(List<TvSummaryRow> rows) {
+        return List.copyOf(new TreeSet<>(rows.stream().map(TvRows::pair).toList()));
+    }
+
+    /** The distinct record epochs, ascending. */
+    static List<Integer> epochs(List<TvSummaryRow> rows) {
+        return List.copyOf(new TreeSet<>(rows.stream().map(TvSummaryRow::epoch).toList()));
+    }
+
+    /**
+     * Figure 3b's curve for one epoch: per pair (in {@link #pairs} order), one row per n, ascending. When two rows
+     * share an n, the balanced one (n trials of each schedule) is kept, since the x axis means "trials per schedule".
+     */
+    static Map<String, List<TvSummaryRow>> byN(List<TvSummaryRow> rows, int epoch) {
+        Map<String, Map<Integer, TvSummaryRow>> byPair = new TreeMap<>();
+        rows.stream().filter(r -> r.epoch() == epoch).sorted(ORDER).forEach(r -> byPair
+                .computeIfAbsent(pair(r), p -> new TreeMap<>())
+                .merge(r.n(), r, (kept, next) -> balanced(kept) ? kept : next));
+        Map<String, List<TvSummaryRow>> out = new LinkedHashMap<>();
+        byPair.forEach((pair, byN) -> out.put(pair, List.copyOf(byN.values())));
+        return out;
+    }
+
+    /**
+     * The mixing curve: per pair (in {@link #pairs} order), the all-trials row of every epoch, ascending by epoch. The
+     * all-trials row is the one with the largest n; among equal n, the one that used the most trials.
+     */
+    static Map<String, List<TvSummaryRow>> allTrialsByEpoch(List<TvSummaryRow> rows) {
+        Map<String, Map<Integer, TvSummaryRow>> byPair = new TreeMap<>();
+        // ORDER puts the largest n (and then the most trials) last within an epoch, so the last row seen wins.
+        rows.stream().sorted(ORDER).forEach(r -> byPair
+                .computeIfAbsent(pair(r), p -> new TreeMap<>())
+                .put(r.epoch(), r));
+        Map<String, List<TvSummaryRow>> out = new LinkedHashMap<>();
+        byPair.forEach((pair, byEpoch) -> out.put(pair, List.copyOf(byEpoch.values())));
+        return out;
+    }
+
+    private static boolean balanced(TvSummaryRow row) {
+        return row.trialsA() == row.n() && row.trialsB() == row.n();
+    }
+}

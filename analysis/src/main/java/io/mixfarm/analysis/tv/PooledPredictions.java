@@ -1,0 +1,212 @@
+package io.mixfarm.analysis.tv;
+
+import java.util.Arrays;
+
+/**
+ * Two schedules' trials pooled (side a's rows first, then side b's) and indexed for evaluating the mean
+ * plug-in TV of many weightings of those trials quickly: every permutation, bootstrap resample and subset the
+ * estimator draws is a weighting.
+ *
+ * <p>Why this layout: trained networks agree on most images, so for each image we store only the trials that
+ * do not predict the image's most common (pooled) class, grouped by the class they predict. A group's count of
+ * a minority class is the sum of its weights over that class's list; its count of the common class is its
+ * total weight minus its minority counts. One evaluation thus costs {@code images + minority entries}, not
+ * {@code images x trials}: about 20 times less on sharp predictions, and no worse on diffuse ones.
+ *
+ * <p>A weighting is a {@code long} per pooled trial packing two multiplicities: how often the trial counts in
+ * group A (low 32 bits) and in group B (high 32 bits). Summing packed weights sums both groups at once without
+ * carries as long as each group's total stays below 2^31.
+ */
+final class PooledPredictions {
+
+    /** Packed weight of one membership in group A. */
+    static final long A = 1L;
+    /** Packed weight of one membership in group B. */
+    static final long B = 1L << 32;
+    private static final long LOW = 0xFFFF_FFFFL;
+    /** Images transposed at a time: 64 images x 1,000 trials of bytes stay in L2 while they are read. */
+    private static final int BLOCK = 64;
+
+    private final int trialsA;
+    private final int trialsB;
+    private final int images;
+    /** Image i's minority classes are segments {@code imageSegments[i] .. imageSegments[i+1]-1}. */
+    private final int[] imageSegments;
+    /** Segment s lists pooled trials {@code minorTrials[segmentBounds[s] .. segmentBounds[s+1]-1]}. */
+    private final int[] segmentBounds;
+    /** Pooled trial indices, per image and minority class, increasing within a segment. */
+    private final int[] minorTrials;
+
+    private PooledPredictions(int trialsA, int trialsB, int images, int[] imageSegments, int[] segmentBounds,
+                              int[] minorTrials) {
+        this.trialsA = trialsA;
+        this.trialsB = trialsB;
+        this.images = images;
+        this.imageSegments = imageSegments;
+        this.segmentBounds = segmentBounds;
+        this.minorTrials = minorTrials;
+    }
+
+    /** Pools {@code a}'s rows (pooled trials {@code 0..a.trials()-1}) and then {@code b}'s. */
+    static PooledPredictions of(PredictionMatrix a, PredictionMatrix b) {
+        TotalVariation.requireComparable(a, b);
+        int nA = a.trials();
+        int trials = Math.addExact(nA, b.trials());
+        int images = a.images();
+        int classes = a.classes();
+        byte[] pa = a.rawPredicted();
+        byte[] pb = b.rawPredicted();
+        int[] imageSegments = new int[images + 1];
+        IntList segmentBounds = new IntList(images + 1);
+        segmentBounds.add(0);
+        IntList minor = new IntList(Math.max(16, trials * images / 16));
+        byte[] block = new byte[BLOCK * trials];
+        int[] count = new int[classes];
+        int[] next = new int[classes];
+        for (int i0 = 0; i0 < images; i0 += BLOCK) {
+            int width = Math.min(BLOCK, images - i0);
+            // Transpose a block of columns so that each image's pooled predictions are contiguous.
+            for (int t = 0; t < trials; t++) {
+                byte[] p = t < nA ? pa : pb;
+                int from = (t < nA ? t : t - nA) * images + i0;
+                for (int j = 0; j < width; j++) {
+                    block[j * trials + t] = p[from + j];
+                }
+            }
+            for (int j = 0; j < width; j++) {
+                int off = j * trials;
+                Arrays.fill(count, 0);
+                for (int t = 0; t < trials; t++) {
+                    count[Byte.toUnsignedInt(block[off + t])]++;
+                }
+                int common = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (count[c] > count[common]) {
+                        common = c;
+                    }
+                }
+                int start = minor.size();
+                int position = start;
+                for (int c = 0; c < classes; c++) {
+                    if (c != common && count[c] > 0) {
+                        next[c] = position;
+                        position = Math.addExact(position, count[c]);
+                        segmentBounds.add(position);
+                    }
+                }
+                minor.growTo(position);
+                for (int t = 0; t < trials; t++) {
+                    int c = Byte.toUnsignedInt(block[off + t]);
+                    if (c != common) {
+                        minor.set(next[c]++, t);
+                    }
+                }
+                imageSegments[i0 + j + 1] = segmentBounds.size() - 1;
+            }
+        }
+        return new PooledPredictions(nA, trials - nA, images, imageSegments, segmentBounds.toArray(),
+                minor.toArray());
+    }
+
+    /** Trials of side a: pooled indices {@code 0..trialsA-1}. */
+    int trialsA() {
+        return trialsA;
+    }
+
+    /** Trials of side b: pooled indices {@code trialsA..trials-1}. */
+    int trialsB() {
+        return trialsB;
+    }
+
+    /** All pooled trials. */
+    int trials() {
+        return trialsA + trialsB;
+    }
+
+    int images() {
+        return images;
+    }
+
+    /** Minority entries stored, a measure of the cost of one evaluation. */
+    long minorityEntries() {
+        return minorTrials.length;
+    }
+
+    /**
+     * The exact numerator {@code sum_x sum_c |k_A(c|x) W_B - k_B(c|x) W_A|} of the mean TV between the two
+     * groups of a weighting, where {@code W_A, W_B} are the groups' total weights; the mean TV is it divided by
+     * {@link #denominator(long, long)}.
+     *
+     * @param weights packed weight of every pooled trial ({@link #A} and {@link #B} multiples)
+     * @return the numerator
+     */
+    long numerator(long[] weights) {
+        long total = 0;
+        for (long w : weights) {
+            total += w;
+        }
+        long wA = total & LOW;
+        long wB = total >>> 32;
+        if (wA == 0 || wB == 0) {
+            throw new IllegalArgumentException("both groups need weight, got " + wA + " and " + wB);
+        }
+        // The numerator is at most 2 W_A W_B images; fail rather than wrap around.
+        Math.multiplyExact(Math.multiplyExact(2 * wA, wB), (long) images);
+        long numerator = 0;
+        int s = 0;
+        for (int i = 0; i < images; i++) {
+            long minority = 0;
+            for (int end = imageSegments[i + 1]; s < end; s++) {
+                long sum = 0;
+                for (int k = segmentBounds[s], stop = segmentBounds[s + 1]; k < stop; k++) {
+                    sum += weights[minorTrials[k]];
+                }
+                numerator += Math.abs((sum & LOW) * wB - (sum >>> 32) * wA);
+                minority += sum;
+            }
+            numerator += Math.abs((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
+        }
+        return numerator;
+    }
+
+    /** {@code 2 W_A W_B images}, the common denominator of every weighting with group totals {@code wA, wB}. */
+    double denominator(long wA, long wB) {
+        return 2.0 * wA * wB * images;
+    }
+
+    /** A growable int array: no boxing while the index is built. */
+    private static final class IntList {
+        private int[] values;
+        private int size;
+
+        IntList(int capacity) {
+            values = new int[Math.max(1, capacity)];
+        }
+
+        void add(int v) {
+            growTo(size + 1);
+            values[size - 1] = v;
+        }
+
+        void set(int index, int v) {
+            values[index] = v;
+        }
+
+        /** Extends the list to {@code newSize} entries (new ones 0). */
+        void growTo(int newSize) {
+            if (newSize > values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max(newSize, 2L * values.length)));
+            }
+            size = newSize;
+        }
+
+        int size() {
+            return size;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

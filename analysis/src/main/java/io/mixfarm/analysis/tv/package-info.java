@@ -1,0 +1,19 @@
+/**
+ * Function-space estimators: how far apart two schedules' trials are in what they predict (section 4 of
+ * {@code experiment.md}).
+ *
+ * <p>A {@link io.mixfarm.analysis.tv.PredictionMatrix} holds one schedule's predicted class of every test image
+ * by every trial at one record epoch. {@link io.mixfarm.analysis.tv.TotalVariation} is the plain plug-in
+ * per-image total variation between two of them (the reference implementation, written to be obviously
+ * right). {@link io.mixfarm.analysis.tv.TvEstimator} adds what a single plug-in number lacks: the statistic at
+ * n trials per schedule (nested and random subsets), a whole-trial permutation null (noise floor, p-value,
+ * bias-corrected TV) and a bootstrap confidence interval, as {@link io.mixfarm.analysis.tv.TvSummaryRow}s.
+ * {@link io.mixfarm.analysis.tv.SyntheticPredictions} draws prediction matrices from known distributions for
+ * tests and {@link io.mixfarm.analysis.tv.TvBenchmark}.
+ *
+ * <p>All randomness is seeded, and every resample draws from its own generator derived from (seed, row key,
+ * resample index), so results are identical for a seed whatever the thread count. Counts are integers and the
+ * statistic is an exact integer numerator over a common denominator, so p-values compare exactly, not up to
+ * rounding. Plain Java: no Spark, no DL4J.
+ */
+package io.mixfarm.analysis.tv;

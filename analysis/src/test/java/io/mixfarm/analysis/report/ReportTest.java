@@ -1,0 +1,256 @@
+package io.mixfarm.analysis.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mixfarm.analysis.tv.TvSummaryRow;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+class ReportTest {
+
+    private static final String SVG_NS = "http://www.w3.org/2000/svg";
+    private static final List<String> PAIRS = List.of("Const vs LR-decay", "Const vs WD-decay", "LR-decay vs WD-decay");
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> facts() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("config hash", "9f2c1e");
+        facts.put("trials per schedule", "8");
+        facts.put("git commit", "2a24dc4");
+        facts.put("generated", "2026-11-28T03:00:00Z");
+        return facts;
+    }
+
+    @Test
+    void writesEveryChartAsPngAndSvgAndASelfContainedPage() throws Exception {
+        List<MetricRow> metrics = Synthetic.metrics(Synthetic.SCHEDULES, 8, 200, 11);
+        List<TvSummaryRow> tv = Synthetic.tv(Synthetic.SCHEDULES, 8, List.of(120, 200));
+
+        ReportFiles files = Report.write(dir, "mnist", metrics, tv, facts());
+
+        List<String> names = List.of("errors", "tv_vs_n_epoch120", "tv_vs_n_epoch200", "mixing", "norms",
+                "effective_lr");
+        List<Path> expected = new ArrayList<>();
+        names.forEach(n -> expected.addAll(List.of(dir.resolve(n + ".png"), dir.resolve(n + ".svg"))));
+        assertEquals(expected, files.charts());
+        assertEquals(List.of(), files.skipped());
+        assertEquals(dir.resolve("report.html"), files.html());
+        for (String name : names) {
+            assertPngIsAChart(dir.resolve(name + ".png"));
+        }
+
+        List<String> errorSeries = List.of("Const test", "Const train", "LR-decay test", "LR-decay train",
+                "WD-decay test", "WD-decay train");
+        assertSvgNames(dir.resolve("errors.svg"), errorSeries);
+        List<String> nSeries = new ArrayList<>();
+        List<String> mixingSeries = new ArrayList<>();
+        for (String pair : PAIRS) {
+            nSeries.addAll(List.of(pair, "random subsets " + pair, "baseline " + pair, "noise floor " + pair));
+            mixingSeries.addAll(List.of(pair, "noise floor " + pair));
+        }
+        assertSvgNames(dir.resolve("tv_vs_n_epoch120.svg"), nSeries);
+        assertSvgNames(dir.resolve("tv_vs_n_epoch200.svg"), nSeries);
+        assertSvgNames(dir.resolve("mixing.svg"), mixingSeries);
+        assertSvgNames(dir.resolve("norms.svg"), Synthetic.SCHEDULES);
+        assertSvgNames(dir.resolve("effective_lr.svg"), Synthetic.SCHEDULES);
+
+        String html = Files.readString(files.html());
+        Document page = parse(html, false);
+        assertTrue(html.startsWith("<!DOCTYPE html>\n<html"));
+        assertEquals("mixfarm report: mnist", page.getElementsByTagName("h1").item(0).getTextContent());
+        assertEquals(names.size(), page.getElementsByTagNameNS(SVG_NS, "svg").getLength());
+        for (String fact : facts().values()) {
+            assertTrue(html.contains(fact), fact);
+        }
+        for (String series : errorSeries) {
+            assertTrue(html.contains(series), series);
+        }
+        for (String series : nSeries) {
+            assertTrue(html.contains(series), series);
+        }
+        assertEquals(tv.size(), summaryRows(page).getLength());
+        assertTrue(html.contains("<td>0.0120 ± 0.0010</td>"), "noise floor of the n = 1 row, mean ± sd");
+        assertSelfContained(html);
+        assertIdsUnique(html);
+    }
+
+    @Test
+    void escapesScheduleNamesAndFactsEverywhere() throws Exception {
+        String odd = "A<&>B";
+        List<String> schedules = List.of(odd, "Const");
+        Map<String, String> facts = Map.of("note <b>", "<script>alert('x')</script> & more");
+
+        ReportFiles files = Report.write(dir, "odd & <names>", Synthetic.metrics(schedules, 3, 12, 5),
+                Synthetic.tv(schedules, 4, List.of(10)), facts);
+
+        String html = Files.readString(files.html());
+        assertFalse(html.contains(odd));
+        assertFalse(html.contains("<script"));
+        assertFalse(html.contains("<b>"));
+        assertTrue(html.contains("A&lt;&amp;&gt;B"));
+        assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"));
+        Document page = parse(html, false);
+        assertEquals("mixfarm report: odd & <names>", page.getElementsByTagName("title").item(0).getTextContent());
+        Element firstRow = (Element) summaryRows(page).item(0);
+        assertEquals(odd, firstRow.getElementsByTagName("td").item(1).getTextContent());
+        assertSvgNames(dir.resolve("errors.svg"), List.of(odd + " test", odd + " train", "Const test"));
+        assertSvgNames(dir.resolve("tv_vs_n_epoch10.svg"),
+                List.of(odd + " vs Const", "noise floor " + odd + " vs Const"));
+    }
+
+    @Test
+    void withoutTvRowsTheTvChartsAreSkippedAndTheReportSaysSo() throws Exception {
+        ReportFiles files = Report.write(dir, "early", Synthetic.metrics(Synthetic.SCHEDULES, 2, 30, 3), List.of(),
+                facts());
+
+        assertEquals(List.of("tv_vs_n, mixing: no TV summary rows yet"), files.skipped());
+        assertEquals(List.of("errors.png", "errors.svg", "norms.png", "norms.svg", "effective_lr.png",
+                "effective_lr.svg"), files.charts().stream().map(p -> p.getFileName().toString()).toList());
+        try (Stream<Path> listing = Files.list(dir)) {
+            assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith("tv_vs_n")
+                    || p.getFileName().toString().startsWith("mixing")));
+        }
+        String html = Files.readString(files.html());
+        parse(html, false);
+        assertTrue(html.contains("no TV summary rows yet"));
+        assertTrue(html.contains("No TV summary rows yet."));
+        assertFalse(html.contains("<table class=\"summary\">"));
+        assertSelfContained(html);
+    }
+
+    @Test
+    void withNoDataAtAllOnlyThePageIsWritten() throws Exception {
+        ReportFiles files = Report.write(dir, "empty", List.of(), List.of(), Map.of());
+
+        assertEquals(List.of(), files.charts());
+        assertEquals(2, files.skipped().size());
+        String html = Files.readString(files.html());
+        parse(html, false);
+        assertTrue(html.contains("No facts were given."));
+        try (Stream<Path> listing = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("report.html")), listing.toList());
+        }
+    }
+
+    @Test
+    void oneRecordEpochAndMissingNumbersStillGiveCharts() throws Exception {
+        // One record epoch, and a TV job that computed neither permutations, bootstrap nor random subsets.
+        List<TvSummaryRow> tv = new ArrayList<>();
+        for (int n : List.of(1, 2, 4)) {
+            tv.add(new TvSummaryRow(200, "Const", "LR-decay", n, n, n, 0.02 / n, Double.NaN, Double.NaN, 0.03,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        }
+        // Norms were not recorded; one effective LR is zero, which a log axis cannot show.
+        List<MetricRow> metrics = new ArrayList<>();
+        for (MetricRow r : Synthetic.metrics(List.of("Const", "LR-decay"), 2, 6, 9)) {
+            metrics.add(new MetricRow(r.schedule(), r.trial(), r.epoch(), r.lr(), r.trainError(), r.testError(),
+                    Double.NaN, r.epoch() == 1 ? 0.0 : r.effectiveLr(), r.groupNorms()));
+        }
+
+        ReportFiles files = Report.write(dir, "sparse", metrics, tv, facts());
+
+        assertEquals(List.of("norms: no finite values to draw"), files.skipped());
+        assertTrue(files.charts().contains(dir.resolve("mixing.png")));
+        assertTrue(files.charts().contains(dir.resolve("tv_vs_n_epoch200.png")));
+        assertTrue(files.charts().contains(dir.resolve("effective_lr.svg")));
+        assertPngIsAChart(dir.resolve("mixing.png"));
+        assertSvgNames(dir.resolve("mixing.svg"), List.of("Const vs LR-decay"));
+        String html = Files.readString(files.html());
+        Document page = parse(html, false);
+        assertEquals(3, summaryRows(page).getLength());
+        assertTrue(html.contains("<td>" + Html.MISSING + "</td>"));
+        assertTrue(html.contains("only one record epoch"));
+    }
+
+    private static void assertPngIsAChart(Path png) throws IOException {
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, png + " is not a readable image");
+        assertEquals(Charts.WIDTH, image.getWidth());
+        assertEquals(Charts.HEIGHT, image.getHeight());
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 3) {
+            for (int x = 0; x < image.getWidth(); x += 3) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        assertTrue(colours.size() > 20, png + " has only " + colours.size() + " colours");
+    }
+
+    /** The SVG parses, needs no DTD, and its description names the given series. */
+    private static void assertSvgNames(Path svg, List<String> series) throws Exception {
+        Document doc = parse(Files.readString(svg), true);
+        Element root = doc.getDocumentElement();
+        assertEquals("svg", root.getLocalName());
+        assertEquals(SVG_NS, root.getNamespaceURI());
+        String desc = doc.getElementsByTagNameNS(SVG_NS, "desc").item(0).getTextContent();
+        List<String> listed = List.of(desc.substring("Series: ".length()).split("; "));
+        for (String name : series) {
+            assertTrue(listed.contains(name), svg.getFileName() + " lacks series " + name + ": " + listed);
+        }
+    }
+
+    private static NodeList summaryRows(Document page) {
+        Element table = (Element) page.getElementsByTagName("tbody").item(0);
+        return table.getElementsByTagName("tr");
+    }
+
+    /** Nothing the page would fetch: no scripts, no stylesheets, no web addresses other than XML namespaces. */
+    private static void assertSelfContained(String html) {
+        assertFalse(html.contains("<script"));
+        assertFalse(html.contains("<link"));
+        assertFalse(html.contains("<img"));
+        assertFalse(html.contains("src="));
+        String withoutNamespaces = html.replaceAll("xmlns(:\\w+)?=\"[^\"]*\"", "");
+        assertFalse(withoutNamespaces.contains("http://"));
+        assertFalse(withoutNamespaces.contains("https://"));
+        assertFalse(html.contains("<!DOCTYPE svg"));
+    }
+
+    /** Inlined SVGs must not share element ids, or one chart's clip path would clip another's. */
+    private static void assertIdsUnique(String html) {
+        Matcher m = Pattern.compile(" id=\"([^\"]*)\"").matcher(html);
+        Set<String> seen = new HashSet<>();
+        while (m.find()) {
+            assertTrue(seen.add(m.group(1)), "duplicate id " + m.group(1));
+        }
+        assertTrue(seen.size() > 6);
+    }
+
+    /** Parses as XML without fetching anything; {@code noDoctype} also rejects any DOCTYPE. */
+    private static Document parse(String xml, boolean noDoctype) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", noDoctype);
+        factory.setExpandEntityReferences(false);
+        DocumentBuilder builder = factory.newDocumentBuilder();
+        return builder.parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+    }
+}

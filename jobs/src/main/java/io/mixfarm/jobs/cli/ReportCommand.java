@@ -1,0 +1,23 @@
+package io.mixfarm.jobs.cli;
+
+import io.mixfarm.jobs.report.ReportJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+
+/** Draws the charts and writes report.html. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write charts (PNG, SVG) and a static report.html into OUT/report/.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "runs/mnist-sample", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    private String out;
+
+    @Override
+    public Integer call() {
+        new ReportJob(new PrintStream(System.out, true)).run(out);
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+package io.mixfarm.jobs.cli;
+
+import io.mixfarm.jobs.tv.TvJob;
+import io.mixfarm.jobs.tv.TvOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Estimates function-space TV between an experiment's schedules. */
+@Command(name = "tv", mixinStandardHelpOptions = true,
+        description = "Estimate the total variation between schedules' predictions (also on a running farm).")
+final class TvCommand implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "runs/mnist-sample", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    private String out;
+
+    @Option(names = "--permutations", defaultValue = "200", description = "Permutations for the noise floor (default: ${DEFAULT-VALUE}).")
+    private int permutations;
+
+    @Option(names = "--resamples", defaultValue = "20", description = "Random subsets per n (default: ${DEFAULT-VALUE}).")
+    private int resamples;
+
+    @Option(names = "--bootstraps", defaultValue = "200", description = "Bootstrap resamples for the CI (default: ${DEFAULT-VALUE}).")
+    private int bootstraps;
+
+    @Option(names = "--n", split = ",", description = "Trials per schedule to estimate at (default: powers of two).")
+    private List<Integer> ns = List.of();
+
+    @Override
+    public Integer call() {
+        new TvJob(new PrintStream(System.out, true)).run(out, new TvOptions(permutations, resamples, bootstraps, ns));
+        return 0;
+    }
+}

@@ -1,0 +1,116 @@
+package io.mixfarm.jobs.report;
+
+import io.mixfarm.analysis.report.MetricRow;
+import io.mixfarm.analysis.report.Report;
+import io.mixfarm.analysis.report.ReportFiles;
+import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.farm.BuildInfo;
+import io.mixfarm.jobs.farm.FarmJob;
+import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.TrialRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads an experiment's metrics and TV summary with Spark SQL and writes the charts and {@code report.html}
+ * (drawn by {@link Report}) into {@code OUT/report/}. The report is static: it needs no server and no network.
+ */
+public final class ReportJob {
+
+    private final PrintStream out;
+
+    public ReportJob(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Writes the report of the experiment in {@code output} (a local folder). */
+    public ReportFiles run(String output) {
+        ExperimentStore store = new ExperimentStore(output, new Configuration());
+        ExperimentConfig config = FarmJob.recordedConfig(store);
+        Map<String, Integer> finished = new TreeMap<>();
+        Set<String> succeeded = store.succeeded();
+        for (TrialRecord record : store.trials().values()) {
+            if (record.isSucceeded()) {
+                finished.merge(record.schedule(), 1, Integer::sum);
+            }
+        }
+        SparkSession spark = SparkSession.builder().appName("mixfarm report " + config.name()).getOrCreate();
+        try {
+            spark.sparkContext().setJobDescription("mixfarm report: read metrics and tv_summary");
+            List<MetricRow> metrics = metrics(spark, output, succeeded);
+            List<TvSummaryRow> tv = tvSummary(spark, output);
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("experiment", config.name());
+            facts.put("output", output);
+            facts.put("config hash", config.hash());
+            facts.put("finished trials", finished.toString());
+            facts.put("planned trials", config.plan().size() + " (" + config.trials() + " per schedule)");
+            facts.put("data", config.data());
+            facts.put("model", config.model().architecture() + ", width " + config.model().width());
+            facts.put("epochs", config.epochs() + ", record epochs " + config.recordEpochs());
+            facts.put("mixfarm", BuildInfo.current().version() + " (commit " + BuildInfo.current().commit() + ")");
+            facts.put("generated", Instant.now().toString());
+            ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, facts);
+            out.printf("wrote %s%n", Path.of(output, "report", "report.html"));
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report into " + output + "/report: " + e.getMessage(), e);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static List<MetricRow> metrics(SparkSession spark, String output, Set<String> succeeded) {
+        Dataset<Row> table = spark.read().parquet(output + "/metrics");
+        List<String> groups = new ArrayList<>();
+        for (String column : table.columns()) {
+            if (column.startsWith("norm_")) {
+                groups.add(column.substring("norm_".length()));
+            }
+        }
+        List<MetricRow> rows = new ArrayList<>();
+        for (Row row : table.collectAsList()) {
+            String schedule = row.getAs("schedule");
+            int trial = row.<Integer>getAs("trial");
+            if (!succeeded.contains(schedule + "/" + trial)) {
+                continue; // a trial still running or failed has no place in figures over finished trials
+            }
+            Map<String, Double> norms = new HashMap<>();
+            groups.forEach(g -> norms.put(g, row.<Double>getAs("norm_" + g)));
+            rows.add(new MetricRow(schedule, trial, row.<Integer>getAs("epoch"), row.<Double>getAs("lr"),
+                    row.<Double>getAs("train_error"), row.<Double>getAs("test_error"), row.<Double>getAs("norm"),
+                    row.<Double>getAs("effective_lr"), norms));
+        }
+        return rows;
+    }
+
+    private static List<TvSummaryRow> tvSummary(SparkSession spark, String output) {
+        if (!Path.of(output, "tv_summary").toFile().isDirectory()) {
+            return List.of();
+        }
+        List<TvSummaryRow> rows = new ArrayList<>();
+        for (Row r : spark.read().parquet(output + "/tv_summary").collectAsList()) {
+            rows.add(new TvSummaryRow(r.getAs("epoch"), r.getAs("a"), r.getAs("b"), r.getAs("n"), r.getAs("trials_a"),
+                    r.getAs("trials_b"), r.getAs("tv"), r.getAs("tv_random_mean"), r.getAs("tv_random_sd"),
+                    r.getAs("baseline"), r.getAs("null_mean"), r.getAs("null_sd"), r.getAs("p_value"),
+                    r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high")));
+        }
+        return rows;
+    }
+}

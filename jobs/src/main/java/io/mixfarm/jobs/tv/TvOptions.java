@@ -1,0 +1,30 @@
+package io.mixfarm.jobs.tv;
+
+import java.util.List;
+
+/**
+ * How the TV job estimates.
+ *
+ * @param permutations permutations of whole-trial labels for the noise floor and p-values
+ * @param resamples    random n-subsets per n for the TV-against-n curve
+ * @param bootstraps   bootstrap resamples of trials for the 95% confidence intervals
+ * @param ns           trials per schedule to estimate at (empty: powers of two up to the trials available)
+ */
+public record TvOptions(int permutations, int resamples, int bootstraps, List<Integer> ns)
+        implements java.io.Serializable {
+
+    /** 200 permutations and bootstraps, 20 random subsets per n, default n. */
+    public static final TvOptions DEFAULT = new TvOptions(200, 20, 200, List.of());
+
+    public TvOptions {
+        ns = List.copyOf(ns);
+        if (permutations < 1 || resamples < 1 || bootstraps < 1) {
+            throw new IllegalArgumentException("permutations, resamples and bootstraps must be >= 1");
+        }
+        for (int n : ns) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--n values must be >= 1, got " + n);
+            }
+        }
+    }
+}

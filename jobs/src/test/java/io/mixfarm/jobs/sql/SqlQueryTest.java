@@ -1,0 +1,94 @@
+package io.mixfarm.jobs.sql;
+
+import io.mixfarm.jobs.farm.TinyFarm;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Views over a real farm output, and the read-only guard. */
+class SqlQueryTest {
+
+    @TempDir
+    static Path dir;
+    private static Path out;
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void farm() {
+        out = TinyFarm.run(dir, 2);
+        spark = SparkSession.builder().master("local[1]").appName("sql-test").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void viewsSeeEveryDatasetWithItsPartitionColumns() {
+        assertEquals(List.of("predictions", "metrics", "trials"), SqlQuery.registerViews(spark, out.toString()));
+        List<Row> rows = SqlQuery.run(spark, "SELECT schedule, epoch, count(*) AS n FROM predictions "
+                + "GROUP BY schedule, epoch ORDER BY schedule, epoch").collectAsList();
+        assertEquals(4, rows.size());
+        assertEquals(200L, rows.get(0).getLong(2), "2 trials x 100 images");
+        assertEquals(4L, SqlQuery.run(spark, "SELECT * FROM trials WHERE status = 'succeeded'").count());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "INSERT INTO trials SELECT * FROM trials",
+            "CREATE TABLE x AS SELECT * FROM trials",
+            "DROP VIEW trials",
+            "CACHE TABLE trials",
+            "SET spark.sql.shuffle.partitions = 1",
+            "CREATE TEMPORARY VIEW v AS SELECT 1",
+            "INSERT OVERWRITE DIRECTORY '/tmp/x' SELECT 1"})
+    void statementsThatWouldWriteAreRefusedBeforeTheyRun(String statement) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> SqlQuery.checkReadOnly(spark, statement));
+        assertTrue(refused.getMessage().startsWith("refused: mixfarm sql is read-only"), refused.getMessage());
+    }
+
+    @Test
+    void describingIsAllowedAndNothingWasWritten() throws Exception {
+        SqlQuery.registerViews(spark, out.toString());
+        SqlQuery.checkReadOnly(spark, "DESCRIBE predictions");
+        SqlQuery.checkReadOnly(spark, "SHOW TABLES");
+        SqlQuery.checkReadOnly(spark, "WITH t AS (SELECT * FROM trials) SELECT count(*) FROM t");
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(List.of("experiment.json", "metrics", "predictions", "trials"),
+                    files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList());
+        }
+    }
+
+    @Test
+    void resultsPrintAsTableCsvAndJson() {
+        SqlQuery.registerViews(spark, out.toString());
+        var result = SqlQuery.run(spark, "SELECT schedule, count(*) AS trials FROM trials GROUP BY schedule ORDER BY schedule");
+        StringWriter table = new StringWriter();
+        ResultPrinter.print(result, ResultPrinter.Format.TABLE, new PrintWriter(table));
+        assertTrue(table.toString().contains("schedule | trials") && table.toString().contains("(2 rows)"), table.toString());
+        StringWriter csv = new StringWriter();
+        ResultPrinter.print(result, ResultPrinter.Format.CSV, new PrintWriter(csv));
+        assertEquals(List.of("schedule,trials", "high,2", "low,2"), csv.toString().lines().toList());
+        StringWriter json = new StringWriter();
+        ResultPrinter.print(result, ResultPrinter.Format.JSON, new PrintWriter(json));
+        assertEquals("{\"schedule\":\"high\",\"trials\":2}", json.toString().lines().findFirst().orElse(""));
+    }
+}
