@@ -69,9 +69,10 @@ public final class TvJob {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Map<String, PredictionMatrix> matrices = readMatrices(jsc, store, config, finished);
             List<Comparison> comparisons = comparisons(spark, output, config, finished);
-            List<TvSummaryRow> summary = estimate(jsc, matrices, comparisons, config.seed(), options);
+            Broadcast<HashMap<String, PredictionMatrix>> shared = jsc.broadcast(new HashMap<>(matrices));
+            List<TvSummaryRow> summary = estimate(jsc, shared, comparisons, config.seed(), options);
             writeSummary(spark, output, summary);
-            writeByImage(spark, output, matrices, comparisons);
+            writeByImage(spark, output, shared, comparisons);
             Map<String, Integer> used = new LinkedHashMap<>();
             finished.forEach((schedule, trials) -> used.put(schedule, trials.size()));
             out.printf("wrote %s/tv_summary (%d rows), %s/tv_by_image, %s/tv_summary.csv%n", output, summary.size(),
@@ -162,9 +163,8 @@ public final class TvJob {
     }
 
     /** One Spark task per comparison: TV against n, then the all-trials estimate with its noise floor. */
-    private static List<TvSummaryRow> estimate(JavaSparkContext jsc, Map<String, PredictionMatrix> matrices,
+    private static List<TvSummaryRow> estimate(JavaSparkContext jsc, Broadcast<HashMap<String, PredictionMatrix>> shared,
                                                List<Comparison> comparisons, long seed, TvOptions options) {
-        Broadcast<HashMap<String, PredictionMatrix>> shared = jsc.broadcast(new HashMap<>(matrices));
         jsc.setJobDescription(String.format("mixfarm tv: %d comparisons, %d permutations", comparisons.size(),
                 options.permutations()));
         List<List<TvSummaryRow>> rows = jsc.parallelize(comparisons, Math.max(1, comparisons.size()))
@@ -198,15 +198,16 @@ public final class TvJob {
         TvTables.writeCsv(spark.sparkContext().hadoopConfiguration(), output + "/tv_summary.csv", summary);
     }
 
-    private static void writeByImage(SparkSession spark, String output, Map<String, PredictionMatrix> matrices,
-                                     List<Comparison> comparisons) {
-        List<Row> rows = new ArrayList<>();
-        for (Comparison c : comparisons) {
-            PredictionMatrix a = matrices.get(c.a() + "/" + c.epoch());
-            PredictionMatrix b = matrices.get(c.b() + "/" + c.epoch());
-            rows.addAll(TvTables.byImageRows(c.epoch(), c.a(), c.b(), a, b));
-        }
-        spark.sparkContext().setJobDescription("mixfarm tv: write tv_by_image");
+    /** Per-image TV and class counts, computed by one Spark task per comparison from the broadcast matrices. */
+    private static void writeByImage(SparkSession spark, String output,
+                                     Broadcast<HashMap<String, PredictionMatrix>> shared, List<Comparison> comparisons) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setJobDescription("mixfarm tv: write tv_by_image");
+        var rows = jsc.parallelize(comparisons, Math.max(1, comparisons.size())).flatMap(c -> {
+            PredictionMatrix a = shared.value().get(c.a() + "/" + c.epoch());
+            PredictionMatrix b = shared.value().get(c.b() + "/" + c.epoch());
+            return TvTables.byImageRows(c.epoch(), c.a(), c.b(), a, b).iterator();
+        });
         spark.createDataFrame(rows, TvTables.BY_IMAGE).coalesce(1).write().mode(SaveMode.Overwrite)
                 .parquet(output + "/tv_by_image");
     }
