@@ -1,20 +1,19 @@
 package io.mixfarm.jobs.farm;
 
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.master.Master$;
 import org.apache.spark.launcher.JavaModuleOptions;
+import org.apache.spark.rpc.RpcEnv;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,21 +25,25 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A real multi-JVM Spark standalone cluster for tests, made from the test's own classpath: a Master and one
- * Worker, each a child JVM of the test; the Worker launches every executor as its own JVM, as on a cluster.
+ * A real multi-JVM Spark standalone cluster for tests, made from the test's own classpath: a Master in the test's
+ * JVM (as {@code local-cluster} runs it) and one Worker in a child JVM, which launches every executor as its own
+ * JVM, as on a cluster. Everything it writes (installation, work dir, executor scratch space, logs) stays in the
+ * folder it is given.
  *
- * <p>Why child processes rather than {@code local-cluster[N,C,M]}: {@code local-cluster} runs its Master and
- * Workers inside the driver JVM, and a Worker finds the Spark installation it builds executor command lines
- * from only in its own environment ({@code SPARK_HOME}; or, under the internal {@code spark.testing} switch,
- * the {@code spark.test.home} property), which a running JVM cannot set. Here the test owns the Worker's
- * environment, so nothing outside this file is needed: no surefire environment, no shared folder.
+ * <p>Why a Worker process rather than {@code local-cluster[N,C,M]}: {@code local-cluster} runs its Master and
+ * Workers inside the driver JVM, and a Worker takes the Spark installation it builds executor command lines from
+ * (and its work dir, {@code SPARK_HOME/work}) from its own environment variable {@code SPARK_HOME}, or else from
+ * the {@code spark.test.home} property but only under Spark's internal {@code spark.testing} switch, which
+ * changes the driver's behaviour too. A running JVM cannot set its own environment, so {@code local-cluster}
+ * would need surefire to export {@code SPARK_HOME} to a fixed folder for every test of the module. Here the
+ * test owns the Worker's environment and nothing outside this file is needed.
  *
  * <p>The Spark installation is a folder whose {@code jars/} links to every jar of the test classpath (Spark's
  * launcher puts {@code SPARK_HOME/jars/*} on each executor's classpath); class directories such as
  * {@code target/classes} cannot go there and are given to executors with {@code spark.executor.extraClassPath}
  * ({@link #classDirectories()}). The Worker gets {@code SPARK_SCALA_VERSION} (without it the launcher looks for
- * a Spark source build and fails with "Cannot find any build directories") and {@code SPARK_LOCAL_IP}, so the
- * whole cluster stays on the loopback interface.
+ * a Spark source build and fails with "Cannot find any build directories"), {@code SPARK_LOCAL_IP} (the whole
+ * cluster on the loopback interface) and {@code SPARK_LOCAL_DIRS}.
  */
 final class SparkStandalone implements AutoCloseable {
 
@@ -50,37 +53,38 @@ final class SparkStandalone implements AutoCloseable {
 
     private final Path dir;
     private final String classDirectories;
-    private final Process master;
+    private final RpcEnv master;
     private final Process worker;
     private final String masterUrl;
-    /** Every process the cluster ever had (daemons and executors), so close() can account for all of them. */
+    /** Every process the cluster ever had (the Worker, executors), so close() can account for all of them. */
     private final Set<ProcessHandle> seen = new LinkedHashSet<>();
+    /** The executor id of every executor JVM seen, in order. */
+    private final Set<String> executorIds = new LinkedHashSet<>();
 
-    private SparkStandalone(Path dir, String classDirectories, Process master, Process worker, String masterUrl) {
+    private SparkStandalone(Path dir, String classDirectories, RpcEnv master, Process worker, String masterUrl) {
         this.dir = dir;
         this.classDirectories = classDirectories;
         this.master = master;
         this.worker = worker;
         this.masterUrl = masterUrl;
-        seen.add(master.toHandle());
         seen.add(worker.toHandle());
     }
 
     /**
-     * Starts a Master, waits until it listens, then starts a Worker with the given resources (it registers in
-     * the background; applications wait for its executors).
+     * Starts a Master, then a Worker with the given resources (it registers in the background; applications
+     * wait for its executors).
      *
-     * @param dir     an empty folder for the Spark installation, the Worker's work dir and the daemons' logs
-     * @param cores   the Worker's cores
-     * @param memory  the Worker's memory for executors, e.g. "3g"
-     * @param timeout how long the Master may take to listen
+     * @param dir    an empty folder for the Spark installation, the Worker's work dir and scratch space, and logs
+     * @param cores  the Worker's cores
+     * @param memory the Worker's memory for executors, e.g. "3g"
      */
-    static SparkStandalone start(Path dir, int cores, String memory, Duration timeout) throws IOException {
+    static SparkStandalone start(Path dir, int cores, String memory) throws IOException {
         Path home = dir.resolve("spark-home");
         Path jars = Files.createDirectories(home.resolve("jars"));
         Files.createDirectories(home.resolve("conf"));
         Path work = Files.createDirectories(dir.resolve("work"));
         Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path local = Files.createDirectories(dir.resolve("local"));
 
         List<String> classpath = testClasspath();
         List<String> directories = new ArrayList<>();
@@ -99,42 +103,29 @@ final class SparkStandalone implements AutoCloseable {
             }
         }
 
-        Map<String, String> env = daemonEnvironment(home);
+        Map<String, String> env = workerEnvironment(home, local);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> jvm = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, classpath),
-                // The daemons only pass messages: a small heap and the quick JIT leave the 2 cores to the trials.
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dspark.port.maxRetries=0"));
+                // The Worker only starts executors: a small heap and the quick JIT leave the cores to the trials.
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         jvm.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
 
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Process master = null;
-        int port = -1;
-        // The master port is chosen here (so the test knows the URL without parsing logs); if another process
-        // takes it in the instant between, the Master exits (maxRetries=0) and another port is tried.
-        for (int tries = 0; master == null && tries < 3; tries++) {
-            port = freePort();
-            List<String> command = new ArrayList<>(jvm);
-            command.addAll(List.of("org.apache.spark.deploy.master.Master", "--host", LOOPBACK, "--port",
-                    Integer.toString(port), "--webui-port", "0"));
-            Process started = launch(command, env, logs.resolve("master-" + tries + ".log"));
-            if (awaitListening(started, port, deadline)) {
-                master = started;
-            } else {
-                kill(started.toHandle());
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-            }
-        }
-        if (master == null) {
-            throw new IllegalStateException("the Spark master did not start within " + timeout + "\n"
-                    + tails(logs));
-        }
+        // The Master only books resources and needs no installation: it runs in this JVM, as in local-cluster,
+        // on a free port it picks itself.
+        SparkConf masterConf = new SparkConf(false).set("spark.master.rest.enabled", "false");
+        RpcEnv master = Master$.MODULE$.startRpcEnvAndEndpoint(LOOPBACK, 0, 0, masterConf)._1();
+        int port = master.address().port();
         String url = "spark://" + LOOPBACK + ":" + port;
         List<String> command = new ArrayList<>(jvm);
         command.addAll(List.of("org.apache.spark.deploy.worker.Worker", "--host", LOOPBACK, "--cores",
                 Integer.toString(cores), "--memory", memory, "--work-dir", work.toString(), "--webui-port", "0", url));
-        Process worker = launch(command, env, logs.resolve("worker.log"));
+        Process worker;
+        try {
+            worker = launch(command, env, logs.resolve("worker.log"));
+        } catch (IOException | RuntimeException e) {
+            stop(master);
+            throw e;
+        }
         return new SparkStandalone(dir, String.join(File.pathSeparator, directories), master, worker, url);
     }
 
@@ -153,9 +144,20 @@ final class SparkStandalone implements AutoCloseable {
         List<ProcessHandle> executors = worker.toHandle().children()
                 .filter(p -> commandLine(p).contains(EXECUTOR_CLASS)).toList();
         synchronized (seen) {
-            seen.addAll(executors);
+            for (ProcessHandle executor : executors) {
+                if (seen.add(executor)) {
+                    executorIds.add(argumentAfter(executor, "--executor-id"));
+                }
+            }
         }
         return executors;
+    }
+
+    /** The ids of the executor JVMs that {@link #executors()} has seen so far, live or not. */
+    List<String> executorIdsSeen() {
+        synchronized (seen) {
+            return List.copyOf(executorIds);
+        }
     }
 
     /** The live executor JVM with this executor id, if any. */
@@ -183,7 +185,16 @@ final class SparkStandalone implements AutoCloseable {
         }
     }
 
-    /** The last lines of the daemons' logs and of every executor's stderr, for failure messages. */
+    /** Whether a process has mapped a shared library whose file name contains {@code name} (Linux {@code /proc}). */
+    static boolean hasLoaded(ProcessHandle process, String name) {
+        try (Stream<String> maps = Files.lines(Path.of("/proc", Long.toString(process.pid()), "maps"))) {
+            return maps.anyMatch(line -> line.contains(name));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** The last lines of the Worker's log and of every executor's stderr, for failure messages. */
     String logs() {
         return tails(dir.resolve("logs")) + tails(dir.resolve("work"));
     }
@@ -210,12 +221,24 @@ final class SparkStandalone implements AutoCloseable {
         for (ProcessHandle process : alive()) {
             kill(process);
         }
+        // The links point into the Maven repository: remove them here, so that whoever deletes this folder
+        // (JUnit's @TempDir warns about every link it meets) deletes only the links.
+        try (Stream<Path> links = Files.list(dir.resolve("spark-home").resolve("jars"))) {
+            for (Path link : links.toList()) {
+                Files.deleteIfExists(link);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void collectDescendants() {
-        for (Process daemon : List.of(master, worker)) {
-            daemon.toHandle().descendants().forEach(seen::add);
-        }
+        worker.toHandle().descendants().forEach(seen::add);
+    }
+
+    private static void stop(RpcEnv master) {
+        master.shutdown();
+        master.awaitTermination();
     }
 
     private static void stop(Process process) {
@@ -276,18 +299,20 @@ final class SparkStandalone implements AutoCloseable {
     }
 
     /**
-     * The daemons' environment: this JVM's, without anything that would point Spark's launcher elsewhere, plus
-     * the installation, its Scala version and the loopback address. The trial settings {@code OMP_NUM_THREADS}
-     * and {@code GLIBC_TUNABLES} are removed too, so that executors have them only if the farm passes them on
-     * ({@code spark.executorEnv.*}), as on a cluster whose workers were started without them.
+     * The Worker's environment (its executors inherit it): this JVM's, without anything that would point Spark's
+     * launcher elsewhere, plus the installation, its Scala version, the loopback address and a scratch folder.
+     * The trial settings {@code OMP_NUM_THREADS} and {@code GLIBC_TUNABLES} are removed too, so that executors
+     * have them only if the farm passes them on ({@code spark.executorEnv.*}), as on a cluster whose workers
+     * were started without them.
      */
-    private static Map<String, String> daemonEnvironment(Path home) {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    private static Map<String, String> workerEnvironment(Path home, Path local) {
+        Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().removeIf(key -> key.startsWith("SPARK_") || key.startsWith("PYSPARK_")
                 || List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR", "OMP_NUM_THREADS", "GLIBC_TUNABLES").contains(key));
         env.put("SPARK_HOME", home.toString());
         env.put("SPARK_SCALA_VERSION", "2.13");
         env.put("SPARK_LOCAL_IP", LOOPBACK);
+        env.put("SPARK_LOCAL_DIRS", local.toString()); // executors' scratch space, not /tmp/spark-*
         env.put("JAVA_HOME", System.getProperty("java.home"));
         return env;
     }
@@ -298,25 +323,6 @@ final class SparkStandalone implements AutoCloseable {
         builder.environment().clear();
         builder.environment().putAll(env);
         return builder.start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Waits until the process accepts connections on the port; false if it died or the deadline passed. */
-    private static boolean awaitListening(Process process, int port, long deadline) {
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(LOOPBACK, port), 500);
-                return true;
-            } catch (IOException e) {
-                sleep(100);
-            }
-        }
-        return false;
     }
 
     static void sleep(long millis) {
@@ -337,7 +343,7 @@ final class SparkStandalone implements AutoCloseable {
             for (Path file : files.filter(Files::isRegularFile)
                     .filter(f -> f.toString().endsWith(".log") || f.getFileName().toString().equals("stderr"))
                     .sorted().toList()) {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
                 text.append("---- ").append(root.relativize(file)).append(" (last 30 lines)\n");
                 lines.subList(Math.max(0, lines.size() - 30), lines.size())
                         .forEach(line -> text.append(line).append('\n'));

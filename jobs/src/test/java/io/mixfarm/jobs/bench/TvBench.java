@@ -1,0 +1,130 @@
+package io.mixfarm.jobs.bench;
+
+import io.mixfarm.analysis.tv.PredictionMatrix;
+import io.mixfarm.analysis.tv.SyntheticPredictions;
+import io.mixfarm.core.trial.EpochMetrics;
+import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.GroupStats;
+import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.PlannedTrial;
+import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.tv.TvJob;
+import io.mixfarm.jobs.tv.TvOptions;
+import org.apache.hadoop.conf.Configuration;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The TV job's benchmark at paper scale (not a test): {@code generate DIR} writes synthetic farm outputs of
+ * 3 schedules x 500 trials x 10,000 images x 2 record epochs (30M prediction rows) through the real store;
+ * {@code tv DIR} times the TV job with 200 permutations; {@code duckdb DIR} times DuckDB computing the plain
+ * per-image mean TV on the same files. Run each under {@code /usr/bin/time -v} for peak memory:
+ * {@code submit/bench-tv}.
+ */
+public final class TvBench {
+
+    private static final int TRIALS = 500;
+    private static final int IMAGES = 10_000;
+    private static final int CLASSES = 10;
+
+    private TvBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String dir = args[1];
+        long start = System.nanoTime();
+        switch (args[0]) {
+            case "generate" -> generate(dir);
+            case "tv" -> {
+                System.setProperty("spark.master", System.getProperty("spark.master", "local[2]"));
+                TvJob.TvResult result = new TvJob(System.out).run(dir, TvOptions.DEFAULT);
+                System.out.println("tv_summary_rows=" + result.summary().size());
+            }
+            case "duckdb" -> duckdb(dir);
+            default -> throw new IllegalArgumentException("usage: generate|tv|duckdb DIR");
+        }
+        System.out.printf("%s_seconds=%.1f%n", args[0], (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void generate(String dir) throws Exception {
+        ExperimentConfig config = ExperimentConfig.load(null, List.of("name=tv-bench", "trials=" + TRIALS,
+                "epochs=200", "record-epochs=[120]", "output=\"" + dir + "\""));
+        ExperimentStore store = new ExperimentStore(dir, new Configuration());
+        store.writeManifest("{\"experiment\": \"tv-bench\", \"mixfarm.config\": "
+                + com.fasterxml.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(config.render())
+                + ", \"mixfarm.classes\": \"" + CLASSES + "\"}");
+        // Const and LR-decay share one per-image distribution (they have mixed); WD-decay is 20% off it.
+        double[][] shared = SyntheticPredictions.dirichlet(IMAGES, CLASSES, 20, 1);
+        double[][] other = SyntheticPredictions.mixture(shared, SyntheticPredictions.dirichlet(IMAGES, CLASSES, 20, 2), 0.2);
+        byte[] labels = new byte[IMAGES];
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> pending = new ArrayList<>();
+        for (PlannedTrial planned : config.plan()) {
+            pending.add(pool.submit(() -> {
+                double[][] p = planned.key().schedule().equals("WD-decay") ? other : shared;
+                long seed = planned.spec().seed();
+                List<EpochPredictions> predictions = new ArrayList<>();
+                List<EpochMetrics> metrics = new ArrayList<>();
+                for (int epoch : config.recordEpochs()) {
+                    PredictionMatrix draw = SyntheticPredictions.draw(p, 1, seed + epoch);
+                    predictions.add(new EpochPredictions(epoch, draw.predicted()));
+                    metrics.add(new EpochMetrics(epoch, 0.1, 0.1, 0.1, 0.01, 0.1, 0.02,
+                            List.of(new GroupStats("conv1", 1, 0.1)), 1, 0.1, 1, 0.1));
+                }
+                TrialResult result = new TrialResult(planned.spec(), metrics, predictions, 1.0);
+                store.writeTrial(planned.key().schedule(), planned.key().trial(), result, labels,
+                        TrialRecord.succeeded(planned.key().schedule(), planned.key().trial(), result, "bench",
+                                "cpu:1-threads", 0, 0, 1000), Map.of("mixfarm.bench", "synthetic"));
+                return null;
+            }));
+        }
+        for (Future<?> f : pending) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.println("trials=" + config.plan().size() + " prediction_rows="
+                + (long) config.plan().size() * IMAGES * config.recordEpochs().size());
+    }
+
+    private static void duckdb(String dir) throws Exception {
+        String sql = """
+                WITH p AS (SELECT schedule, epoch, trial, image, predicted
+                           FROM read_parquet('%1$s/predictions/**/*.parquet', hive_partitioning=true)),
+                n AS (SELECT schedule, epoch, count(DISTINCT trial) AS trials FROM p GROUP BY ALL),
+                q AS (SELECT schedule, epoch, image, predicted, count(*)::DOUBLE / any_value(n.trials) AS q
+                      FROM p JOIN n USING (schedule, epoch) GROUP BY ALL),
+                pairs AS (SELECT DISTINCT x.schedule AS a, y.schedule AS b FROM n x, n y WHERE x.schedule < y.schedule),
+                cells AS (SELECT DISTINCT epoch, image, predicted FROM q),
+                tv AS (SELECT pairs.a, pairs.b, cells.epoch, cells.image,
+                              0.5 * sum(abs(coalesce(qa.q, 0) - coalesce(qb.q, 0))) AS tv
+                       FROM pairs CROSS JOIN cells
+                       LEFT JOIN q qa ON qa.schedule = pairs.a AND qa.epoch = cells.epoch AND qa.image = cells.image
+                                     AND qa.predicted = cells.predicted
+                       LEFT JOIN q qb ON qb.schedule = pairs.b AND qb.epoch = cells.epoch AND qb.image = cells.image
+                                     AND qb.predicted = cells.predicted
+                       GROUP BY ALL)
+                SELECT epoch, a, b, avg(tv) FROM tv GROUP BY ALL ORDER BY ALL
+                """.formatted(dir);
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = db.createStatement()) {
+            statement.execute("SET threads = 2");
+            try (ResultSet rows = statement.executeQuery(sql)) {
+                while (rows.next()) {
+                    System.out.printf("duckdb epoch=%d %s vs %s mean_tv=%.6f%n", rows.getInt(1), rows.getString(2),
+                            rows.getString(3), rows.getDouble(4));
+                }
+            }
+        }
+    }
+}
