@@ -2,7 +2,7 @@ package io.mixfarm.jobs.cli;
 
 import io.mixfarm.jobs.report.ReportJob;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -12,12 +12,12 @@ import java.util.concurrent.Callable;
         description = "Write charts (PNG, SVG) and a static report.html into OUT/report/.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "runs/mnist-sample", description = "Output folder (default: ${DEFAULT-VALUE}).")
-    private String out;
+    @Mixin
+    private OutputFolder out;
 
     @Override
     public Integer call() {
-        new ReportJob(new PrintStream(System.out, true)).run(out);
+        new ReportJob(new PrintStream(System.out, true)).run(out.path);
         return 0;
     }
 }

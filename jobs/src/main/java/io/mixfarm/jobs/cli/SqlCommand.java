@@ -4,6 +4,7 @@ import io.mixfarm.jobs.sql.ResultPrinter;
 import io.mixfarm.jobs.sql.SqlQuery;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,8 +25,8 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT schedule, count(*) FROM trials GROUP BY 1\"")
     private String query;
 
-    @Option(names = "--out", defaultValue = "runs/mnist-sample", description = "Output folder (default: ${DEFAULT-VALUE}).")
-    private String out;
+    @Mixin
+    private OutputFolder out;
 
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     private String format;
@@ -41,8 +42,8 @@ final class SqlCommand implements Callable<Integer> {
         SparkSession spark = SparkSession.builder().appName("mixfarm sql").getOrCreate();
         try {
             SqlQuery.checkReadOnly(spark, query);
-            if (SqlQuery.registerViews(spark, out).isEmpty()) {
-                throw new IllegalArgumentException(out + " holds no mixfarm outputs (no predictions/, metrics/, trials/)");
+            if (SqlQuery.registerViews(spark, out.path).isEmpty()) {
+                throw new IllegalArgumentException(out.path + " holds no mixfarm outputs (no predictions/, metrics/, trials/)");
             }
             ResultPrinter.print(SqlQuery.run(spark, query), chosen, command.commandLine().getOut());
             return 0;

@@ -3,6 +3,7 @@ package io.mixfarm.jobs.cli;
 import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -14,8 +15,8 @@ import java.util.concurrent.Callable;
         description = "Estimate the total variation between schedules' predictions (also on a running farm).")
 final class TvCommand implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "runs/mnist-sample", description = "Output folder (default: ${DEFAULT-VALUE}).")
-    private String out;
+    @Mixin
+    private OutputFolder out;
 
     @Option(names = "--permutations", defaultValue = "200", description = "Permutations for the noise floor (default: ${DEFAULT-VALUE}).")
     private int permutations;
@@ -31,7 +32,7 @@ final class TvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new TvJob(new PrintStream(System.out, true)).run(out, new TvOptions(permutations, resamples, bootstraps, ns));
+        new TvJob(new PrintStream(System.out, true)).run(out.path, new TvOptions(permutations, resamples, bootstraps, ns));
         return 0;
     }
 }
