@@ -2,8 +2,11 @@ package io.mixfarm.jobs.tv;
 
 import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.TvSummaryRow;
-import io.mixfarm.jobs.report.ReportJob;
+import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.TinyFarm;
+import io.mixfarm.jobs.report.ReportJob;
+import io.mixfarm.jobs.store.ExperimentStore;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +120,29 @@ class TvJobTest {
         for (String chart : List.of("errors.png", "mixing.png", "norms.png", "effective_lr.png", "tv_vs_n_epoch2.png")) {
             assertTrue(Files.size(out.resolve("report").resolve(chart)) > 1000, chart);
         }
+    }
+
+    @Test
+    void onAFarmStillRunningOnlyTrialsWithASucceededRowCount(@TempDir Path copy) throws IOException {
+        // A trial still training may already have its predictions on disk but not its trials row (written last).
+        try (var files = Files.walk(out)) {
+            for (Path source : files.toList()) {
+                Path target = copy.resolve(out.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        try (var rows = Files.list(copy.resolve("trials").resolve("schedule=high"))) {
+            Path row = rows.filter(p -> p.getFileName().toString().equals("trial-00002.parquet")).findFirst()
+                    .orElseThrow();
+            Files.delete(row);
+        }
+        ExperimentStore store = new ExperimentStore(copy.toString(), new Configuration());
+        Map<String, List<Integer>> finished = TvJob.finishedTrials(FarmJob.recordedConfig(store), store);
+        assertEquals(Map.of("low", List.of(0, 1, 2, 3), "high", List.of(0, 1, 3)), finished);
     }
 
     private static double scalar(String sql) throws SQLException {
