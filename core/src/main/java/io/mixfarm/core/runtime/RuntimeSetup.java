@@ -3,7 +3,6 @@ package io.mixfarm.core.runtime;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Map;
 
 /**
  * Puts the JVM in the state every trial needs, before ND4J loads its natives.
@@ -26,9 +25,8 @@ public final class RuntimeSetup {
     /** JavaCPP's choice of native build; "-onednn" selects nd4j-native's oneDNN variant. */
     public static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
-    private static final Map<String, String> PROPERTIES = Map.of(
-            HELPERS_DISABLE, "false",
-            PLATFORM_EXTENSION, "-onednn");
+    /** The CPU backend's class; its absence means another backend (CUDA) whose natives have no -onednn build. */
+    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
 
     private RuntimeSetup() {
     }
@@ -38,12 +36,26 @@ public final class RuntimeSetup {
      * helpers off for a comparison run), then loads ND4J. Idempotent.
      */
     public static synchronized void configure() {
-        PROPERTIES.forEach((key, value) -> {
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, value);
-            }
-        });
+        setIfAbsent(HELPERS_DISABLE, "false");
+        if (onClasspath(CPU_BACKEND)) {
+            setIfAbsent(PLATFORM_EXTENSION, "-onednn");
+        }
         Nd4j.getBackend();
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, RuntimeSetup.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** Whether DL4J will create oneDNN helpers for new layers in this JVM. */

@@ -1,0 +1,210 @@
+package io.mixfarm.jobs.config;
+
+import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.jobs.farm.KryoSetup;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The configs shipped in conf/: they load, and the paper ones are exactly experiment.md section 2. */
+class ShippedConfigsTest {
+
+    /** Tests run with the module as working directory; the shipped configs live in the project's conf/. */
+    private static final Path CONF = Path.of("..", "conf");
+
+    private static final double EPS = 1e-12;
+
+    private static ExperimentConfig load(String name) {
+        return ExperimentConfig.load(CONF.resolve(name), List.of());
+    }
+
+    /** Experiment files: every conf/*.conf except Spark properties files (spark-*.conf) and log4j2. */
+    private static List<Path> experimentFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(CONF, "*.conf")) {
+            for (Path file : stream) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith("spark-") && !name.startsWith("log4j2")) {
+                    files.add(file);
+                }
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void everyExperimentFileLoadsAndValidates() throws IOException {
+        List<Path> files = experimentFiles();
+        List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+        assertTrue(names.containsAll(List.of("mnist-sample.conf", "mnist-paper.conf", "mnist-fixed-init.conf",
+                "mnist-negative-control.conf")), names.toString());
+        for (Path file : files) {
+            ExperimentConfig config = ExperimentConfig.load(file, List.of());
+            assertFalse(config.plan().isEmpty(), file.toString());
+            // The rendered config reads back equal: nothing in the file depends on where it was read from.
+            assertEquals(config, ExperimentConfig.parse(config.render(), List.of()), file.toString());
+        }
+    }
+
+    @Test
+    void paperIsFigure3OnFullMnist() {
+        ExperimentConfig config = load("mnist-paper.conf");
+        assertEquals("mnist-paper", config.name());
+        assertEquals("runs/mnist-paper", config.output());
+        assertEquals("mnist:data/mnist", config.data());
+        assertEquals(32, config.model().width());
+        assertEquals(128, config.batchSize());
+        assertEquals(200, config.epochs());
+        assertEquals(500, config.trials());
+        assertFalse(config.fixedInit());
+        assertEquals(List.of("Const", "LR-decay", "WD-decay"), config.scheduleNames());
+
+        List<Integer> everyTenth = IntStream.rangeClosed(1, 20).map(i -> 10 * i).boxed().toList();
+        assertEquals(everyTenth, config.recordEpochs());
+        assertTrue(config.recordEpochs().contains(120));
+        assertTrue(config.recordEpochs().contains(200));
+
+        List<PlannedTrial> plan = config.plan();
+        assertEquals(1_500, plan.size());
+        for (String schedule : config.scheduleNames()) {
+            assertEquals(500, plan.stream().filter(t -> t.key().schedule().equals(schedule)).count(), schedule);
+        }
+        assertDistinctSeeds(plan);
+        for (PlannedTrial trial : plan) {
+            assertEquals(trial.spec().seed(), trial.spec().initSeed(), "own w0 per trial: " + trial.key());
+            assertEquals(config.recordEpochs(), trial.spec().recordEpochs());
+            assertEquals(200, trial.spec().epochs());
+        }
+    }
+
+    @Test
+    void paperSchedulesMatchTheTableEpochByEpoch() {
+        ExperimentConfig config = load("mnist-paper.conf");
+        for (Schedule schedule : config.schedules()) {
+            for (int epoch = 1; epoch <= 200; epoch++) {
+                double[] expected = expected(schedule.name(), epoch);
+                String where = schedule.name() + " epoch " + epoch;
+                assertEquals(expected[0], schedule.lr(epoch), EPS, "lr, " + where);
+                assertEquals(expected[1], schedule.wd(epoch), EPS, "wd, " + where);
+                if (epoch >= 81 && epoch <= 120) {
+                    assertEquals(0.01, schedule.intrinsicLr(epoch), EPS, "lambda_e, " + where);
+                }
+            }
+        }
+        // Every planned trial trains one of these three schedules.
+        for (PlannedTrial trial : config.plan()) {
+            assertTrue(config.schedules().contains(trial.spec().schedule()), trial.key().toString());
+        }
+    }
+
+    /** {lr, wd} of experiment.md section 2's table. */
+    private static double[] expected(String schedule, int epoch) {
+        if (epoch > 120) {
+            return new double[] {0.01, 0.0};
+        }
+        int phase = (epoch - 1) / 40; // 0: 1-40, 1: 41-80, 2: 81-120
+        double[] decay = {0.4, 0.2, 0.1};
+        return switch (schedule) {
+            case "Const" -> new double[] {0.1, 0.1};
+            case "LR-decay" -> new double[] {decay[phase], 0.1};
+            case "WD-decay" -> new double[] {0.1, decay[phase]};
+            default -> throw new AssertionError("unexpected schedule " + schedule);
+        };
+    }
+
+    @Test
+    void fixedInitIsThePaperWithOneSharedW0() {
+        ExperimentConfig paper = load("mnist-paper.conf");
+        ExperimentConfig config = load("mnist-fixed-init.conf");
+        assertTrue(config.fixedInit());
+        assertEquals("mnist-fixed-init", config.name());
+        assertEquals("runs/mnist-fixed-init", config.output());
+        // Everything else is the paper's experiment.
+        ExperimentConfig same = new ExperimentConfig(paper.name(), paper.data(), paper.model(), paper.batchSize(),
+                paper.epochs(), paper.recordEpochs(), paper.schedules(), paper.trials(), paper.seed(), true,
+                paper.output(), paper.threadsPerTrial());
+        assertEquals(same, new ExperimentConfig(paper.name(), config.data(), config.model(), config.batchSize(),
+                config.epochs(), config.recordEpochs(), config.schedules(), config.trials(), config.seed(),
+                config.fixedInit(), paper.output(), config.threadsPerTrial()));
+
+        List<PlannedTrial> plan = config.plan();
+        assertEquals(1_500, plan.size());
+        Set<Long> initSeeds = new HashSet<>();
+        plan.forEach(t -> initSeeds.add(t.spec().initSeed()));
+        assertEquals(Set.of(Seeds.sharedInitSeed(config.seed())), initSeeds);
+        assertDistinctSeeds(plan);
+    }
+
+    @Test
+    void negativeControlDiffersOnlyInItsExtraScheduleIntrinsicLr() {
+        ExperimentConfig paper = load("mnist-paper.conf");
+        ExperimentConfig config = load("mnist-negative-control.conf");
+        assertEquals("mnist-negative-control", config.name());
+        assertEquals("runs/mnist-negative-control", config.output());
+        assertEquals(4, config.schedules().size());
+        assertEquals(paper.schedules(), config.schedules().subList(0, 3));
+        assertEquals(2_000, config.plan().size());
+        assertDistinctSeeds(config.plan());
+
+        Schedule control = config.schedules().get(3);
+        assertEquals("WD-decay-lambda-e-0.04", control.name());
+        assertEquals(0.04, control.intrinsicLr(100), EPS);
+        for (Schedule schedule : paper.schedules()) {
+            assertEquals(0.01, schedule.intrinsicLr(100), EPS, schedule.name());
+        }
+        // Same as WD-decay everywhere but epochs 81-120.
+        Schedule wdDecay = paper.schedules().get(2);
+        for (int epoch = 1; epoch <= 200; epoch++) {
+            boolean differs = epoch >= 81 && epoch <= 120;
+            assertEquals(wdDecay.lr(epoch), control.lr(epoch), EPS, "lr, epoch " + epoch);
+            assertEquals(differs ? 0.4 : wdDecay.wd(epoch), control.wd(epoch), EPS, "wd, epoch " + epoch);
+        }
+    }
+
+    @Test
+    void sparkGpuPropertiesHaveTheRequiredKeys() throws IOException {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(CONF.resolve("spark-gpu.properties"))) {
+            props.load(reader);
+        }
+        assertEquals("1", props.getProperty("spark.executor.resource.gpu.amount"));
+        double task = Double.parseDouble(props.getProperty("spark.task.resource.gpu.amount"));
+        assertTrue(task > 0 && task <= 1, "spark.task.resource.gpu.amount in (0, 1], got " + task);
+        assertEquals("submit/gpu-discovery.sh", props.getProperty("spark.executor.resource.gpu.discoveryScript"));
+        assertEquals("org.apache.spark.serializer.KryoSerializer", props.getProperty("spark.serializer"));
+        // Named by its class, so that a rename breaks this test rather than the cluster.
+        assertEquals(KryoSetup.class.getName(), props.getProperty("spark.kryo.registrator"));
+        String overhead = props.getProperty("spark.executor.memoryOverhead");
+        assertNotNull(overhead);
+        assertTrue(overhead.matches("\\d+[gG]") && Integer.parseInt(overhead.replaceAll("\\D", "")) >= 2,
+                "memoryOverhead of a few GB for ND4J's off-heap memory, got " + overhead);
+        assertEquals("false", props.getProperty("spark.speculation"));
+        assertEquals("4", props.getProperty("spark.task.maxFailures"));
+        String javaOptions = props.getProperty("spark.executor.extraJavaOptions");
+        assertNotNull(javaOptions);
+        assertTrue(javaOptions.contains("-Dorg.eclipse.deeplearning4j.helpers.disable=false"), javaOptions);
+        assertFalse(javaOptions.contains("-onednn"), "the CUDA natives have no -onednn build: " + javaOptions);
+        assertEquals("1", props.getProperty("spark.executorEnv.OMP_NUM_THREADS"));
+    }
+
+    private static void assertDistinctSeeds(List<PlannedTrial> plan) {
+        Set<Long> seeds = new HashSet<>();
+        plan.forEach(t -> seeds.add(t.spec().seed()));
+        assertEquals(plan.size(), seeds.size(), "every trial has its own seed");
+    }
+}
