@@ -54,6 +54,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the trial plan and its cost; train nothing.")
     private boolean dryRun;
 
+    @Option(names = "--calibrate",
+            description = "With --dry-run: time a few SGD steps here and project core-hours and wall time.")
+    private boolean calibrate;
+
+    @Option(names = "--executors", defaultValue = "1",
+            description = "With --calibrate: executors to project the wall time for (default: ${DEFAULT-VALUE}).")
+    private int executors;
+
+    @Option(names = "--executor-cores",
+            description = "With --calibrate: cores per executor (default: this machine's).")
+    private Integer executorCores;
+
     @Option(names = "--force", description = "If the output folder holds another experiment, delete its outputs.")
     private boolean force;
 
@@ -78,8 +90,16 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter w = command.commandLine().getOut();
         if (dryRun) {
-            printPlan(w, only.isEmpty() ? experiment : experiment.withSchedules(only));
+            ExperimentConfig planned = only.isEmpty() ? experiment : experiment.withSchedules(only);
+            printPlan(w, planned);
+            if (calibrate) {
+                int cores = executorCores == null ? Runtime.getRuntime().availableProcessors() : executorCores;
+                new CostProjection(w).print(planned, executors, cores);
+            }
             return 0;
+        }
+        if (calibrate) {
+            throw new IllegalArgumentException("--calibrate goes with --dry-run");
         }
         FarmReport report = new FarmJob(new PrintStream(System.out, true)).run(experiment,
                 new FarmOptions(force, only, Faults.parse(faults)));

@@ -31,6 +31,14 @@ public record CostEstimate(long trials, long trialEpochs, long trainImages, long
     }
 
     /**
+     * Compute time of the whole experiment in trial-seconds (one trial's thread count busy for one second), at
+     * the given training and prediction rates of one trial.
+     */
+    public double trialSeconds(double trainImagesPerSecond, double predictImagesPerSecond) {
+        return trainImages / trainImagesPerSecond + predictedImages / predictImagesPerSecond;
+    }
+
+    /**
      * One paragraph for people, e.g. {@code 12 trials x 8 epochs = 96 trial-epochs, training on 768,000 images
      * and predicting 192,000 test images (8,000 train and 2,000 test images per trial-epoch).}
      */

@@ -42,6 +42,20 @@ class RunCommandTest {
     }
 
     @Test
+    void aCalibratedDryRunOfThePaperConfigProjectsItsCostWithoutTheDataOnDisk() {
+        Path output = tmp.resolve("paper");
+        assertEquals(0, run("run", "../conf/mnist-paper.conf", "--dry-run", "--calibrate", "--executors", "4",
+                "--executor-cores", "8", "--out", output.toString()), err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("3 schedules x 500 trials = 1500 trials"), printed);
+        assertTrue(printed.contains("fetch it before a real run"), printed);
+        assertTrue(printed.contains("300,000 trial-epochs"), printed);
+        assertTrue(printed.matches("(?s).*train [0-9.]+ images/s, predict [0-9.]+ images/s per trial.*"), printed);
+        assertTrue(printed.contains("4 executor(s) x 8 cores = 32 trials at a time"), printed);
+        assertFalse(Files.exists(output), "a dry run writes nothing");
+    }
+
+    @Test
     void anUnknownConfigKeyIsOneLineNamingItAndExitStatusTwo() throws IOException {
         Path config = tmp.resolve("bad.conf");
         Files.writeString(config, "experiment { trails = 3 }\n");

@@ -1,0 +1,74 @@
+package io.mixfarm.core.trial;
+
+import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.MnistCnn;
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.runtime.RuntimeSetup;
+import io.mixfarm.core.schedule.Schedule;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+/**
+ * Measures this machine's training and prediction speed for a network, on random images of the data set's shape
+ * (speed does not depend on pixel values), so a cost plan needs no data on disk.
+ */
+public final class Calibration {
+
+    /** Test images per timed prediction call, as the trial runner's evaluation uses. */
+    private static final int PREDICT_BATCH = 1000;
+
+    /**
+     * Images per second on this machine.
+     *
+     * @param trainImagesPerSecond SGD steps' images per second, after warm-up
+     * @param predictImagesPerSecond inference images per second, after warm-up
+     */
+    public record Throughput(double trainImagesPerSecond, double predictImagesPerSecond) {
+    }
+
+    private Calibration() {
+    }
+
+    /** Trains {@code steps} minibatches after {@code warmup} untimed ones, then times two prediction calls. */
+    public static Throughput measure(ModelSpec model, InputShape shape, Schedule schedule, int batchSize, int warmup,
+                                     int steps) {
+        RuntimeSetup.configure();
+        MultiLayerNetwork network = MnistCnn.build(model, shape, schedule, 1).network();
+        network.setEpochCount(0);
+        DataSet batch = randomBatch(shape, batchSize, 1);
+        for (int i = 0; i < warmup; i++) {
+            network.fit(batch);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            network.fit(batch);
+        }
+        double train = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+
+        INDArray images = randomBatch(shape, PREDICT_BATCH, 2).getFeatures();
+        network.output(images, false);
+        start = System.nanoTime();
+        network.output(images, false);
+        network.output(images, false);
+        double predict = 2.0 * PREDICT_BATCH / ((System.nanoTime() - start) / 1e9);
+        return new Throughput(train, predict);
+    }
+
+    private static DataSet randomBatch(InputShape shape, int size, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] pixels = new float[size * shape.size()];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextInt(256) / 255f;
+        }
+        float[] labels = new float[size * shape.classes()];
+        for (int i = 0; i < size; i++) {
+            labels[i * shape.classes() + random.nextInt(shape.classes())] = 1f;
+        }
+        return new DataSet(Nd4j.create(pixels, new long[] {size, shape.size()}, 'c'),
+                Nd4j.create(labels, new long[] {size, shape.classes()}, 'c'));
+    }
+}

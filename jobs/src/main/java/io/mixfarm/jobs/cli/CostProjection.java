@@ -1,0 +1,74 @@
+package io.mixfarm.jobs.cli;
+
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.DatasetException;
+import io.mixfarm.core.data.DatasetSpec;
+import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.runtime.RuntimeSetup;
+import io.mixfarm.core.trial.Calibration;
+import io.mixfarm.jobs.config.CostEstimate;
+import io.mixfarm.jobs.config.ExperimentConfig;
+
+import java.io.PrintWriter;
+
+/**
+ * {@code run --dry-run --calibrate}: times a trial's SGD steps on this machine and projects the experiment's
+ * compute and wall time. Needs no data on disk: where the data set is missing it uses its kind's standard shape and
+ * size and says so.
+ */
+final class CostProjection {
+
+    /** Untimed steps first (oneDNN creates its primitives, workspaces settle), then timed ones. */
+    private static final int WARMUP_STEPS = 3;
+    private static final int TIMED_STEPS = 10;
+
+    private final PrintWriter out;
+
+    CostProjection(PrintWriter out) {
+        this.out = out;
+    }
+
+    void print(ExperimentConfig config, int executors, int coresPerExecutor) {
+        Sizes sizes = sizes(config.data());
+        Calibration.Throughput rates = Calibration.measure(config.model(), sizes.shape(), config.schedules().get(0),
+                config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
+        CostEstimate cost = CostEstimate.of(config, sizes.train(), sizes.test());
+        double trialSeconds = cost.trialSeconds(rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
+        int threads = config.threadsPerTrial();
+        int slots = Math.max(1, executors * coresPerExecutor / threads);
+        double perTrial = trialSeconds / cost.trials();
+        double wall = Math.ceil((double) cost.trials() / slots) * perTrial;
+        out.printf("calibration on this machine (%s backend, %d thread(s) per trial, batch %d): "
+                        + "train %.1f images/s, predict %.1f images/s per trial%n", RuntimeSetup.backend(), threads,
+                config.batchSize(), rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
+        out.printf("projected: %.2f h per trial, %,.0f core-hours in all (%,d trial-epochs); wall %.1f h on %d "
+                        + "executor(s) x %d cores = %d trials at a time%n", perTrial / 3600,
+                trialSeconds * threads / 3600, cost.trialEpochs(), wall / 3600, executors, coresPerExecutor, slots);
+        out.flush();
+    }
+
+    /** Image counts and shape of the data set, read if present, else the standard ones of its kind. */
+    private Sizes sizes(String data) {
+        try {
+            Dataset d = Datasets.open(data);
+            return new Sizes(d.train().count(), d.test().count(), new InputShape(d.train().channels(),
+                    d.train().height(), d.train().width(), d.train().classes()));
+        } catch (DatasetException e) {
+            Sizes standard = switch (DatasetSpec.parse(data).kind()) {
+                case MNIST, FASHION_MNIST, KMNIST, MNIST_SAMPLE -> new Sizes(60_000, 10_000, new InputShape(1, 28, 28, 10));
+                case CIFAR10 -> new Sizes(50_000, 10_000, new InputShape(3, 32, 32, 10));
+                case CIFAR100 -> new Sizes(50_000, 10_000, new InputShape(3, 32, 32, 100));
+                case CIFAR100_COARSE -> new Sizes(50_000, 10_000, new InputShape(3, 32, 32, 20));
+            };
+            out.printf("calibration: the data set is not readable here (%s): projecting with its standard size "
+                    + "(%,d train / %,d test images); fetch it before a real run%n", e.getMessage(), standard.train(),
+                    standard.test());
+            return standard;
+        }
+    }
+
+    /** What the projection needs to know of a data set. */
+    private record Sizes(int train, int test, InputShape shape) {
+    }
+}
