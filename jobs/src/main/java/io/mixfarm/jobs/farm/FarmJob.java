@@ -152,7 +152,7 @@ public final class FarmJob {
             TrialTask task = new TrialTask(config.render(), broadcast, new SerializableConfiguration(
                     jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, failed);
             jsc.setJobGroup(JOB_GROUP, String.format("mixfarm %s: %d trials (%s)", config.name(), pending.size(),
-                    String.join(", ", config.schedules().stream().map(s -> s.name()).toList())), false);
+                    String.join(", ", config.scheduleNames())), false);
             long start = System.nanoTime();
             List<TrialOutcome> outcomes = jsc.parallelize(pending, pending.size())
                     .setName("trials of " + config.name())

@@ -77,10 +77,8 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             faults.maybeFail(key.toString(), attempt);
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
             long end = System.currentTimeMillis();
-            TrialRecord record = new TrialRecord(key.schedule(), key.trial(), TrialRecord.SUCCEEDED,
-                    planned.spec().seed(), planned.spec().initSeed(), describe(planned), host, device.label(),
-                    attempt, start, end, result.wallSeconds(), result.last().trainError(), result.last().testError(),
-                    null);
+            TrialRecord record = TrialRecord.succeeded(key.schedule(), key.trial(), result, host, device.label(),
+                    attempt, start, end);
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
             return new TrialOutcome(key.toString(), TrialRecord.SUCCEEDED, attempt, host, device.label(),
@@ -91,13 +89,12 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             }
             long end = System.currentTimeMillis();
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-            TrialRecord record = new TrialRecord(key.schedule(), key.trial(), TrialRecord.FAILED,
-                    planned.spec().seed(), planned.spec().initSeed(), describe(planned), host, device.label(),
-                    attempt, start, end, (end - start) / 1e3, null, null, message);
+            TrialRecord record = TrialRecord.failed(key.schedule(), key.trial(), planned.spec(), host,
+                    device.label(), attempt, start, end, message);
             store.writeFailure(record, trialProvenance);
             failedTrials.add(1);
             return new TrialOutcome(key.toString(), TrialRecord.FAILED, attempt, host, device.label(),
-                    (end - start) / 1e3, Double.NaN, message);
+                    record.wallSeconds(), Double.NaN, message);
         }
     }
 
@@ -112,14 +109,6 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         map.put("mixfarm.attempt", Integer.toString(attempt));
         map.putAll(Provenance.runtime());
         return map;
-    }
-
-    /** One line that says what the trial trained, for the {@code trials/} table. */
-    static String describe(PlannedTrial planned) {
-        var spec = planned.spec();
-        return String.format("%s %s width=%d batch=%d epochs=%d schedule=\"%s\" record=%s seed=%d init_seed=%d",
-                spec.dataset(), spec.model().architecture(), spec.model().width(), spec.batchSize(), spec.epochs(),
-                spec.schedule().toText(), spec.recordEpochs(), spec.seed(), spec.initSeed());
     }
 
     private static Map<String, List<String>> resources(TaskContext context) {

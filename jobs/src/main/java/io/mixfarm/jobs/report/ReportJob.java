@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,11 @@ public final class ReportJob {
         ExperimentStore store = new ExperimentStore(output, new Configuration());
         ExperimentConfig config = FarmJob.recordedConfig(store);
         Map<String, Integer> finished = new TreeMap<>();
-        Set<String> succeeded = store.succeeded();
-        for (TrialRecord record : store.trials().values()) {
+        Set<String> succeeded = new HashSet<>();
+        for (TrialRecord record : store.trials().values()) { // one read of trials/, not two
             if (record.isSucceeded()) {
                 finished.merge(record.schedule(), 1, Integer::sum);
+                succeeded.add(record.key());
             }
         }
         SparkSession spark = SparkSession.builder().appName("mixfarm report " + config.name()).getOrCreate();
