@@ -1,5 +1,9 @@
 package org.nd4j.nativeblas;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * Compatibility shim that switches DL4J 1.0.0-M2.1's oneDNN layer helpers back on.
  *
@@ -9,8 +13,13 @@ package org.nd4j.nativeblas;
  * {@code isUseONEDNN()}, so the lookup throws, DL4J caches the failure, and every convolution, pooling and
  * batch-norm layer silently falls back to generic ND4J ops (about 5x slower on the MNIST CNN). This class
  * restores the old name and delegates to the new one. {@code RuntimeSetupTest} proves the helpers run.
+ *
+ * <p>The delegate is found at run time, not linked at compile time: the CUDA build ({@code -Pcuda}) has no
+ * CPU backend classes, and must compile too. There (DL4J asks only on the CPU backend) it answers false.
  */
 public final class Nd4jCpu {
+
+    private static final String CPU_ENVIRONMENT = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
 
     private Nd4jCpu() {
     }
@@ -28,9 +37,43 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
-        /** Whether ND4J's native library was built with oneDNN and uses it. */
+        /** Whether ND4J's native library was built with oneDNN and uses it; false without the CPU backend. */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            MethodHandle isUseOneDnn = Delegate.IS_USE_ONEDNN;
+            if (isUseOneDnn == null) {
+                return false;
+            }
+            try {
+                return (boolean) isUseOneDnn.invoke();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("ND4J's oneDNN check failed", e);
+            }
+        }
+    }
+
+    /** Looked up once, on first use: {@code getInstance().isUseONEDNN()} of the CPU backend, or null. */
+    private static final class Delegate {
+
+        static final MethodHandle IS_USE_ONEDNN = lookup();
+
+        private static MethodHandle lookup() {
+            Class<?> environment;
+            try {
+                environment = Class.forName(CPU_ENVIRONMENT, false, Nd4jCpu.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                return null; // another backend (CUDA): no oneDNN
+            }
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                MethodHandle getInstance = lookup.findStatic(environment, "getInstance", MethodType.methodType(environment));
+                MethodHandle isUseOneDnn = lookup.findVirtual(environment, "isUseONEDNN", MethodType.methodType(boolean.class));
+                return MethodHandles.foldArguments(isUseOneDnn, getInstance);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("nd4j-native changed again: " + CPU_ENVIRONMENT
+                        + ".getInstance().isUseONEDNN() not found", e);
+            }
         }
     }
 }
