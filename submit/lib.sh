@@ -76,6 +76,17 @@ mf_prop() {
     END { printf "%s", value }' "$1"
 }
 
+# The spark-submit command: $SPARK_SUBMIT, else $SPARK_HOME/bin/spark-submit, else the one on PATH.
+mf_spark_submit() {
+  if [[ -n "${SPARK_SUBMIT:-}" ]]; then
+    printf '%s' "$SPARK_SUBMIT"
+  elif [[ -n "${SPARK_HOME:-}" ]]; then
+    printf '%s' "$SPARK_HOME/bin/spark-submit"
+  else
+    printf '%s' spark-submit
+  fi
+}
+
 # A shell word for display: plain when safe, quoted otherwise.
 mf_quote() {
   if [[ "$1" =~ ^[A-Za-z0-9_./:=,@+%^-]+$ ]]; then
@@ -251,13 +262,7 @@ mf_main() {
   fi
 
   local submit
-  if [[ -n "${SPARK_SUBMIT:-}" ]]; then
-    submit="$SPARK_SUBMIT"
-  elif [[ -n "${SPARK_HOME:-}" ]]; then
-    submit="$SPARK_HOME/bin/spark-submit"
-  else
-    submit="spark-submit"
-  fi
+  submit="$(mf_spark_submit)"
 
   local -a cmd=("$submit" --master "$master" --deploy-mode "$deploy_mode" --class io.mixfarm.jobs.cli.Mixfarm)
   [[ -z "$props_file" ]] || cmd+=(--properties-file "$props_file")

@@ -137,7 +137,7 @@ public final class FarmJob {
         Map<String, String> provenance = Provenance.experiment(config.render(), config.hash(), identityHash(config),
                 jsc.sc().applicationId(), jsc.version());
         Map<String, String> manifest = new java.util.LinkedHashMap<>(provenance);
-        manifest.putAll(Provenance.runtime());
+        manifest.putAll(Provenance.driverRuntime());
         manifest.put("spark.master", jsc.master());
         // The analysis needs the number of classes and should not have to read the data set again for it.
         manifest.put("mixfarm.classes", Integer.toString(data.test().classes()));

@@ -32,15 +32,36 @@ public final class Provenance {
 
     /** The entries of the JVM that trains, taken where the trial runs. */
     public static Map<String, String> runtime() {
+        Map<String, String> map = jvm();
+        map.put("nd4j.backend", RuntimeSetup.backend());
+        map.put("nd4j.threads", Integer.toString(RuntimeSetup.threads()));
+        map.put("nd4j.onednn_helpers", Boolean.toString(RuntimeSetup.helpersEnabled()));
+        map.put("mixfarm.written_at", java.time.Instant.now().toString());
+        return map;
+    }
+
+    /**
+     * {@link #runtime()} for the driver, which trains nothing: a driver that cannot load the jar's ND4J backend
+     * (the CUDA jar on a login node without a GPU or CUDA libraries) records why, instead of failing the farm
+     * before any executor, where the backend does load, had a chance.
+     */
+    public static Map<String, String> driverRuntime() {
+        try {
+            return runtime();
+        } catch (RuntimeException | LinkageError e) {
+            Map<String, String> map = jvm();
+            map.put("nd4j.backend", "unavailable on the driver: " + e);
+            map.put("mixfarm.written_at", java.time.Instant.now().toString());
+            return map;
+        }
+    }
+
+    private static Map<String, String> jvm() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("java.version", System.getProperty("java.version"));
         map.put("java.vendor", System.getProperty("java.vendor"));
         map.put("os.name", System.getProperty("os.name"));
         map.put("os.arch", System.getProperty("os.arch"));
-        map.put("nd4j.backend", RuntimeSetup.backend());
-        map.put("nd4j.threads", Integer.toString(RuntimeSetup.threads()));
-        map.put("nd4j.onednn_helpers", Boolean.toString(RuntimeSetup.helpersEnabled()));
-        map.put("mixfarm.written_at", java.time.Instant.now().toString());
         return map;
     }
 }

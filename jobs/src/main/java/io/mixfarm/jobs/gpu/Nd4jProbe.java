@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.gpu;
 
 import io.mixfarm.core.runtime.RuntimeSetup;
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -33,7 +35,8 @@ public interface Nd4jProbe {
             } catch (Throwable e) {
                 // Catching Errors too on purpose: a missing native library (UnsatisfiedLinkError) or a failed
                 // static initialiser is exactly what this check exists to report, as one line.
-                return BackendInfo.failed(jarBackend(), rootMessage(e));
+                String backend = jarBackend();
+                return BackendInfo.failed(backend, nativeLoadError(backend).orElse(rootMessage(e)));
             }
             String backend = env.getProperty("backend", "unknown");
             return BackendInfo.loaded(backend, devices(env), cpuModel());
@@ -86,13 +89,30 @@ public interface Nd4jProbe {
         return "none";
     }
 
+    /**
+     * Why the backend's natives do not load, asked of JavaCPP directly: ND4J logs that and throws a generic
+     * "no backend" exception instead, while the user needs to know which library is missing (e.g. jnicudart:
+     * the jar lacks its natives; libcudart.so.11.0: the node lacks CUDA 11).
+     */
+    private static Optional<String> nativeLoadError(String backend) {
+        String bindings = backend.equals("CUDA") ? "org.nd4j.linalg.jcublas.bindings.Nd4jCuda"
+                : "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu";
+        try {
+            Loader.load(Class.forName(bindings, false, Nd4jProbe.class.getClassLoader()));
+            return Optional.empty();
+        } catch (Throwable e) {
+            // Errors included: UnsatisfiedLinkError is the answer sought.
+            return Optional.of(rootMessage(e));
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String message = root.getClass().getSimpleName() + ": " + root.getMessage();
-        return message.replaceAll("\\s+", " ").strip();
+        return message.replaceAll("\\s+", " ").strip().replaceAll("\\.$", "");
     }
 
     /** The CPU model from /proc/cpuinfo (Linux), else the architecture. */

@@ -202,6 +202,36 @@ class ShippedConfigsTest {
         assertEquals("1", props.getProperty("spark.executorEnv.OMP_NUM_THREADS"));
     }
 
+    /**
+     * The memory arithmetic documented in spark-gpu.properties: one core per concurrent trial, and the JVM-wide
+     * resident-memory limit above the heap plus 1.5 GB per trial yet under the container (memory + overhead), so
+     * an executor over budget fails a task with a Java OutOfMemoryError before its container is killed.
+     */
+    @Test
+    void sparkGpuPropertiesSizeMemoryForTheTrialsPerGpu() throws IOException {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(CONF.resolve("spark-gpu.properties"))) {
+            props.load(reader);
+        }
+        int trialsPerGpu = (int) Math.round(1 / Double.parseDouble(props.getProperty("spark.task.resource.gpu.amount")));
+        assertEquals(trialsPerGpu, Integer.parseInt(props.getProperty("spark.executor.cores")));
+        long heap = gigabytes(props.getProperty("spark.executor.memory"));
+        long container = heap + gigabytes(props.getProperty("spark.executor.memoryOverhead"));
+        String limit = java.util.Arrays.stream(props.getProperty("spark.executor.extraJavaOptions").split(" "))
+                .filter(o -> o.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no maxphysicalbytes in spark.executor.extraJavaOptions"));
+        long maxPhysical = gigabytes(limit.substring(limit.indexOf('=') + 1));
+        assertTrue(maxPhysical * 2 >= heap * 2 + trialsPerGpu * 3L, "maxphysicalbytes " + maxPhysical
+                + "g holds the heap and 1.5g per trial for " + trialsPerGpu + " trials");
+        assertTrue(maxPhysical < container, "maxphysicalbytes " + maxPhysical + "g under the container's " + container
+                + "g");
+    }
+
+    private static long gigabytes(String size) {
+        assertTrue(size.matches("\\d+[gG]"), "a size in g: " + size);
+        return Long.parseLong(size.substring(0, size.length() - 1));
+    }
+
     private static void assertDistinctSeeds(List<PlannedTrial> plan) {
         Set<Long> seeds = new HashSet<>();
         plan.forEach(t -> seeds.add(t.spec().seed()));

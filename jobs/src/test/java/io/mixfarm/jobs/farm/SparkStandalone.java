@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +36,10 @@ import java.util.stream.Stream;
  * would need surefire to export {@code SPARK_HOME} to a fixed folder for every test of the module. Here the
  * test owns the Worker's environment and nothing outside this file is needed.
  *
- * <p>The Spark installation is a folder whose {@code jars/} links to every jar of the test classpath (Spark's
- * launcher puts {@code SPARK_HOME/jars/*} on each executor's classpath); class directories such as
- * {@code target/classes} cannot go there and are given to executors with {@code spark.executor.extraClassPath}
- * ({@link #classDirectories()}). The Worker gets {@code SPARK_SCALA_VERSION} (without it the launcher looks for
+ * <p>The Spark installation ({@link SparkHome}) is a folder whose {@code jars/} links to every jar of the test
+ * classpath, or of Spark alone (Spark's launcher puts {@code SPARK_HOME/jars/*} on each executor's classpath);
+ * class directories such as {@code target/classes} cannot go there and are given to executors with
+ * {@code spark.executor.extraClassPath} ({@link #classDirectories()}). The Worker gets {@code SPARK_SCALA_VERSION} (without it the launcher looks for
  * a Spark source build and fails with "Cannot find any build directories"), {@code SPARK_LOCAL_IP} (the whole
  * cluster on the loopback interface) and {@code SPARK_LOCAL_DIRS}.
  */
@@ -52,7 +50,7 @@ final class SparkStandalone implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final Path dir;
-    private final String classDirectories;
+    private final SparkHome home;
     private final RpcEnv master;
     private final Process worker;
     private final String masterUrl;
@@ -61,9 +59,9 @@ final class SparkStandalone implements AutoCloseable {
     /** The executor id of every executor JVM seen, in order. */
     private final Set<String> executorIds = new LinkedHashSet<>();
 
-    private SparkStandalone(Path dir, String classDirectories, RpcEnv master, Process worker, String masterUrl) {
+    private SparkStandalone(Path dir, SparkHome home, RpcEnv master, Process worker, String masterUrl) {
         this.dir = dir;
-        this.classDirectories = classDirectories;
+        this.home = home;
         this.master = master;
         this.worker = worker;
         this.masterUrl = masterUrl;
@@ -79,31 +77,20 @@ final class SparkStandalone implements AutoCloseable {
      * @param memory the Worker's memory for executors, e.g. "3g"
      */
     static SparkStandalone start(Path dir, int cores, String memory) throws IOException {
-        Path home = dir.resolve("spark-home");
-        Path jars = Files.createDirectories(home.resolve("jars"));
-        Files.createDirectories(home.resolve("conf"));
+        return start(dir, cores, memory, testClasspath());
+    }
+
+    /**
+     * As {@link #start(Path, int, String)}, with a Spark installation made of {@code classpath} instead of the
+     * test's class path, e.g. Spark's own jars only ({@link SparkHome#sparkJars()}), as on a real cluster.
+     */
+    static SparkStandalone start(Path dir, int cores, String memory, List<String> classpath) throws IOException {
+        SparkHome home = SparkHome.create(dir.resolve("spark-home"), classpath);
         Path work = Files.createDirectories(dir.resolve("work"));
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path local = Files.createDirectories(dir.resolve("local"));
 
-        List<String> classpath = testClasspath();
-        List<String> directories = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (String entry : classpath) {
-            Path path = Path.of(entry).toAbsolutePath();
-            if (Files.isDirectory(path)) {
-                directories.add(path.toString());
-            } else if (Files.isRegularFile(path) && entry.endsWith(".jar")) {
-                String name = path.getFileName().toString();
-                if (!names.add(name)) {
-                    name = names.size() + "-" + name; // same file name from two groups: keep both
-                    names.add(name);
-                }
-                link(jars.resolve(name), path);
-            }
-        }
-
-        Map<String, String> env = workerEnvironment(home, local);
+        Map<String, String> env = home.environment(local);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> jvm = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, classpath),
                 // The Worker only starts executors: a small heap and the quick JIT leave the cores to the trials.
@@ -124,9 +111,25 @@ final class SparkStandalone implements AutoCloseable {
             worker = launch(command, env, logs.resolve("worker.log"));
         } catch (IOException | RuntimeException e) {
             stop(master);
+            home.close();
             throw e;
         }
-        return new SparkStandalone(dir, String.join(File.pathSeparator, directories), master, worker, url);
+        return new SparkStandalone(dir, home, master, worker, url);
+    }
+
+    /** The Spark installation the Worker runs from (its {@code bin/spark-submit} submits to this cluster). */
+    SparkHome home() {
+        return home;
+    }
+
+    /** The executor folders the Worker made ({@code work/APP/EXECUTOR}), one per executor JVM it launched. */
+    List<Path> executorWorkDirs() {
+        try (Stream<Path> dirs = Files.walk(dir.resolve("work"), 2)) {
+            return dirs.filter(p -> p.getNameCount() == dir.resolve("work").getNameCount() + 2)
+                    .filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The master URL, {@code spark://127.0.0.1:PORT}. */
@@ -136,7 +139,7 @@ final class SparkStandalone implements AutoCloseable {
 
     /** The class directories of the test classpath, for {@code spark.executor.extraClassPath}. */
     String classDirectories() {
-        return classDirectories;
+        return home.classDirectories();
     }
 
     /** The live executor JVMs, children of the Worker. */
@@ -223,13 +226,7 @@ final class SparkStandalone implements AutoCloseable {
         }
         // The links point into the Maven repository: remove them here, so that whoever deletes this folder
         // (JUnit's @TempDir warns about every link it meets) deletes only the links.
-        try (Stream<Path> links = Files.list(dir.resolve("spark-home").resolve("jars"))) {
-            for (Path link : links.toList()) {
-                Files.deleteIfExists(link);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        home.close();
     }
 
     private void collectDescendants() {
@@ -288,33 +285,6 @@ final class SparkStandalone implements AutoCloseable {
     private static List<String> testClasspath() {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return Stream.of(classpath.split(File.pathSeparator)).filter(s -> !s.isBlank()).distinct().toList();
-    }
-
-    private static void link(Path link, Path target) throws IOException {
-        try {
-            Files.createSymbolicLink(link, target);
-        } catch (UnsupportedOperationException | IOException e) {
-            Files.copy(target, link);
-        }
-    }
-
-    /**
-     * The Worker's environment (its executors inherit it): this JVM's, without anything that would point Spark's
-     * launcher elsewhere, plus the installation, its Scala version, the loopback address and a scratch folder.
-     * The trial settings {@code OMP_NUM_THREADS} and {@code GLIBC_TUNABLES} are removed too, so that executors
-     * have them only if the farm passes them on ({@code spark.executorEnv.*}), as on a cluster whose workers
-     * were started without them.
-     */
-    private static Map<String, String> workerEnvironment(Path home, Path local) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(key -> key.startsWith("SPARK_") || key.startsWith("PYSPARK_")
-                || List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR", "OMP_NUM_THREADS", "GLIBC_TUNABLES").contains(key));
-        env.put("SPARK_HOME", home.toString());
-        env.put("SPARK_SCALA_VERSION", "2.13");
-        env.put("SPARK_LOCAL_IP", LOOPBACK);
-        env.put("SPARK_LOCAL_DIRS", local.toString()); // executors' scratch space, not /tmp/spark-*
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        return env;
     }
 
     private static Process launch(List<String> command, Map<String, String> env, Path log) throws IOException {

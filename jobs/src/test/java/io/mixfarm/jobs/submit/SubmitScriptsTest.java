@@ -47,6 +47,8 @@ class SubmitScriptsTest {
         pb.environment().remove("MIXFARM_K8S_UPLOAD_PATH");
         pb.environment().remove("MIXFARM_GPU_CONF");
         pb.environment().remove("MIXFARM_JAR");
+        pb.environment().remove("SPARK_SUBMIT");
+        pb.environment().remove("SPARK_HOME");
         pb.environment().putAll(env);
         Path out = Files.createTempFile("submit-test", ".out");
         Path err = Files.createTempFile("submit-test", ".err");
@@ -158,7 +160,7 @@ class SubmitScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spark-standalone.sh", "spark-yarn.sh", "spark-k8s.sh", "gpu-discovery.sh"})
+    @ValueSource(strings = {"spark-standalone.sh", "spark-yarn.sh", "spark-k8s.sh", "gpu-discovery.sh", "gpu-smoke.sh"})
     void helpPrintsUsage(String name) throws Exception {
         Result r = script(name, "--help");
         assertEquals(0, r.exit(), r.err());
@@ -276,6 +278,52 @@ class SubmitScriptsTest {
         assertTrue(r.err().contains("nvidia-smi"), r.err());
     }
 
+    /** A stand-in spark-submit that records its arguments and then behaves as {@code body} says. */
+    private static Path fakeSparkSubmit(Path dir, String body) throws IOException {
+        Path fake = dir.resolve("spark-submit");
+        Files.writeString(fake, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\n" + body + "\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        return fake;
+    }
+
+    @Test
+    void gpuSmokeRunsGpuCheckThroughSparkSubmitAndPassesItsVerdictAndStatusOn(@TempDir Path tmp) throws Exception {
+        Path jar = Files.writeString(tmp.resolve("mixfarm-cuda.jar"), "not read by the stand-in");
+        Path fake = fakeSparkSubmit(tmp, "echo backend=CUDA; echo 'verdict=ok-jit sm_90: ...'; exit 0");
+        Result r = script(Map.of("SPARK_SUBMIT", fake.toString(), "MIXFARM_JAR", jar.toString()), "gpu-smoke.sh",
+                "--device", "1", "--concurrent", "1,2,4");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(r.out().startsWith("jar=" + jar + "\nlauncher=" + fake + "\nnvidia_smi="), r.out());
+        assertTrue(r.out().endsWith("backend=CUDA\nverdict=ok-jit sm_90: ...\n"), r.out());
+        List<String> args = Files.readAllLines(tmp.resolve("args"));
+        assertEquals(List.of("--master", "local[1]", "--class", "io.mixfarm.jobs.cli.Mixfarm", "--driver-java-options",
+                ND4J_HELPERS, jar.toString(), "gpu-check", "--device", "1", "--concurrent", "1,2,4"), args);
+
+        // The verdict's status goes through: 3 is the CPU backend.
+        fakeSparkSubmit(tmp, "echo 'verdict=cpu-backend (...)'; exit 3");
+        assertEquals(3, script(Map.of("SPARK_SUBMIT", fake.toString(), "MIXFARM_JAR", jar.toString()),
+                "gpu-smoke.sh").exit());
+    }
+
+    @Test
+    void gpuSmokeSaysCrashedWhenTheJvmDiesBeforeAVerdict(@TempDir Path tmp) throws Exception {
+        Path jar = Files.writeString(tmp.resolve("mixfarm-cuda.jar"), "x");
+        Path fake = fakeSparkSubmit(tmp, "echo backend=CUDA; exit 134"); // SIGABRT, as a native crash ends a JVM
+        Result r = script(Map.of("SPARK_SUBMIT", fake.toString(), "MIXFARM_JAR", jar.toString()), "gpu-smoke.sh");
+        assertEquals(1, r.exit(), r.err() + r.out());
+        assertTrue(r.out().endsWith("backend=CUDA\nverdict=crashed (the JVM exited with status 134 before a verdict: "
+                + "a native crash or a failed start; see the output above)\n"), r.out());
+    }
+
+    @Test
+    void gpuSmokeWithoutItsJarIsOneLineAndStatusTwo(@TempDir Path tmp) throws Exception {
+        Result r = script(Map.of("MIXFARM_JAR", tmp.resolve("missing.jar").toString()), "gpu-smoke.sh");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("", r.out());
+        assertEquals("gpu-smoke.sh: jar not found: " + tmp.resolve("missing.jar") + " (build it with mvn -B -Pcuda "
+                + "-DskipTests package, or set MIXFARM_JAR)", r.err().strip());
+    }
+
     @Test
     void shellcheckPassesOnEverySubmitScript() throws Exception {
         Result version;
@@ -291,7 +339,7 @@ class SubmitScriptsTest {
         try (Stream<Path> files = Files.list(SUBMIT)) {
             files.filter(Files::isRegularFile).map(Path::toString).sorted().forEach(cmd::add);
         }
-        assertTrue(cmd.size() >= 7, "scripts: " + cmd);
+        assertTrue(cmd.size() >= 8, "scripts: " + cmd);
         Result r = run(Map.of(), cmd.toArray(String[]::new));
         assertEquals(0, r.exit(), () -> "shellcheck findings:\n" + r.out() + r.err());
     }
