@@ -50,7 +50,11 @@ public final class Provenance {
             return runtime();
         } catch (RuntimeException | LinkageError e) {
             Map<String, String> map = jvm();
-            map.put("nd4j.backend", "unavailable on the driver: " + e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            map.put("nd4j.backend", "unavailable on the driver: " + (root == e ? e : e + ", caused by " + root));
             map.put("mixfarm.written_at", java.time.Instant.now().toString());
             return map;
         }
