@@ -9,7 +9,8 @@
 #   MIXFARM_THREADS     OpenMP threads per executor/driver JVM (default 1: one trial per core). When above 1
 #                       and spark.task.cpus is not given, spark.task.cpus is set to the same number.
 #   GLIBC_TUNABLES      glibc malloc settings for driver and executors (default: as submit/mixfarm).
-#   MIXFARM_JAR         application jar (default jobs/target/mixfarm.jar, built with Maven if missing), e.g.
+#   MIXFARM_JAR         application jar (default jobs/target/mixfarm.jar, with --gpu jobs/target/mixfarm-cuda.jar;
+#                       built with Maven if missing), e.g.
 #                       local:///opt/mixfarm/mixfarm.jar for a jar inside a container image.
 #   MIXFARM_GPU_CONF    properties file used by --gpu (default conf/spark-gpu.properties).
 #   MIXFARM_PRINT_ONLY  1: print the spark-submit command instead of running it (same as --dry-run-submit).
@@ -251,13 +252,20 @@ mf_main() {
   fi
 
   # The application jar, built on first use.
+  # With --gpu the CUDA build (mvn -Pcuda): the CPU jar would train on the executors' CPUs while holding
+  # their GPUs.
   local jar="${MIXFARM_JAR:-$mf_root/jobs/target/mixfarm.jar}"
+  local -a build=(mvn -q -B -Dstyle.color=never -DskipTests package)
+  if [[ "$gpu" == 1 ]]; then
+    jar="${MIXFARM_JAR:-$mf_root/jobs/target/mixfarm-cuda.jar}"
+    build+=(-Pcuda)
+  fi
   if [[ -z "${MIXFARM_JAR:-}" && ! -f "$jar" ]]; then
     if [[ "$print_only" == 1 ]]; then
       echo "$mf_prog: warning: $jar does not exist (a real submit builds it)" >&2
     else
-      echo "$mf_prog: building the jar (mvn -q -B -DskipTests install)..." >&2
-      (cd "$mf_root" && mvn -q -B -Dstyle.color=never -DskipTests install) >&2
+      echo "$mf_prog: building the jar (${build[*]})..." >&2
+      (cd "$mf_root" && "${build[@]}") >&2
     fi
   fi
 

@@ -99,9 +99,10 @@ final class GpuCheckCommand implements Callable<Integer> {
                 }
             }
         }
-        SmokeRun failed = measurements.stream().map(Measurement::run).filter(r -> !r.completed()).findFirst()
+        // The verdict goes by the first failure at any level, else by the first trial.
+        SmokeRun judged = measurements.stream().map(Measurement::run).filter(r -> !r.completed()).findFirst()
                 .orElse(first.run());
-        return verdict(out, Verdict.judge(info, device, failed));
+        return verdict(out, Verdict.judge(info, device, judged));
     }
 
     private void describeDevice(PrintWriter out, BackendInfo info) {

@@ -153,7 +153,9 @@ class SubmitScriptsTest {
         assertTrue(confs.get("spark.executorEnv.GLIBC_TUNABLES").contains("glibc.malloc.mmap_threshold=33554432"));
         int run = w.indexOf("run");
         assertTrue(run > 0, "run missing: " + w);
-        assertTrue(w.get(run - 1).endsWith("jobs/target/mixfarm.jar"), "jar before run: " + w);
+        // The CUDA build's jar with --gpu (unless MIXFARM_JAR says otherwise), the CPU one without.
+        String jar = gpu ? "jobs/target/mixfarm-cuda.jar" : "jobs/target/mixfarm.jar";
+        assertTrue(w.get(run - 1).endsWith(jar), jar + " before run: " + w);
         List<String> app = new ArrayList<>(List.of("run", configArg));
         app.addAll(List.of(appArgs));
         assertEquals(app, w.subList(run, w.size()));
