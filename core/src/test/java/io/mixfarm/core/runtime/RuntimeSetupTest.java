@@ -26,8 +26,8 @@ class RuntimeSetupTest {
 
     @Test
     void convolutionPoolingAndBatchNormLayersGetOneDnnHelpers() {
-        MultiLayerNetwork network = MnistCnn.build(ModelSpec.mnistCnn(2), new InputShape(1, 28, 28, 10),
-                Schedules.named("Const", 10), 1).network();
+        MultiLayerNetwork network = (MultiLayerNetwork) MnistCnn.build(ModelSpec.mnistCnn(2),
+                new InputShape(1, 28, 28, 10), Schedules.named("Const", 10), 1).network();
         assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv1").getHelper());
         assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv2").getHelper());
         assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());

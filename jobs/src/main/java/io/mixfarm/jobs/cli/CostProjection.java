@@ -31,17 +31,18 @@ final class CostProjection {
 
     void print(ExperimentConfig config, int executors, int coresPerExecutor) {
         Sizes sizes = sizes(config.data());
-        Calibration.Throughput rates = Calibration.measure(config.model(), sizes.shape(), config.schedules().get(0),
-                config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
+        Calibration.Throughput rates = Calibration.measure(config.model(), config.preprocessing(), sizes.shape(),
+                config.schedules().get(0), config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
         CostEstimate cost = CostEstimate.of(config, sizes.train(), sizes.test());
         double trialSeconds = cost.trialSeconds(rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
         int threads = config.threadsPerTrial();
         int slots = Math.max(1, executors * coresPerExecutor / threads);
         double perTrial = trialSeconds / cost.trials();
         double wall = Math.ceil((double) cost.trials() / slots) * perTrial;
-        out.printf("calibration on this machine (%s backend, %d thread(s) per trial, batch %d): "
+        out.printf("calibration on this machine (%s backend, %d thread(s) per trial, %s width %d, batch %d): "
                         + "train %.1f images/s, predict %.1f images/s per trial%n", RuntimeSetup.backend(), threads,
-                config.batchSize(), rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
+                config.model().architecture(), config.model().width(), config.batchSize(),
+                rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
         out.printf("projected: %.2f h per trial, %,.0f core-hours in all (%,d trial-epochs); wall %.1f h on %d "
                         + "executor(s) x %d cores = %d trials at a time%n", perTrial / 3600,
                 trialSeconds * threads / 3600, cost.trialEpochs(), wall / 3600, executors, coresPerExecutor, slots);
