@@ -10,6 +10,7 @@ import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /**
@@ -25,10 +26,14 @@ public final class Calibration {
     /**
      * Images per second on this machine.
      *
-     * @param trainImagesPerSecond SGD steps' images per second, after warm-up
-     * @param predictImagesPerSecond inference images per second, after warm-up
+     * @param trainImagesPerSecond    SGD steps' images per second of wall time, after warm-up
+     * @param predictImagesPerSecond  inference images per second of wall time, after warm-up
+     * @param trainImagesPerCpuSecond SGD steps' images per second of this process's CPU time: on a machine shared
+     *                                with other work the wall rate falls with the share of a core the trial gets,
+     *                                this one much less, so it estimates the rate on a core of its own
      */
-    public record Throughput(double trainImagesPerSecond, double predictImagesPerSecond) {
+    public record Throughput(double trainImagesPerSecond, double predictImagesPerSecond,
+                             double trainImagesPerCpuSecond) {
     }
 
     private Calibration() {
@@ -50,11 +55,13 @@ public final class Calibration {
         for (int i = 0; i < warmup; i++) {
             net.fit(train.batch(batch));
         }
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             net.fit(train.batch(batch));
         }
         double trainRate = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+        double cpuRate = (double) steps * batchSize / ((processCpuNanos() - cpuStart) / 1e9);
 
         INDArray features = ImageBatches.evaluation(images, preprocessing.normalise().of(images))
                 .features(0, PREDICT_BATCH);
@@ -63,7 +70,13 @@ public final class Calibration {
         net.output(features, false);
         net.output(features, false);
         double predict = 2.0 * PREDICT_BATCH / ((System.nanoTime() - start) / 1e9);
-        return new Throughput(trainRate, predict);
+        return new Throughput(trainRate, predict, cpuRate);
+    }
+
+    /** CPU time of this JVM, all threads (with one OpenMP thread the kernels run on the calling thread anyway). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static ImageSet randomImages(InputShape shape, int count, long seed) {

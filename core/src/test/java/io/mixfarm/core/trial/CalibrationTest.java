@@ -17,5 +17,7 @@ class CalibrationTest {
         assertTrue(rates.trainImagesPerSecond() > 0 && Double.isFinite(rates.trainImagesPerSecond()), rates.toString());
         assertTrue(rates.predictImagesPerSecond() > 0 && Double.isFinite(rates.predictImagesPerSecond()),
                 rates.toString());
+        assertTrue(rates.trainImagesPerCpuSecond() > 0 && Double.isFinite(rates.trainImagesPerCpuSecond()),
+                rates.toString());
     }
 }

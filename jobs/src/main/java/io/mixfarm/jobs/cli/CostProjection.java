@@ -22,6 +22,8 @@ final class CostProjection {
     /** Untimed steps first (oneDNN creates its primitives, workspaces settle), then timed ones. */
     private static final int WARMUP_STEPS = 3;
     private static final int TIMED_STEPS = 10;
+    /** Below this share of its cores during the timed steps, the projection says the machine is busy. */
+    private static final double BUSY_SHARE = 0.8;
 
     private final PrintWriter out;
 
@@ -46,6 +48,13 @@ final class CostProjection {
         out.printf("projected: %.2f h per trial, %,.0f core-hours in all (%,d trial-epochs); wall %.1f h on %d "
                         + "executor(s) x %d cores = %d trials at a time%n", perTrial / 3600,
                 trialSeconds * threads / 3600, cost.trialEpochs(), wall / 3600, executors, coresPerExecutor, slots);
+        // On a shared machine the wall rate is this trial's share of a core; CPU time says what a free core gives.
+        double share = rates.trainImagesPerSecond() / (rates.trainImagesPerCpuSecond() * threads);
+        if (share < BUSY_SHARE) {
+            out.printf("note: this machine is busy: the timed steps got %.0f%% of %d core(s); per CPU-second they "
+                            + "trained %.1f images, so on free cores expect about %.2f h per trial%n", 100 * share,
+                    threads, rates.trainImagesPerCpuSecond(), perTrial * share / 3600);
+        }
         out.flush();
     }
 
