@@ -1,5 +1,8 @@
 package io.mixfarm.core.model;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -7,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -19,6 +23,22 @@ final class Layers {
     static final double BN_DECAY = 0.9;
 
     private Layers() {
+    }
+
+    /**
+     * The network-wide settings every architecture shares: the initial weights' seed, float32, workspaces, explicit
+     * padding, and as default updater the frozen one, so a layer not given the trained rule never moves (never
+     * DL4J's NoOp, which applies the raw gradient). Nothing else is set at network level: weight decay set there
+     * would be applied twice (see {@link UpdateRule}).
+     */
+    static NeuralNetConfiguration.Builder network(long initSeed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(initSeed)
+                .dataType(DataType.FLOAT)
+                .updater(UpdateRule.frozen())
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .convolutionMode(ConvolutionMode.Truncate);
     }
 
     /**

@@ -1,10 +1,7 @@
 package io.mixfarm.core.model;
 
 import io.mixfarm.core.schedule.Schedule;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -12,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.List;
 
@@ -40,14 +36,7 @@ public final class MnistCnn {
         int w = spec.width();
         UpdateRule rule = UpdateRule.of(schedule);
 
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(initSeed)
-                .dataType(DataType.FLOAT)
-                // Default for any layer not given its own updater: frozen (zero-LR SGD), never NoOp.
-                .updater(UpdateRule.frozen())
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .convolutionMode(ConvolutionMode.Truncate)
+        MultiLayerConfiguration conf = Layers.network(initSeed)
                 .list()
                 .layer(Layers.conv("conv1", w, 3, 1, 0, rule))
                 .layer(Layers.bn("bn1", spec))

@@ -2,15 +2,11 @@ package io.mixfarm.core.model;
 
 import io.mixfarm.core.schedule.Schedule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,27 +37,14 @@ public final class PreResNet32 {
     static final int BLOCKS = 5;
     /** Stage channels as multiples of the width. */
     private static final int[] STAGE_WIDTH = {1, 2, 4};
-    /** The two stride-2 stages halve the side twice; the global pool takes what is left. */
-    private static final int REDUCTION = 4;
 
     private PreResNet32() {
     }
 
     /** Builds and initialises the network; see {@link Networks#build}. */
     public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed) {
-        if (input.height() < REDUCTION || input.width() < REDUCTION) {
-            throw new IllegalArgumentException("preresnet32 needs images of at least " + REDUCTION + "x" + REDUCTION
-                    + ", got " + input.height() + "x" + input.width());
-        }
         UpdateRule rule = UpdateRule.of(schedule);
-        ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
-                .seed(initSeed)
-                .dataType(DataType.FLOAT)
-                // Default for any layer not given its own updater: frozen (zero-LR SGD), never NoOp.
-                .updater(UpdateRule.frozen())
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .convolutionMode(ConvolutionMode.Truncate)
+        ComputationGraphConfiguration.GraphBuilder graph = Layers.network(initSeed)
                 .graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutionalFlat(input.height(), input.width(), input.channels()));

@@ -1,14 +1,11 @@
 package io.mixfarm.core.model;
 
 import io.mixfarm.core.schedule.Schedule;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,14 +38,7 @@ public final class Vgg16 {
                     + " (five 2x2 poolings), got " + input.height() + "x" + input.width());
         }
         UpdateRule rule = UpdateRule.of(schedule);
-        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
-                .seed(initSeed)
-                .dataType(DataType.FLOAT)
-                .updater(UpdateRule.frozen())
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .convolutionMode(ConvolutionMode.Truncate)
-                .list();
+        NeuralNetConfiguration.ListBuilder layers = Layers.network(initSeed).list();
         List<WeightGroup> groups = new ArrayList<>();
         List<String> frozen = new ArrayList<>();
         for (int b = 0; b < BLOCKS.length; b++) {
