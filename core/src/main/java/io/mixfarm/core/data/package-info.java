@@ -7,6 +7,10 @@
  * {@code cifar10:/data/cifar} into a {@code Dataset}. Readers check every file they read and report
  * damage as a one-line {@link io.mixfarm.core.data.DatasetException} naming the file.
  *
+ * <p>{@link io.mixfarm.core.data.Preprocessing} names how a trial turns bytes into input: a
+ * {@link io.mixfarm.core.data.Normalisation} and a training {@link io.mixfarm.core.data.Augmentation}
+ * ({@link io.mixfarm.core.data.PadCropFlip} for CIFAR), applied per image as minibatches are assembled.
+ *
  * <p>The package uses no DL4J or ND4J types, so it can be used (and tested) without native code;
  * conversion to tensors belongs to the model code.
  */

@@ -1,22 +1,117 @@
 package io.mixfarm.core.model;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * A built network together with what the trial runner needs to know about it.
+ * A built network together with what the trial runner needs to know about it, and the handful of operations it
+ * performs, the same for a {@link MultiLayerNetwork} (a chain, such as the MNIST CNN and VGG16) and a
+ * {@link ComputationGraph} (PreResNet32's residual additions need a graph).
  *
- * @param network     the initialised DL4J network
- * @param groups      its scale-invariant (trainable) weight groups
+ * @param network     the initialised DL4J network: a {@link MultiLayerNetwork} or a {@link ComputationGraph}
+ * @param groups      its scale-invariant weight groups; together they hold every trainable weight
  * @param outputLayer name of the fixed last layer
  * @param frozen      names of the layers whose parameters must never change (BN constants, last layer)
  */
-public record ScaleInvariantNet(MultiLayerNetwork network, List<WeightGroup> groups, String outputLayer,
-                                List<String> frozen) {
+public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String outputLayer, List<String> frozen) {
 
     public ScaleInvariantNet {
+        if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("not a MultiLayerNetwork or ComputationGraph: " + network.getClass());
+        }
         groups = List.copyOf(groups);
         frozen = List.copyOf(frozen);
+    }
+
+    /** Every trainable layer, group by group. */
+    public List<String> trainableLayers() {
+        return groups.stream().flatMap(g -> g.layers().stream()).toList();
+    }
+
+    /** One SGD step on a minibatch. */
+    public void fit(DataSet batch) {
+        if (network instanceof MultiLayerNetwork chain) {
+            chain.fit(batch);
+        } else {
+            ((ComputationGraph) network).fit(batch);
+        }
+    }
+
+    /**
+     * Class probabilities for flattened images, one row each.
+     *
+     * @param training BN in training mode (batch statistics, what SGD sees) or inference mode (running averages)
+     */
+    public INDArray output(INDArray features, boolean training) {
+        if (network instanceof MultiLayerNetwork chain) {
+            return chain.output(features, training);
+        }
+        return ((ComputationGraph) network).outputSingle(training, features);
+    }
+
+    /** A layer's parameter, e.g. {@code param("conv1", "W")}; a view, so changing it changes the network. */
+    public INDArray param(String layer, String key) {
+        return layer(layer).getParam(key);
+    }
+
+    /** All parameters of a layer by key; views. */
+    public Map<String, INDArray> paramTable(String layer) {
+        return layer(layer).paramTable();
+    }
+
+    /** The Euclidean norm of a group's weights, all its layers together. */
+    public double norm(WeightGroup group) {
+        double squares = 0;
+        for (String layer : group.layers()) {
+            double norm = param(layer, WeightGroup.WEIGHTS).norm2Number().doubleValue();
+            squares += norm * norm;
+        }
+        return Math.sqrt(squares);
+    }
+
+    /**
+     * Sets DL4J's epoch counter, which keys the LR, WD and momentum schedules and which {@code fit(DataSet)} never
+     * advances.
+     *
+     * @param epoch the 1-based epoch about to be trained
+     */
+    public void startEpoch(int epoch) {
+        if (network instanceof MultiLayerNetwork chain) {
+            chain.setEpochCount(epoch - 1);
+        } else {
+            ((ComputationGraph) network).getConfiguration().setEpochCount(epoch - 1);
+        }
+    }
+
+    /** Replaces the network's training listeners. */
+    public void setListeners(TrainingListener... listeners) {
+        network.setListeners(listeners);
+    }
+
+    /**
+     * For a graph, the vertex whose activations feed the output layer (they reach listeners by name); for a chain,
+     * {@code null}: listeners get its activations as a list ending with that input.
+     */
+    public String outputInput() {
+        if (network instanceof ComputationGraph graph) {
+            return graph.getConfiguration().getVertexInputs().get(outputLayer).get(0);
+        }
+        return null;
+    }
+
+    private org.deeplearning4j.nn.api.Layer layer(String name) {
+        org.deeplearning4j.nn.api.Layer layer = network instanceof MultiLayerNetwork chain
+                ? chain.getLayer(name) : ((ComputationGraph) network).getLayer(name);
+        if (layer == null) {
+            throw new IllegalArgumentException("no layer \"" + name + "\" in the network");
+        }
+        return layer;
     }
 }

@@ -49,13 +49,13 @@ public record Schedule(String name, List<Phase> phases) {
      * <pre>
      * schedule := phase (";" phase)* [";"]
      * phase    := EPOCH ":" setting ([","] setting)*
-     * setting  := ("lr" | "wd") "=" NUMBER
+     * setting  := ("lr" | "wd" | "momentum") "=" NUMBER
      * </pre>
      * {@code EPOCH} is a 1-based decimal epoch, the first phase's is 1 and they strictly increase.
      * {@code NUMBER} is anything {@link Double#parseDouble} accepts ({@code 0.1}, {@code 1e-3}),
-     * finite and {@code >= 0}. Keys are case-insensitive, each at most once per phase. The first
-     * phase sets both {@code lr} and {@code wd}; a later phase may omit either to keep the
-     * previous phase's value. Example, the paper's LR-decay schedule over 200 epochs:
+     * finite and {@code >= 0} (momentum below 1). Keys are case-insensitive, each at most once per
+     * phase. The first phase sets both {@code lr} and {@code wd}, and may set {@code momentum}
+     * (default 0, plain SGD); a later phase may omit any of them to keep the previous phase's value. Example, the paper's LR-decay schedule over 200 epochs:
      * <pre>1: lr=0.4 wd=0.1; 41: lr=0.2; 81: lr=0.1; 121: lr=0.01 wd=0</pre>
      *
      * @param name the name of the parsed schedule, also quoted in error messages
@@ -70,8 +70,9 @@ public record Schedule(String name, List<Phase> phases) {
 
     /**
      * The compact text form with {@code lr} and {@code wd} spelled out in every phase, for
-     * example {@code 1: lr=0.1 wd=0.1; 121: lr=0.01 wd=0}; {@link #parse} gives back an equal
-     * schedule.
+     * example {@code 1: lr=0.1 wd=0.1; 121: lr=0.01 wd=0}, and {@code momentum} too in every phase
+     * if any phase has momentum (so plain-SGD schedules read as before); {@link #parse} gives back
+     * an equal schedule.
      */
     public String toText() {
         return ScheduleText.format(phases);
@@ -104,6 +105,16 @@ public record Schedule(String name, List<Phase> phases) {
     /** The weight decay lambda at a 1-based epoch. */
     public double wd(int epoch) {
         return phaseAt(epoch).wd();
+    }
+
+    /** The momentum factor beta at a 1-based epoch (0 for plain SGD). */
+    public double momentum(int epoch) {
+        return phaseAt(epoch).momentum();
+    }
+
+    /** Whether any phase uses momentum; without it the update is plain SGD with weight decay. */
+    public boolean hasMomentum() {
+        return phases.stream().anyMatch(p -> p.momentum() > 0);
     }
 
     /** The intrinsic learning rate {@code lambda_e = eta * lambda} at a 1-based epoch. */

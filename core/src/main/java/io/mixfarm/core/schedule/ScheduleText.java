@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads and writes the compact text form of a schedule, e.g.
- * {@code 1: lr=0.4 wd=0.1; 41: lr=0.2; 81: lr=0.1; 121: lr=0.01 wd=0}.
+ * {@code 1: lr=0.4 wd=0.1; 41: lr=0.2; 81: lr=0.1; 121: lr=0.01 wd=0} or, with momentum,
+ * {@code 1: lr=0.1 wd=5e-4 momentum=0.9; 81: lr=0.01}.
  *
  * <p>{@link Schedule#parse(String, String)} documents the grammar. Every error is an
  * {@link IllegalArgumentException} with one line that names the schedule, the phase (number
@@ -85,6 +86,7 @@ final class ScheduleText {
         }
         Double lr = null;
         Double wd = null;
+        Double momentum = null;
         for (String setting : SETTING_SEPARATOR.split(body)) {
             int equals = setting.indexOf('=');
             if (setting.indexOf(':') >= 0) {
@@ -93,7 +95,7 @@ final class ScheduleText {
             }
             if (equals <= 0) {
                 throw new IllegalArgumentException(where + "setting \"" + setting
-                        + "\" is not KEY=VALUE; expected lr=.. or wd=..");
+                        + "\" is not KEY=VALUE; expected lr=.., wd=.. or momentum=..");
             }
             String key = setting.substring(0, equals);
             double value = parseNumber(where, key, setting.substring(equals + 1));
@@ -110,8 +112,14 @@ final class ScheduleText {
                     }
                     wd = value;
                 }
+                case "momentum" -> {
+                    if (momentum != null) {
+                        throw new IllegalArgumentException(where + "momentum given twice");
+                    }
+                    momentum = value;
+                }
                 default -> throw new IllegalArgumentException(where + "unknown key \"" + key
-                        + "\"; expected lr or wd");
+                        + "\"; expected lr, wd or momentum");
             }
         }
 
@@ -121,9 +129,11 @@ final class ScheduleText {
                     + " (only later phases may omit a value to keep the previous one)");
         }
         try {
+            // Momentum may be left out of the first phase too: plain SGD unless a phase says otherwise.
             return new Phase(epoch,
                     lr != null ? lr : previous.lr(),
-                    wd != null ? wd : previous.wd());
+                    wd != null ? wd : previous.wd(),
+                    momentum != null ? momentum : previous == null ? 0.0 : previous.momentum());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
@@ -151,9 +161,15 @@ final class ScheduleText {
         }
     }
 
+    /**
+     * Every value of every phase, so that no phase depends on the previous one; momentum only if some phase has
+     * it, so that a plain-SGD schedule's text (and the name derived from it) is what it was before momentum existed.
+     */
     static String format(List<Phase> phases) {
+        boolean momentum = phases.stream().anyMatch(p -> p.momentum() > 0);
         return phases.stream()
-                .map(p -> p.firstEpoch() + ": lr=" + number(p.lr()) + " wd=" + number(p.wd()))
+                .map(p -> p.firstEpoch() + ": lr=" + number(p.lr()) + " wd=" + number(p.wd())
+                        + (momentum ? " momentum=" + number(p.momentum()) : ""))
                 .collect(Collectors.joining("; "));
     }
 

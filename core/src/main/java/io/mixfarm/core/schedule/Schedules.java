@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The paper's named MNIST schedules (Li, Lyu &amp; Arora 2020, figure 3), stretched to any
@@ -24,12 +25,16 @@ import java.util.Objects;
  * (41, 81, 121). When rounding makes two boundaries equal (only for tiny {@code E}), the later
  * one moves to the next epoch, so every phase keeps at least one epoch: {@code E = 4} gives
  * 2, 3, 4 and {@code E = 10} gives 3, 5, 7. {@code E >= 4} is required, one epoch per phase.
+ *
+ * <p>{@link #named} and {@link #resolve} also look up the CIFAR families, {@link Table1Schedules}
+ * and {@link WdLrSchedules}, which stretch their own paper run lengths by the same rule
+ * ({@link EpochScaling}).
  */
 public final class Schedules {
 
-    /** The paper's run length, at which the boundaries are exactly 41, 81 and 121. */
+    /** The paper's MNIST run length, at which the boundaries are exactly 41, 81 and 121. */
     public static final int PAPER_EPOCHS = 200;
-    /** The fewest epochs a named schedule fits in: one per phase. */
+    /** The fewest epochs an MNIST schedule fits in: one per phase. */
     public static final int MIN_EPOCHS = 4;
 
     /** Paper name of the constant schedule. */
@@ -49,27 +54,46 @@ public final class Schedules {
 
     private static final List<String> NAMES = List.of(CONST, LR_DECAY, WD_DECAY);
 
+    /** Every named family, for messages. */
+    private static final String ACCEPTED = String.join(", ", NAMES)
+            + " (figure 3), Schedule_1..Schedule_5 (table 1), " + WdLrSchedules.FORM
+            + " (figure 2; case-insensitive, '_' for '-')";
+
     private Schedules() {
     }
 
-    /** The canonical names of the named schedules: {@code Const}, {@code LR-decay}, {@code WD-decay}. */
+    /**
+     * The canonical names of the MNIST schedules of figure 3: {@code Const}, {@code LR-decay}, {@code WD-decay}.
+     * The CIFAR families are {@link Table1Schedules#names()} and {@link WdLrSchedules}' labels.
+     */
     public static List<String> names() {
         return NAMES;
     }
 
     /**
-     * A named schedule for a run of {@code epochs} epochs.
+     * A named schedule for a run of {@code epochs} epochs: one of figure 3's MNIST schedules (this
+     * class), table 1's {@code Schedule_1..5} ({@link Table1Schedules}) or a figure 2 label
+     * {@code wd_X_Y_lr_Z_U} ({@link WdLrSchedules}), each stretched from its paper run length.
      *
-     * @param name {@code Const}, {@code LR-decay} or {@code WD-decay}, case-insensitive, with
-     *     {@code _} accepted for {@code -}
-     * @param epochs the run length, at least {@value #MIN_EPOCHS}
+     * @param name a name as {@link #canonicalName} accepts it, e.g. {@code lr_decay} or {@code schedule-3}
+     * @param epochs the run length, at least one epoch per phase ({@value #MIN_EPOCHS} for the
+     *     MNIST schedules, 7 for table 1's)
      * @return the schedule, named with its canonical name
      * @throws IllegalArgumentException for an unknown name (the message lists the accepted names)
      *     or too few epochs
      */
     public static Schedule named(String name, int epochs) {
         // The name is checked before the epochs so that a typo is reported as a typo.
-        String canonical = canonicalName(name);
+        Objects.requireNonNull(name, "name");
+        String canonical = canonicalName(name).orElseThrow(() -> new IllegalArgumentException(
+                "unknown schedule \"" + name + "\"; expected one of " + ACCEPTED
+                        + " or a text form \"EPOCH: lr=.. wd=..; ..\""));
+        if (Table1Schedules.names().contains(canonical)) {
+            return Table1Schedules.named(canonical, epochs);
+        }
+        if (!NAMES.contains(canonical)) {
+            return WdLrSchedules.named(canonical, epochs);
+        }
         List<Integer> starts = boundaries(epochs);
         int b1 = starts.get(0);
         int b2 = starts.get(1);
@@ -97,18 +121,27 @@ public final class Schedules {
         };
     }
 
-    /** Maps an accepted spelling to its canonical name, or names the accepted ones. */
-    private static String canonicalName(String name) {
+    /**
+     * The canonical name of a named schedule of any family ({@code Const}, {@code Schedule_3},
+     * {@code wd_0_0_lr_80_120}), if {@code name} spells one: case-insensitive, '_' and '-' alike.
+     * A {@code wd_X_Y_lr_Z_U} label is canonical here even if {@link #named} will reject its
+     * epochs, so that the message is about the epochs, not an unknown name.
+     */
+    public static Optional<String> canonicalName(String name) {
         Objects.requireNonNull(name, "name");
-        String key = name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (String canonical : NAMES) {
-            if (canonical.toLowerCase(Locale.ROOT).equals(key)) {
-                return canonical;
+        String key = key(name);
+        for (List<String> family : List.of(NAMES, Table1Schedules.names())) {
+            for (String canonical : family) {
+                if (key(canonical).equals(key)) {
+                    return Optional.of(canonical);
+                }
             }
         }
-        throw new IllegalArgumentException("unknown schedule \"" + name + "\"; expected one of "
-                + String.join(", ", NAMES)
-                + " (case-insensitive, '_' for '-') or a text form \"EPOCH: lr=.. wd=..; ..\"");
+        return WdLrSchedules.canonicalName(name);
+    }
+
+    private static String key(String name) {
+        return name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

@@ -11,12 +11,13 @@
  * <pre>
  * schedule := phase (";" phase)* [";"]
  * phase    := EPOCH ":" setting ([","] setting)*
- * setting  := ("lr" | "wd") "=" NUMBER
+ * setting  := ("lr" | "wd" | "momentum") "=" NUMBER
  * </pre>
  * Whitespace is free around every token. {@code EPOCH} is a decimal 1-based epoch: the first
  * phase starts at 1 and they strictly increase. {@code NUMBER} is Java double syntax
- * ({@code 0.1}, {@code 1e-3}), finite and {@code >= 0}. Keys are case-insensitive. The first
- * phase sets both keys; a later phase may omit either to keep the previous value:
+ * ({@code 0.1}, {@code 1e-3}), finite and {@code >= 0} (momentum below 1). Keys are
+ * case-insensitive. The first phase sets lr and wd (momentum defaults to 0, plain SGD); a later
+ * phase may omit any key to keep the previous value:
  * <pre>1: lr=0.4 wd=0.1; 41: lr=0.2; 81: lr=0.1; 121: lr=0.01 wd=0</pre>
  * Errors are {@link java.lang.IllegalArgumentException}s with a one-line message that names
  * the schedule, the phase and what was expected.

@@ -1,20 +1,22 @@
 package io.mixfarm.core.trial;
 
+import io.mixfarm.core.data.ImageSet;
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.InputShape;
-import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /**
  * Measures this machine's training and prediction speed for a network, on random images of the data set's shape
- * (speed does not depend on pixel values), so a cost plan needs no data on disk.
+ * (speed does not depend on pixel values), so a cost plan needs no data on disk. A timed step includes assembling
+ * its minibatch (normalisation and augmentation), as a trial's step does.
  */
 public final class Calibration {
 
@@ -24,51 +26,69 @@ public final class Calibration {
     /**
      * Images per second on this machine.
      *
-     * @param trainImagesPerSecond SGD steps' images per second, after warm-up
-     * @param predictImagesPerSecond inference images per second, after warm-up
+     * @param trainImagesPerSecond    SGD steps' images per second of wall time, after warm-up
+     * @param predictImagesPerSecond  inference images per second of wall time, after warm-up
+     * @param trainImagesPerCpuSecond SGD steps' images per second of this process's CPU time: on a machine shared
+     *                                with other work the wall rate falls with the share of a core the trial gets,
+     *                                this one much less, so it estimates the rate on a core of its own
      */
-    public record Throughput(double trainImagesPerSecond, double predictImagesPerSecond) {
+    public record Throughput(double trainImagesPerSecond, double predictImagesPerSecond,
+                             double trainImagesPerCpuSecond) {
     }
 
     private Calibration() {
     }
 
     /** Trains {@code steps} minibatches after {@code warmup} untimed ones, then times two prediction calls. */
-    public static Throughput measure(ModelSpec model, InputShape shape, Schedule schedule, int batchSize, int warmup,
-                                     int steps) {
+    public static Throughput measure(ModelSpec model, Preprocessing preprocessing, InputShape shape,
+                                     Schedule schedule, int batchSize, int warmup, int steps) {
         RuntimeSetup.configure();
-        MultiLayerNetwork network = MnistCnn.build(model, shape, schedule, 1).network();
-        network.setEpochCount(0);
-        DataSet batch = randomBatch(shape, batchSize, 1);
-        for (int i = 0; i < warmup; i++) {
-            network.fit(batch);
+        ScaleInvariantNet net = Networks.build(model, shape, schedule, 1);
+        net.startEpoch(1);
+        ImageSet images = randomImages(shape, Math.max(batchSize, PREDICT_BATCH), 1);
+        ImageBatches train = ImageBatches.training(images, preprocessing.normalise().of(images),
+                preprocessing.augment().create(), 1);
+        int[] batch = new int[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            batch[i] = i;
         }
+        for (int i = 0; i < warmup; i++) {
+            net.fit(train.batch(batch));
+        }
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) {
-            network.fit(batch);
+            net.fit(train.batch(batch));
         }
-        double train = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+        double trainRate = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+        double cpuRate = (double) steps * batchSize / ((processCpuNanos() - cpuStart) / 1e9);
 
-        INDArray images = randomBatch(shape, PREDICT_BATCH, 2).getFeatures();
-        network.output(images, false);
+        INDArray features = ImageBatches.evaluation(images, preprocessing.normalise().of(images))
+                .features(0, PREDICT_BATCH);
+        net.output(features, false);
         start = System.nanoTime();
-        network.output(images, false);
-        network.output(images, false);
+        net.output(features, false);
+        net.output(features, false);
         double predict = 2.0 * PREDICT_BATCH / ((System.nanoTime() - start) / 1e9);
-        return new Throughput(train, predict);
+        return new Throughput(trainRate, predict, cpuRate);
     }
 
-    private static DataSet randomBatch(InputShape shape, int size, long seed) {
+    /** CPU time of this JVM, all threads (with one OpenMP thread the kernels run on the calling thread anyway). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static ImageSet randomImages(InputShape shape, int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] pixels = new float[size * shape.size()];
+        byte[] pixels = new byte[count * shape.size()];
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = random.nextInt(256) / 255f;
+            pixels[i] = (byte) random.nextInt(256);
         }
-        float[] labels = new float[size * shape.classes()];
-        for (int i = 0; i < size; i++) {
-            labels[i * shape.classes() + random.nextInt(shape.classes())] = 1f;
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) random.nextInt(shape.classes());
         }
-        return new DataSet(Nd4j.create(pixels, new long[] {size, shape.size()}, 'c'),
-                Nd4j.create(labels, new long[] {size, shape.classes()}, 'c'));
+        return new ImageSet(count, shape.channels(), shape.height(), shape.width(), shape.classes(), pixels, labels);
     }
 }

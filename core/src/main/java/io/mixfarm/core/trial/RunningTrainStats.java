@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Training loss and error for free: DL4J hands a listener the activations of its forward pass, up to the input of
@@ -16,14 +17,20 @@ import java.util.List;
 final class RunningTrainStats extends BaseTrainingListener {
 
     private final INDArray outputWeights;
+    private final String hiddenVertex;
     private int[] batchLabels;
     private double lossSum;
     private long errors;
     private long examples;
 
-    /** @param outputWeights the fixed last layer's weights, {@code [hidden, classes]} */
-    RunningTrainStats(INDArray outputWeights) {
+    /**
+     * @param outputWeights the fixed last layer's weights, {@code [hidden, classes]}
+     * @param hiddenVertex  for a graph, the vertex feeding the output layer; {@code null} for a chain, whose
+     *                      activation list ends with that input
+     */
+    RunningTrainStats(INDArray outputWeights, String hiddenVertex) {
         this.outputWeights = outputWeights;
+        this.hiddenVertex = hiddenVertex;
     }
 
     /** Declares the labels of the batch about to be fitted. */
@@ -47,12 +54,23 @@ final class RunningTrainStats extends BaseTrainingListener {
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
-        INDArray hidden = activations.get(activations.size() - 1);
+        record(activations.get(activations.size() - 1));
+    }
+
+    @Override
+    public void onForwardPass(Model model, Map<String, INDArray> activations) {
+        record(activations.get(hiddenVertex));
+    }
+
+    private void record(INDArray hidden) {
         float[][] logits;
         // The activations live in DL4J's training workspace; the product must not.
         MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
         try {
-            logits = hidden.mmul(outputWeights).toFloatMatrix();
+            // A chain's last activation may still be a [batch, channels, 1, 1] map (VGG16's last pooling): the
+            // output layer flattens it row by row, in C order, and so does this.
+            INDArray rows = hidden.rank() == 2 ? hidden : hidden.reshape('c', hidden.size(0), -1);
+            logits = rows.mmul(outputWeights).toFloatMatrix();
         } finally {
             outside.close();
         }

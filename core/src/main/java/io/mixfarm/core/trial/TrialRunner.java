@@ -2,22 +2,22 @@ package io.mixfarm.core.trial;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
+import io.mixfarm.core.data.Normalisation;
 import io.mixfarm.core.model.InputShape;
-import io.mixfarm.core.model.MnistCnn;
+import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Trains one trial: build the network from the spec, then per epoch set the schedule's epoch, take the SGD steps
- * of one shuffled pass, evaluate on the test set, record norms, and at record epochs keep every test prediction.
- * The update is {@code w <- (1 - eta*lambda) w - eta*grad} on the scale-invariant groups and nothing else moves
- * (see {@link MnistCnn} for how DL4J is made to do exactly that).
+ * of one shuffled pass (each minibatch normalised and, for CIFAR, augmented as it is assembled), evaluate on the
+ * test set, record norms, and at record epochs keep every test prediction. The update is the paper's
+ * ({@code w <- (1 - eta*lambda) w - eta*grad}, or its momentum form) on the scale-invariant groups and nothing else
+ * moves (see {@code io.mixfarm.core.model.UpdateRule} for how DL4J is made to do exactly that).
  */
 public final class TrialRunner {
 
@@ -28,18 +28,20 @@ public final class TrialRunner {
     public TrialResult run(TrialSpec spec, Dataset data, TrialObserver observer) {
         long start = System.nanoTime();
         ScaleInvariantNet net = build(spec, data);
-        MultiLayerNetwork network = net.network();
-        TensorData train = TensorData.of(data.train());
-        TensorData test = TensorData.of(data.test());
-        RunningTrainStats trainStats = new RunningTrainStats(network.getLayer(net.outputLayer()).getParam("W"));
-        network.setListeners(trainStats);
+        // Test images are normalised with the training set's statistics, as they would be at deployment.
+        Normalisation normalisation = spec.preprocessing().normalise().of(data.train());
+        ImageBatches train = ImageBatches.training(data.train(), normalisation,
+                spec.preprocessing().augment().create(), spec.seed());
+        ImageBatches test = ImageBatches.evaluation(data.test(), normalisation);
+        RunningTrainStats trainStats = new RunningTrainStats(net.param(net.outputLayer(), WeightGroup.WEIGHTS),
+                net.outputInput());
+        net.setListeners(trainStats);
         MinibatchOrder order = new MinibatchOrder(train.count(), spec.batchSize(), spec.seed());
 
         List<EpochMetrics> epochs = new ArrayList<>(spec.epochs());
         List<EpochPredictions> predictions = new ArrayList<>(spec.recordEpochs().size());
         for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
-            // fit(DataSet) never advances DL4J's epoch counter, and the LR/WD schedules are keyed on it.
-            network.setEpochCount(epoch - 1);
+            net.startEpoch(epoch);
             trainStats.reset();
             long t0 = System.nanoTime();
             for (int[] batch : order.nextEpoch()) {
@@ -48,10 +50,10 @@ public final class TrialRunner {
                     labels[i] = train.label(batch[i]);
                 }
                 trainStats.expect(labels);
-                network.fit(train.batch(batch));
+                net.fit(train.batch(batch));
             }
             long t1 = System.nanoTime();
-            TestEvaluation eval = evaluate(network, test);
+            TestEvaluation eval = evaluate(net, test);
             long t2 = System.nanoTime();
 
             double lr = spec.schedule().lr(epoch);
@@ -71,18 +73,18 @@ public final class TrialRunner {
         RuntimeSetup.configure();
         ImageSet train = data.train();
         InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.classes());
-        return MnistCnn.build(spec.model(), shape, spec.schedule(), spec.initSeed());
+        return Networks.build(spec.model(), shape, spec.schedule(), spec.initSeed());
     }
 
     /** Test loss, error and predicted classes of the network as it stands, BN in inference mode. */
-    static TestEvaluation evaluate(MultiLayerNetwork network, TensorData test) {
+    static TestEvaluation evaluate(ScaleInvariantNet net, ImageBatches test) {
         int n = test.count();
         byte[] predicted = new byte[n];
         double lossSum = 0;
         int errors = 0;
         for (int from = 0; from < n; from += EVAL_CHUNK) {
             int to = Math.min(n, from + EVAL_CHUNK);
-            float[][] probabilities = network.output(test.features(from, to), false).toFloatMatrix();
+            float[][] probabilities = net.output(test.features(from, to), false).toFloatMatrix();
             for (int i = 0; i < probabilities.length; i++) {
                 int label = test.label(from + i);
                 int guess = CrossEntropy.argmax(probabilities[i]);
@@ -103,8 +105,7 @@ public final class TrialRunner {
         List<GroupStats> groups = new ArrayList<>(net.groups().size());
         double totalSquared = 0;
         for (WeightGroup group : net.groups()) {
-            INDArray weights = net.network().getLayer(group.name()).getParam(group.param());
-            double norm = weights.norm2Number().doubleValue();
+            double norm = net.norm(group);
             totalSquared += norm * norm;
             groups.add(new GroupStats(group.name(), norm, lr / (norm * norm)));
         }

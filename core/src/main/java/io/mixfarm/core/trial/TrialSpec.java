@@ -1,5 +1,6 @@
 package io.mixfarm.core.trial;
 
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 
@@ -11,15 +12,18 @@ import java.util.List;
  *
  * @param dataset      data set name, e.g. {@code mnist-sample} (recorded; the runner is handed the data itself)
  * @param model        the scale-invariant network
+ * @param preprocessing how images become input: normalisation, and the training augmentation (drawn from
+ *                     {@code seed})
  * @param schedule     learning rate and weight decay per epoch
  * @param epochs       number of epochs to train
  * @param batchSize    examples per SGD step (the last step of an epoch takes the remainder)
  * @param recordEpochs epochs after which the class of every test image is recorded, ascending, within 1..epochs
- * @param seed         the trial's seed: minibatch order, and initial weights unless {@code initSeed} differs
+ * @param seed         the trial's seed: minibatch order, augmentation, and initial weights unless {@code initSeed}
+ *                     differs
  * @param initSeed     seed of the initial weights: equal to {@code seed} for independent trials, shared by all
  *                     trials of a fixed-init experiment (figure 9)
  */
-public record TrialSpec(String dataset, ModelSpec model, Schedule schedule, int epochs, int batchSize,
+public record TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs, int batchSize,
                         List<Integer> recordEpochs, long seed, long initSeed) {
 
     public TrialSpec {

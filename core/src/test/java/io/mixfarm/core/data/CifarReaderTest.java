@@ -61,6 +61,17 @@ class CifarReaderTest {
     }
 
     @Test
+    void cifarWriterOutputReadsBackAsTheSameImages() {
+        Dataset written = new Dataset("x", TestData.images(12, 3, 32, 32, 10, 5), TestData.images(4, 3, 32, 32, 10, 6));
+        CifarWriter.writeCifar10(dir.resolve("written"), written);
+        Dataset read = CifarReader.readCifar10(dir.resolve("written"));
+        assertTrue(read.train().sameContent(written.train()));
+        assertTrue(read.test().sameContent(written.test()));
+        assertThrows(IllegalArgumentException.class, () -> CifarWriter.writeCifar10(dir.resolve("mnist"),
+                TestData.mnistLike(10, 2)));
+    }
+
+    @Test
     void readsCifar10InOrder() throws IOException {
         Dataset cifar = CifarReader.readCifar10(writeCifar10(dir));
         assertEquals("cifar10", cifar.name());

@@ -34,6 +34,15 @@ class PhaseTest {
                 () -> new Phase(1, 0, Double.POSITIVE_INFINITY));
     }
 
+    @Test
+    void momentumIsInZeroToOneAndDefaultsToPlainSgd() {
+        assertEquals(0.0, new Phase(1, 0.1, 0.1).momentum());
+        assertEquals(new Phase(1, 0.1, 0.1, 0.0), new Phase(1, 0.1, 0.1, -0.0));
+        assertMessage("momentum must be in [0, 1), got 1.0", () -> new Phase(1, 0.1, 0.1, 1.0));
+        assertMessage("momentum must be in [0, 1), got -0.5", () -> new Phase(1, 0.1, 0.1, -0.5));
+        assertMessage("momentum must be in [0, 1), got NaN", () -> new Phase(1, 0.1, 0.1, Double.NaN));
+    }
+
     private static void assertMessage(String expected, Runnable action) {
         var e = assertThrows(IllegalArgumentException.class, action::run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -46,9 +46,29 @@ class ScheduleTextTest {
     }
 
     @Test
+    void momentumDefaultsToZeroCarriesOverAndIsSpelledOutOnlyWhenSomePhaseHasIt() {
+        Schedule plain = Schedule.parse("x", "1: lr=0.1 wd=0.1; 121: lr=0.01 wd=0");
+        assertEquals(0.0, plain.momentum(1));
+        assertFalse(plain.hasMomentum());
+        assertEquals("1: lr=0.1 wd=0.1; 121: lr=0.01 wd=0", plain.toText(), "plain SGD reads as before momentum");
+
+        Schedule heavy = Schedule.parse("y", "1: lr=0.1 wd=5e-4 momentum=0.9; 81: lr=0.01; 121: momentum=0");
+        assertEquals(List.of(new Phase(1, 0.1, 5e-4, 0.9), new Phase(81, 0.01, 5e-4, 0.9),
+                new Phase(121, 0.01, 5e-4, 0.0)), heavy.phases());
+        assertTrue(heavy.hasMomentum());
+        assertEquals("1: lr=0.1 wd=5.0E-4 momentum=0.9; 81: lr=0.01 wd=5.0E-4 momentum=0.9; "
+                + "121: lr=0.01 wd=5.0E-4 momentum=0", heavy.toText());
+        assertEquals(heavy, Schedule.parse("y", heavy.toText()));
+    }
+
+    @Test
     void textRoundTripsExactly() {
         for (String name : Schedules.names()) {
             Schedule s = Schedules.named(name, 200);
+            assertEquals(s, Schedule.parse(name, s.toText()));
+        }
+        for (String name : List.of("Schedule_1", "Schedule_4", "Schedule_5", "wd_0_0_lr_80_120")) {
+            Schedule s = Schedules.named(name, 1200);
             assertEquals(s, Schedule.parse(name, s.toText()));
         }
         // Values that a short decimal format would round: the round trip must keep every bit.
@@ -68,7 +88,9 @@ class ScheduleTextTest {
     // Backquote as the CSV quote, since the texts and messages contain both ' and ".
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             41 lr=0.2 in phase 2 | 1: lr=0.1 wd=0.1; 41 lr=0.2 | schedule "x": phase 2 "41 lr=0.2": expected "EPOCH: lr=.. wd=.."
-            unknown key          | 1: lr=0.1 wd=0.1 momentum=0.9 | phase 1 "1: lr=0.1 wd=0.1 momentum=0.9": unknown key "momentum"; expected lr or wd
+            unknown key          | 1: lr=0.1 wd=0.1 nesterov=1 | phase 1 "1: lr=0.1 wd=0.1 nesterov=1": unknown key "nesterov"; expected lr, wd or momentum
+            momentum of one      | 1: lr=0.1 wd=0.1 momentum=1 | phase 1 "1: lr=0.1 wd=0.1 momentum=1": momentum must be in [0, 1), got 1.0
+            momentum twice       | 1: lr=0.1 wd=0.1 momentum=0.9 Momentum=0.5 | momentum given twice
             duplicate epoch      | 1: lr=0.1 wd=0.1; 41: lr=0.2; 41: wd=0 | phase 3 "41: wd=0": epoch 41 is not after the previous phase's epoch 41; epochs must strictly increase
             decreasing epoch     | 1: lr=0.1 wd=0.1; 81: lr=0.2; 41: wd=0 | phase 3 "41: wd=0": epoch 41 is not after the previous phase's epoch 81
             negative lr          | 1: lr=-0.1 wd=0.1 | phase 1 "1: lr=-0.1 wd=0.1": lr must be finite and >= 0, got -0.1
@@ -87,7 +109,7 @@ class ScheduleTextTest {
             lr twice             | 1: lr=0.1 lr=0.2 wd=0.1 | phase 1 "1: lr=0.1 lr=0.2 wd=0.1": lr given twice
             wd twice             | 1: lr=0.1 wd=0.1 WD=0.2 | wd given twice
             no settings          | 1: lr=0.1 wd=0.1; 41: | phase 2 "41:": no settings; expected "EPOCH: lr=.. wd=.."
-            setting without =    | 1: lr 0.1 wd=0.1 | setting "lr" is not KEY=VALUE; expected lr=.. or wd=..
+            setting without =    | 1: lr 0.1 wd=0.1 | setting "lr" is not KEY=VALUE; expected lr=.., wd=.. or momentum=..
             missing semicolon    | 1: lr=0.1 wd=0.1 41: lr=0.2 | "41:" looks like the start of another phase; missing ';'?
             empty middle phase   | 1: lr=0.1 wd=0.1;; 41: lr=0.2 | schedule "x": phase 2 is empty; expected "EPOCH: lr=.. wd=.."
             """)

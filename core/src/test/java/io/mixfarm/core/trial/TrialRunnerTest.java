@@ -2,10 +2,12 @@ package io.mixfarm.core.trial;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
+import io.mixfarm.core.data.Preprocessing;
+import io.mixfarm.core.data.SyntheticCifar;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,7 @@ class TrialRunnerTest {
 
     @Test
     void aShortTrialOnTheEmbeddedSampleGetsTestErrorUnderFivePercent() {
-        TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(16),
+        TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(16), Preprocessing.NONE,
                 Schedule.parse("short", "1: lr=0.4 wd=0.001; 3: lr=0.04 wd=0"), 3, 128, List.of(3), 1, 1);
         List<EpochMetrics> seen = new ArrayList<>();
         TrialResult result = new TrialRunner().run(spec, sample, seen::add);
@@ -69,9 +71,9 @@ class TrialRunnerTest {
 
     @Test
     void fixedInitTrialsShareTheirInitialWeightsButNotTheirMinibatchOrder() {
-        MultiLayerNetwork first = TrialRunner.build(spec(1, 42), slice).network();
-        MultiLayerNetwork second = TrialRunner.build(spec(2, 42), slice).network();
-        MultiLayerNetwork independent = TrialRunner.build(spec(2, 2), slice).network();
+        Model first = TrialRunner.build(spec(1, 42), slice).network();
+        Model second = TrialRunner.build(spec(2, 42), slice).network();
+        Model independent = TrialRunner.build(spec(2, 2), slice).network();
 
         assertEquals(first.params(), second.params(), "fixed-init trials start from the same w0");
         assertNotEquals(first.params(), independent.params(), "independent trials start from different w0");
@@ -101,8 +103,45 @@ class TrialRunnerTest {
         assertTrue(result.epochs().get(1).totalNorm() < result.epochs().get(0).totalNorm());
     }
 
+    @Test
+    void aResNetTrialOnSyntheticCifarIsReproducibleAugmentedAndReportsItsGroups() {
+        Dataset cifar = SyntheticCifar.dataset(64, 30, 3);
+        Schedule schedule = Schedule.parse("momentum", "1: lr=0.1 wd=5e-4 momentum=0.9; 2: lr=0.01");
+        TrialResult a = new TrialRunner().run(cifarSpec(Preprocessing.CIFAR, schedule), cifar, TrialObserver.NONE);
+        TrialResult b = new TrialRunner().run(cifarSpec(Preprocessing.CIFAR, schedule), cifar, TrialObserver.NONE);
+        TrialResult plain = new TrialRunner().run(cifarSpec(new Preprocessing(Preprocessing.Normalise.PER_CHANNEL,
+                Preprocessing.Augment.NONE), schedule), cifar, TrialObserver.NONE);
+
+        for (int i = 0; i < a.epochs().size(); i++) {
+            assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 0.0, "bitwise reproducible");
+            assertEquals(a.epochs().get(i).totalNorm(), b.epochs().get(i).totalNorm(), 0.0);
+        }
+        assertArrayEquals(a.predictions().get(0).predicted(), b.predictions().get(0).predicted());
+        assertNotEquals(a.epochs().get(0).trainLoss(), plain.epochs().get(0).trainLoss(),
+                "the augmentation changes what the trial trains on");
+
+        EpochMetrics last = a.last();
+        assertEquals(List.of("stream", "inner1", "inner2", "inner3"),
+                last.groups().stream().map(GroupStats::group).toList());
+        double squares = 0;
+        for (GroupStats g : last.groups()) {
+            assertEquals(last.lr() / (g.norm() * g.norm()), g.effectiveLr(), 1e-12 * g.effectiveLr());
+            squares += g.norm() * g.norm();
+        }
+        assertEquals(Math.sqrt(squares), last.totalNorm(), 1e-9);
+        assertEquals(0.01, last.lr());
+        assertEquals(30, a.predictions().get(0).predicted().length);
+        assertTrue(last.trainLoss() > 0 && last.testLoss() > 0 && last.testError() <= 1);
+    }
+
+    private static TrialSpec cifarSpec(Preprocessing preprocessing, Schedule schedule) {
+        return new TrialSpec("synthetic-cifar", ModelSpec.preResNet32(2), preprocessing, schedule, 2, 32,
+                List.of(2), 11, 11);
+    }
+
     private static TrialSpec spec(long seed, long initSeed) {
-        return new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Schedules.named("LR-decay", 4), 4, 128,
+        return new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Preprocessing.NONE,
+                Schedules.named("LR-decay", 4), 4, 128,
                 List.of(2, 4), seed, initSeed);
     }
 

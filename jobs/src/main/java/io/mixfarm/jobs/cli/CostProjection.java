@@ -22,6 +22,8 @@ final class CostProjection {
     /** Untimed steps first (oneDNN creates its primitives, workspaces settle), then timed ones. */
     private static final int WARMUP_STEPS = 3;
     private static final int TIMED_STEPS = 10;
+    /** Below this share of its cores during the timed steps, the projection says the machine is busy. */
+    private static final double BUSY_SHARE = 0.8;
 
     private final PrintWriter out;
 
@@ -31,20 +33,28 @@ final class CostProjection {
 
     void print(ExperimentConfig config, int executors, int coresPerExecutor) {
         Sizes sizes = sizes(config.data());
-        Calibration.Throughput rates = Calibration.measure(config.model(), sizes.shape(), config.schedules().get(0),
-                config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
+        Calibration.Throughput rates = Calibration.measure(config.model(), config.preprocessing(), sizes.shape(),
+                config.schedules().get(0), config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
         CostEstimate cost = CostEstimate.of(config, sizes.train(), sizes.test());
         double trialSeconds = cost.trialSeconds(rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
         int threads = config.threadsPerTrial();
         int slots = Math.max(1, executors * coresPerExecutor / threads);
         double perTrial = trialSeconds / cost.trials();
         double wall = Math.ceil((double) cost.trials() / slots) * perTrial;
-        out.printf("calibration on this machine (%s backend, %d thread(s) per trial, batch %d): "
+        out.printf("calibration on this machine (%s backend, %d thread(s) per trial, %s width %d, batch %d): "
                         + "train %.1f images/s, predict %.1f images/s per trial%n", RuntimeSetup.backend(), threads,
-                config.batchSize(), rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
+                config.model().architecture(), config.model().width(), config.batchSize(),
+                rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
         out.printf("projected: %.2f h per trial, %,.0f core-hours in all (%,d trial-epochs); wall %.1f h on %d "
                         + "executor(s) x %d cores = %d trials at a time%n", perTrial / 3600,
                 trialSeconds * threads / 3600, cost.trialEpochs(), wall / 3600, executors, coresPerExecutor, slots);
+        // On a shared machine the wall rate is this trial's share of a core; CPU time says what a free core gives.
+        double share = rates.trainImagesPerSecond() / (rates.trainImagesPerCpuSecond() * threads);
+        if (share < BUSY_SHARE) {
+            out.printf("note: this machine is busy: the timed steps got %.0f%% of %d core(s); per CPU-second they "
+                            + "trained %.1f images, so on free cores expect about %.2f h per trial%n", 100 * share,
+                    threads, rates.trainImagesPerCpuSecond(), perTrial * share / 3600);
+        }
         out.flush();
     }
 

@@ -1,8 +1,10 @@
 package io.mixfarm.jobs.cli;
 
+import io.mixfarm.core.data.CifarWriter;
 import io.mixfarm.core.data.DataFetcher;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.data.SyntheticCifar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,9 +15,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
-/** Data set chores: download the public ones, and check any of them. */
+/** Data set chores: download the public ones, check any of them, and write synthetic stand-ins. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch or inspect data sets.",
-        subcommands = {DataCommand.Fetch.class, DataCommand.Info.class})
+        subcommands = {DataCommand.Fetch.class, DataCommand.Info.class, DataCommand.Synth.class})
 final class DataCommand {
 
     private DataCommand() {
@@ -45,6 +47,47 @@ final class DataCommand {
                         + "\" to fetch; expected mnist or cifar10");
             };
             command.commandLine().getOut().printf("fetched %s into %s%n", name, folder);
+            return 0;
+        }
+    }
+
+    /** Writes a synthetic CIFAR-10 stand-in in the real binary format, for smoke runs without the download. */
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = {"Write a synthetic stand-in for cifar10 (classes differ in colour) in the CIFAR-10 binary "
+                    + "format, into DIR/cifar10-synthetic; read it as cifar10:DIR/cifar10-synthetic."})
+    static final class Synth implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec command;
+
+        @Parameters(index = "0", description = "cifar10 (the only kind so far)")
+        private String name;
+
+        @Option(names = "--dir", defaultValue = "data", description = "Target parent folder (default: ${DEFAULT-VALUE}).")
+        private Path dir;
+
+        @Option(names = "--train", defaultValue = "500", description = "Training images (default: ${DEFAULT-VALUE}).")
+        private int train;
+
+        @Option(names = "--test", defaultValue = "100", description = "Test images (default: ${DEFAULT-VALUE}).")
+        private int test;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the pixels (default: ${DEFAULT-VALUE}).")
+        private long seed;
+
+        @Override
+        public Integer call() {
+            if (!"cifar10".equals(name)) {
+                throw new IllegalArgumentException("unknown data set \"" + name + "\" to synthesise; expected cifar10");
+            }
+            if (train < 5 || test < 1) {
+                throw new IllegalArgumentException("--train must be >= 5 (one per batch file) and --test >= 1, got "
+                        + train + " and " + test);
+            }
+            Path folder = dir.resolve("cifar10-synthetic");
+            CifarWriter.writeCifar10(folder, SyntheticCifar.dataset(train, test, seed));
+            command.commandLine().getOut().printf("wrote %d train / %d test synthetic CIFAR-10 images into %s "
+                    + "(data spec cifar10:%s)%n", train, test, folder, folder);
             return 0;
         }
     }

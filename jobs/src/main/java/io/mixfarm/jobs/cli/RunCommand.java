@@ -117,9 +117,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void printPlan(PrintWriter w, ExperimentConfig experiment) {
-        w.printf("experiment %s: %d schedules x %d trials = %d trials, %d epochs, width %d, batch %d, data %s%n",
-                experiment.name(), experiment.schedules().size(), experiment.trials(), experiment.plan().size(),
-                experiment.epochs(), experiment.model().width(), experiment.batchSize(), experiment.data());
+        w.printf("experiment %s: %d schedules x %d trials = %d trials, %d epochs, %s width %d, batch %d, data %s "
+                        + "(normalise %s, augment %s)%n", experiment.name(), experiment.schedules().size(),
+                experiment.trials(), experiment.plan().size(), experiment.epochs(), experiment.model().architecture(),
+                experiment.model().width(), experiment.batchSize(), experiment.data(),
+                experiment.preprocessing().normalise().label(), experiment.preprocessing().augment().label());
         for (Schedule schedule : experiment.schedules()) {
             w.printf("  %-10s %s%n", schedule.name(), schedule.toText());
         }

@@ -3,6 +3,7 @@ package io.mixfarm.jobs.cli;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.data.EmbeddedSample;
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
@@ -45,9 +46,10 @@ final class TrialCommand implements Callable<Integer> {
     private String data;
 
     @Option(names = "--schedule", defaultValue = "Const",
-            description = "Const, LR-decay, WD-decay (scaled to --epochs) or a text form such as "
-                    + "'1: lr=0.1 wd=0.1; 5: lr=0.01 wd=0' (default: ${DEFAULT-VALUE}); with --from, the name "
-                    + "of one of the experiment's schedules.")
+            description = "A paper name scaled to --epochs (Const, LR-decay, WD-decay; Schedule_1..Schedule_5; "
+                    + "wd_X_Y_lr_Z_U) or a text form such as '1: lr=0.1 wd=0.1; 5: lr=0.01 wd=0' (keys lr, wd, "
+                    + "momentum) (default: ${DEFAULT-VALUE}); with --from, the name of one of the experiment's "
+                    + "schedules.")
     private String schedule;
 
     @Option(names = "--from", paramLabel = "OUT", description = "An experiment's output folder to rerun a trial of.")
@@ -59,9 +61,22 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "6", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--width", defaultValue = "32",
-            description = "Channels of the first convolution; 32 is the paper's size (default: ${DEFAULT-VALUE}).")
-    private int width;
+    @Option(names = "--architecture", defaultValue = ModelSpec.MNIST_CNN,
+            description = "Network: mnist-cnn, preresnet32 or vgg16 (default: ${DEFAULT-VALUE}).")
+    private String architecture;
+
+    @Option(names = "--width",
+            description = "Channels of the first convolution (default: the paper's, 32 for mnist-cnn, 16 for "
+                    + "preresnet32, 64 for vgg16).")
+    private Integer width;
+
+    @Option(names = "--normalise", defaultValue = "none",
+            description = "none or per-channel (CIFAR) (default: ${DEFAULT-VALUE}).")
+    private String normalise;
+
+    @Option(names = "--augment", defaultValue = "none",
+            description = "none or pad-crop-flip (CIFAR) (default: ${DEFAULT-VALUE}).")
+    private String augment;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
@@ -84,12 +99,18 @@ final class TrialCommand implements Callable<Integer> {
         }
         PrintWriter out = command.commandLine().getOut();
         Schedule resolved = Schedules.resolve(schedule, epochs);
-        TrialSpec spec = new TrialSpec(data, ModelSpec.mnistCnn(width), resolved, epochs, batchSize,
+        ModelSpec model = new ModelSpec(architecture, width == null ? ModelSpec.paperWidth(architecture) : width,
+                ModelSpec.DEFAULT_BN_EPS);
+        Preprocessing preprocessing = new Preprocessing(Preprocessing.Normalise.parse(normalise),
+                Preprocessing.Augment.parse(augment));
+        TrialSpec spec = new TrialSpec(data, model, preprocessing, resolved, epochs, batchSize,
                 recordEpochs == null ? List.of(epochs) : recordEpochs, seed, initSeed == null ? seed : initSeed);
         Dataset dataset = Datasets.open(data);
 
-        out.printf("mixfarm trial: %s (%d train / %d test), width %d, batch %d, seed %d, %d epochs%n",
-                dataset.name(), dataset.train().count(), dataset.test().count(), width, batchSize, seed, epochs);
+        out.printf("mixfarm trial: %s (%d train / %d test), %s width %d, normalise %s, augment %s, batch %d, "
+                        + "seed %d, %d epochs%n", dataset.name(), dataset.train().count(), dataset.test().count(),
+                model.architecture(), model.width(), preprocessing.normalise().label(),
+                preprocessing.augment().label(), batchSize, seed, epochs);
         out.printf("schedule %s: %s%n", resolved.name(), resolved.toText());
         out.printf("ND4J backend %s, %d threads, oneDNN helpers %s%n", RuntimeSetup.backend(), RuntimeSetup.threads(),
                 RuntimeSetup.helpersEnabled() ? "on" : "OFF");

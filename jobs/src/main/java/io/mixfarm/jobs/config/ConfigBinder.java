@@ -6,9 +6,12 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.schedule.Table1Schedules;
+import io.mixfarm.core.schedule.WdLrSchedules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Binds the merged, resolved config tree to an {@link ExperimentConfig}: rejects unknown keys first (a misspelt
@@ -35,6 +39,9 @@ final class ConfigBinder {
 
         String name = string(experiment, Keys.NAME, Keys.path(Keys.NAME));
         String data = string(experiment, Keys.DATA, Keys.path(Keys.DATA));
+        Preprocessing preprocessing = new Preprocessing(
+                choice(experiment, Keys.NORMALISE, Preprocessing.Normalise::parse),
+                choice(experiment, Keys.AUGMENT, Preprocessing.Augment::parse));
         ModelSpec modelSpec = model(object(experiment, Keys.MODEL, Keys.path(Keys.MODEL)));
         int batchSize = integer(experiment, Keys.BATCH_SIZE, Keys.path(Keys.BATCH_SIZE),
                 ExperimentConfig.MIN_BATCH_SIZE);
@@ -50,7 +57,7 @@ final class ConfigBinder {
             throw fail(Keys.path(Keys.OUTPUT), experiment.get(Keys.OUTPUT), "must not be blank");
         }
         int threads = integer(experiment, Keys.THREADS_PER_TRIAL, Keys.path(Keys.THREADS_PER_TRIAL), 1);
-        return new ExperimentConfig(name, data, modelSpec, batchSize, epochs, recordEpochs, schedules, trials, seed,
+        return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules, trials, seed,
                 fixedInit, output, threads);
     }
 
@@ -98,9 +105,10 @@ final class ConfigBinder {
 
     private static ModelSpec model(ConfigObject model) {
         String architecture = string(model, Keys.ARCHITECTURE, Keys.modelPath(Keys.ARCHITECTURE));
-        if (!ModelSpec.MNIST_CNN.equals(architecture)) {
+        if (!ModelSpec.ARCHITECTURES.contains(architecture)) {
             throw fail(Keys.modelPath(Keys.ARCHITECTURE), model.get(Keys.ARCHITECTURE), "unknown architecture \""
-                    + architecture + "\"; known: " + ModelSpec.MNIST_CNN);
+                    + architecture + "\"" + Suggestions.didYouMean(architecture, ModelSpec.ARCHITECTURES) + "; known: "
+                    + String.join(", ", ModelSpec.ARCHITECTURES));
         }
         int width = integer(model, Keys.WIDTH, Keys.modelPath(Keys.WIDTH), 1);
         ConfigValue epsValue = required(model, Keys.BN_EPS, Keys.modelPath(Keys.BN_EPS));
@@ -109,6 +117,17 @@ final class ConfigBinder {
             throw fail(Keys.modelPath(Keys.BN_EPS), epsValue, "must be a positive number, got " + show(epsValue));
         }
         return new ModelSpec(architecture, width, bnEps);
+    }
+
+    /** A string key whose value one of the core's parsers turns into an enum; its message names the known values. */
+    private static <T> T choice(ConfigObject experiment, String key, Function<String, T> parse) {
+        String path = Keys.path(key);
+        String value = string(experiment, key, path);
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw fail(path, experiment.get(key), e.getMessage());
+        }
     }
 
     /** {@code record-epochs}, every {@code record-every}-th epoch and the last epoch, ascending, without repeats. */
@@ -174,10 +193,12 @@ final class ConfigBinder {
                     + name.strip() + "\" }");
         }
         if (ExperimentConfig.paperName(name) == null) {
-            throw fail(path, value, "unknown schedule \"" + name + "\"" + Suggestions.didYouMean(name,
-                    Schedules.names()) + "; expected one of " + String.join(", ", Schedules.names())
-                    + " (scaled to " + Keys.path(Keys.EPOCHS) + ") or an object { name = .., text = \"EPOCH: lr=.. "
-                    + "wd=..; ..\" }");
+            List<String> fixed = new ArrayList<>(Schedules.names());
+            fixed.addAll(Table1Schedules.names());
+            throw fail(path, value, "unknown schedule \"" + name + "\"" + Suggestions.didYouMean(name, fixed)
+                    + "; expected one of " + String.join(", ", Schedules.names()) + ", Schedule_1..Schedule_5, "
+                    + WdLrSchedules.FORM + " (scaled to " + Keys.path(Keys.EPOCHS) + ") or an object { name = .., "
+                    + "text = \"EPOCH: lr=.. wd=..; ..\" }");
         }
         try {
             return Schedules.named(name, epochs);

@@ -38,6 +38,8 @@ final class ConfigRenderer {
         Map<String, Object> experiment = new TreeMap<>();
         experiment.put(Keys.NAME, config.name());
         experiment.put(Keys.DATA, config.data());
+        experiment.put(Keys.NORMALISE, config.preprocessing().normalise().label());
+        experiment.put(Keys.AUGMENT, config.preprocessing().augment().label());
         experiment.put(Keys.MODEL, model);
         experiment.put(Keys.BATCH_SIZE, config.batchSize());
         experiment.put(Keys.EPOCHS, config.epochs());

@@ -2,6 +2,7 @@ package io.mixfarm.jobs.config;
 
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.DatasetSpec;
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
@@ -29,11 +30,12 @@ import java.util.Set;
  * {@code with*} methods and hand-built configs are held to the same rules as files: {@code recordEpochs} is the
  * union of {@code record-epochs}, every {@code record-every}-th epoch and the last epoch; schedule names are unique
  * ignoring case (they become folder names), match {@code [A-Za-z0-9._-]+} (a Hive partition value), and a paper
- * name such as {@code Const} (in any spelling {@link Schedules#named} accepts) names only the paper's schedule
- * stretched to {@code epochs}.
+ * name such as {@code Const}, {@code Schedule_3} or {@code wd_0_0_lr_80_120} (in any spelling
+ * {@link Schedules#named} accepts) names only the paper's schedule stretched to {@code epochs}.
  *
  * @param name            human-readable name of the experiment, not blank
  * @param data            data set spec as {@code io.mixfarm.core.data.Datasets.open} accepts, e.g. {@code mnist-sample}
+ * @param preprocessing   how every trial normalises its images and augments its training images
  * @param model           the network every trial trains
  * @param batchSize       examples per SGD step, at least 2 (BatchNorm needs a batch variance)
  * @param epochs          epochs every trial trains, at least 1
@@ -45,7 +47,8 @@ import java.util.Set;
  * @param output          output folder, a local path or Hadoop URI (blank only in derived configs, see withOutput)
  * @param threadsPerTrial OpenMP threads of one trial on CPU, at least 1
  */
-public record ExperimentConfig(String name, String data, ModelSpec model, int batchSize, int epochs,
+public record ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
+                               int epochs,
                                List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
                                boolean fixedInit, String output, int threadsPerTrial) {
 
@@ -56,6 +59,7 @@ public record ExperimentConfig(String name, String data, ModelSpec model, int ba
     public ExperimentConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(preprocessing, "preprocessing");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(output, "output");
         recordEpochs = List.copyOf(recordEpochs);
@@ -111,7 +115,7 @@ public record ExperimentConfig(String name, String data, ModelSpec model, int ba
 
     /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
     public ExperimentConfig withOutput(String output) {
-        return new ExperimentConfig(name, data, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
                 fixedInit, output, threadsPerTrial);
     }
 
@@ -120,7 +124,7 @@ public record ExperimentConfig(String name, String data, ModelSpec model, int ba
      * trial index), so the first trials of a larger experiment are exactly the trials of a smaller one.
      */
     public ExperimentConfig withTrials(int trials) {
-        return new ExperimentConfig(name, data, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
                 fixedInit, output, threadsPerTrial);
     }
 
@@ -144,7 +148,7 @@ public record ExperimentConfig(String name, String data, ModelSpec model, int ba
             }
         }
         List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
-        return new ExperimentConfig(name, data, model, batchSize, epochs, recordEpochs, kept, trials, seed,
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, trials, seed,
                 fixedInit, output, threadsPerTrial);
     }
 
@@ -188,24 +192,29 @@ public record ExperimentConfig(String name, String data, ModelSpec model, int ba
     private PlannedTrial planned(Schedule schedule, int trial) {
         long trialSeed = Seeds.trialSeed(seed, schedule.name(), trial);
         long initSeed = fixedInit ? Seeds.sharedInitSeed(seed) : trialSeed;
-        TrialSpec spec = new TrialSpec(data, model, schedule, epochs, batchSize, recordEpochs, trialSeed, initSeed);
+        TrialSpec spec = new TrialSpec(data, model, preprocessing, schedule, epochs, batchSize, recordEpochs, trialSeed,
+                initSeed);
         return new PlannedTrial(new TrialKey(schedule.name(), trial), spec);
     }
 
-    /** Whether {@code schedule} is a paper schedule, i.e. exactly what its name gives for this run length. */
+    /**
+     * Whether {@code schedule} is a paper schedule (figure 3's, table 1's or a figure 2 label), i.e. spelled
+     * canonically and exactly what its name gives for this run length.
+     */
     static boolean isPaperSchedule(Schedule schedule, int epochs) {
-        return Schedules.names().contains(schedule.name()) && epochs >= Schedules.MIN_EPOCHS
-                && Schedules.named(schedule.name(), epochs).equals(schedule);
+        if (!schedule.name().equals(paperName(schedule.name()))) {
+            return false;
+        }
+        try {
+            return Schedules.named(schedule.name(), epochs).equals(schedule);
+        } catch (IllegalArgumentException e) {
+            return false; // too short a run for the named schedule: then it is not that schedule
+        }
     }
 
     /** The canonical paper name {@code name} spells (ignoring case, '_' for '-'), if it spells one. */
     static String paperName(String name) {
-        try {
-            // named() holds the accepted spellings; MIN_EPOCHS keeps a short run from posing as an unknown name.
-            return Schedules.named(name, Schedules.MIN_EPOCHS).name();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Schedules.canonicalName(name).orElse(null);
     }
 
     /** {@code "must be >= min, got value"}, the wording shared with the binder. */

@@ -13,6 +13,8 @@ final class Keys {
 
     static final String NAME = "name";
     static final String DATA = "data";
+    static final String NORMALISE = "normalise";
+    static final String AUGMENT = "augment";
     static final String MODEL = "model";
     static final String BATCH_SIZE = "batch-size";
     static final String EPOCHS = "epochs";
@@ -33,8 +35,8 @@ final class Keys {
     static final String TEXT = "text";
 
     /** Keys under {@code experiment}, in the order of {@code defaults.conf}. */
-    static final List<String> EXPERIMENT_KEYS = List.of(NAME, DATA, MODEL, BATCH_SIZE, EPOCHS, RECORD_EPOCHS,
-            RECORD_EVERY, SCHEDULES, TRIALS, SEED, FIXED_INIT, OUTPUT, THREADS_PER_TRIAL);
+    static final List<String> EXPERIMENT_KEYS = List.of(NAME, DATA, NORMALISE, AUGMENT, MODEL, BATCH_SIZE, EPOCHS,
+            RECORD_EPOCHS, RECORD_EVERY, SCHEDULES, TRIALS, SEED, FIXED_INIT, OUTPUT, THREADS_PER_TRIAL);
     /** Keys under {@code experiment.model}. */
     static final List<String> MODEL_KEYS = List.of(ARCHITECTURE, WIDTH, BN_EPS);
     /** Keys of a custom schedule object in {@code experiment.schedules}. */

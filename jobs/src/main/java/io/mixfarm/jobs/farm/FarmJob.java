@@ -2,6 +2,7 @@ package io.mixfarm.jobs.farm;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
+import io.mixfarm.jobs.config.ConfigException;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
@@ -73,7 +74,7 @@ public final class FarmJob {
         }
         String theirs = Manifest.identityHash(manifest.get());
         String ours = identityHash(config);
-        if (theirs.equals(ours)) {
+        if (theirs.equals(ours) || identityToday(manifest.get()).equals(ours)) {
             return;
         }
         if (!force) {
@@ -82,6 +83,20 @@ public final class FarmJob {
                     + "its outputs and start afresh");
         }
         store.deleteOutputs();
+    }
+
+    /**
+     * The identity of the experiment a manifest records, as this version reads its config: keys added since it was
+     * written take their defaults, which reproduce what older versions did (e.g. {@code normalise} and
+     * {@code augment} "none"), so a farm started before such a key existed can still be resumed. Empty if the
+     * recorded config no longer parses.
+     */
+    private static String identityToday(String manifest) {
+        try {
+            return identityHash(ExperimentConfig.parse(Manifest.config(manifest), List.of()));
+        } catch (ConfigException e) {
+            return "";
+        }
     }
 
     /** The config recorded in an output folder's {@code experiment.json}. */

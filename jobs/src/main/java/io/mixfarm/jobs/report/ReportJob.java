@@ -64,6 +64,8 @@ public final class ReportJob {
             facts.put("finished trials", finished.toString());
             facts.put("planned trials", config.plan().size() + " (" + config.trials() + " per schedule)");
             facts.put("data", config.data());
+            facts.put("preprocessing", "normalise " + config.preprocessing().normalise().label() + ", augment "
+                    + config.preprocessing().augment().label());
             facts.put("model", config.model().architecture() + ", width " + config.model().width());
             facts.put("epochs", config.epochs() + ", record epochs " + config.recordEpochs());
             facts.put("mixfarm", BuildInfo.current().version() + " (commit " + BuildInfo.current().commit() + ")");

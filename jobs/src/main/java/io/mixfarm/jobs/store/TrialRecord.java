@@ -82,13 +82,15 @@ public record TrialRecord(String schedule, int trial, String status, long seed, 
 
     /**
      * A trial spec as one line of JSON, enough to rerun the trial outside the farm, e.g.
-     * {@code {"dataset":"mnist-sample","model":"mnist-cnn","width":32,"bn_eps":1.0E-8,"schedule":"Const",
+     * {@code {"dataset":"mnist-sample","normalise":"none","augment":"none","model":"mnist-cnn","width":32,"bn_eps":1.0E-8,"schedule":"Const",
      * "schedule_text":"1: lr=0.1 wd=0.1; ...","epochs":200,"batch_size":128,"record_epochs":[120,200],
      * "seed":7,"init_seed":7}}.
      */
     public static String describe(TrialSpec spec) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("dataset", spec.dataset());
+        fields.put("normalise", spec.preprocessing().normalise().label());
+        fields.put("augment", spec.preprocessing().augment().label());
         fields.put("model", spec.model().architecture());
         fields.put("width", spec.model().width());
         fields.put("bn_eps", spec.model().bnEps());

@@ -35,7 +35,7 @@ class RunCommandTest {
         Path output = tmp.resolve("out");
         assertEquals(0, run("run", "../conf/mnist-sample.conf", "--dry-run", "--out", output.toString()), err.toString());
         String printed = out.toString();
-        assertTrue(printed.contains("3 schedules x 4 trials = 12 trials, 8 epochs, width 8"), printed);
+        assertTrue(printed.contains("3 schedules x 4 trials = 12 trials, 8 epochs, mnist-cnn width 8"), printed);
         assertTrue(printed.contains("LR-decay"), printed);
         assertTrue(printed.contains("96"), "96 trial-epochs: " + printed);
         assertFalse(Files.exists(output), "a dry run writes nothing");

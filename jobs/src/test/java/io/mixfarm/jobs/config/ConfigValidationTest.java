@@ -77,7 +77,11 @@ class ConfigValidationTest {
             experiment.model = 8                         | experiment.model: must be an object { .. }, got 8
             experiment.model.width = 0                   | experiment.model.width: must be >= 1, got 0
             experiment.model.bn-eps = 0                  | experiment.model.bn-eps: must be a positive number, got 0
-            experiment.model.architecture = resnet       | experiment.model.architecture: unknown architecture "resnet"; known: mnist-cnn
+            experiment.model.architecture = resnet       | experiment.model.architecture: unknown architecture "resnet"; known: mnist-cnn, preresnet32, vgg16
+            experiment.model.architecture = preresnet33  | experiment.model.architecture: unknown architecture "preresnet33" (did you mean preresnet32?); known: mnist-cnn, preresnet32, vgg16
+            experiment.augment = mixup                   | experiment.augment: unknown augmentation "mixup"; known: none, pad-crop-flip
+            experiment.normalise = zca                   | experiment.normalise: unknown normalisation "zca"; known: none, per-channel
+            experiment.augment = [1]                     | experiment.augment: must be a string, got [1]
             experiment = 5                               | experiment: must be an object { .. }, got 5
             experiment.schedules = []                    | experiment.schedules: must list at least one schedule
             experiment.schedules = Const                 | experiment.schedules: must be a list of schedules such as [Const, LR-decay], got "Const"
@@ -115,7 +119,7 @@ class ConfigValidationTest {
                 assertThrows(ConfigException.class, () -> config.withTrials(0)).getMessage());
         assertEquals("", config.withOutput("").output(), "a derived config may leave the output folder out");
         ConfigException e = assertThrows(ConfigException.class, () -> new ExperimentConfig(config.name(),
-                config.data(), config.model(), config.batchSize(), config.epochs(), List.of(120),
+                config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(), List.of(120),
                 config.schedules(), config.trials(), config.seed(), config.fixedInit(), config.output(),
                 config.threadsPerTrial()));
         assertTrue(e.getMessage().startsWith("experiment.record-epochs: resolved record epochs must ascend within "

@@ -38,7 +38,10 @@ class RenderTest {
                 ExperimentConfig.load(ExperimentConfigLoadTest.CONF.resolve("mnist-sample.conf"), List.of()),
                 ExperimentConfig.load(ExperimentConfigLoadTest.CONF.resolve("mnist-tiny.conf"), List.of()),
                 ExperimentConfig.parse(CUSTOM, List.of()),
-                ExperimentConfig.parse("", List.of("seed=9223372036854775807", "schedules=[wd_decay]")))) {
+                ExperimentConfig.parse("", List.of("seed=9223372036854775807", "schedules=[wd_decay]")),
+                ExperimentConfig.parse("", List.of("epochs=24", "normalise=per-channel", "augment=pad-crop-flip",
+                        "model.architecture=preresnet32", "schedules=[schedule-3, WD_0_0_LR_8_12, "
+                                + "{name = m, text = \"1: lr=0.1 wd=5e-4 momentum=0.9\"}]")))) {
             String rendered = config.render();
             ExperimentConfig back = ExperimentConfig.parse(rendered, List.of());
             assertEquals(config, back, rendered);
@@ -64,6 +67,7 @@ class RenderTest {
         assertEquals("""
                 {
                   "experiment": {
+                    "augment": "none",
                     "batch-size": 128,
                     "data": "mnist-sample",
                     "epochs": 4,
@@ -74,6 +78,7 @@ class RenderTest {
                       "width": 4
                     },
                     "name": "mnist-tiny",
+                    "normalise": "none",
                     "output": "runs/mnist-tiny",
                     "record-epochs": [2, 4],
                     "record-every": 0,

@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.config;
 
+import io.mixfarm.core.data.Preprocessing;
+import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.jobs.farm.KryoSetup;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,10 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The configs shipped in conf/: they load, and the paper ones are exactly experiment.md section 2. */
+/** The configs shipped in conf/: they load, and the paper ones are exactly experiment.md sections 2 and 3. */
 class ShippedConfigsTest {
 
     /** Tests run with the module as working directory; the shipped configs live in the project's conf/. */
@@ -52,7 +55,8 @@ class ShippedConfigsTest {
         List<Path> files = experimentFiles();
         List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
         assertTrue(names.containsAll(List.of("mnist-sample.conf", "mnist-paper.conf", "mnist-fixed-init.conf",
-                "mnist-negative-control.conf")), names.toString());
+                "mnist-negative-control.conf", "cifar10-table1.conf", "cifar10-small-lr.conf", "cifar10-tiny.conf")),
+                names.toString());
         for (Path file : files) {
             ExperimentConfig config = ExperimentConfig.load(file, List.of());
             assertFalse(config.plan().isEmpty(), file.toString());
@@ -135,10 +139,10 @@ class ShippedConfigsTest {
         assertEquals("mnist-fixed-init", config.name());
         assertEquals("runs/mnist-fixed-init", config.output());
         // Everything else is the paper's experiment.
-        ExperimentConfig same = new ExperimentConfig(paper.name(), paper.data(), paper.model(), paper.batchSize(),
+        ExperimentConfig same = new ExperimentConfig(paper.name(), paper.data(), paper.preprocessing(), paper.model(), paper.batchSize(),
                 paper.epochs(), paper.recordEpochs(), paper.schedules(), paper.trials(), paper.seed(), true,
                 paper.output(), paper.threadsPerTrial());
-        assertEquals(same, new ExperimentConfig(paper.name(), config.data(), config.model(), config.batchSize(),
+        assertEquals(same, new ExperimentConfig(paper.name(), config.data(), config.preprocessing(), config.model(), config.batchSize(),
                 config.epochs(), config.recordEpochs(), config.schedules(), config.trials(), config.seed(),
                 config.fixedInit(), paper.output(), config.threadsPerTrial()));
 
@@ -174,6 +178,85 @@ class ShippedConfigsTest {
             assertEquals(wdDecay.lr(epoch), control.lr(epoch), EPS, "lr, epoch " + epoch);
             assertEquals(differs ? 0.4 : wdDecay.wd(epoch), control.wd(epoch), EPS, "wd, epoch " + epoch);
         }
+    }
+
+    @Test
+    void cifar10Table1IsFigure1WithTheFiveTable1Schedules() {
+        ExperimentConfig config = load("cifar10-table1.conf");
+        assertEquals("cifar10-table1", config.name());
+        assertEquals("runs/cifar10-table1", config.output());
+        assertEquals("cifar10:data/cifar10", config.data());
+        assertEquals(Preprocessing.CIFAR, config.preprocessing());
+        assertEquals(ModelSpec.preResNet32(16), config.model());
+        assertEquals(128, config.batchSize());
+        assertEquals(1200, config.epochs());
+        assertEquals(List.of("Schedule_1", "Schedule_2", "Schedule_3", "Schedule_4", "Schedule_5"),
+                config.scheduleNames());
+        assertEquals(IntStream.rangeClosed(1, 12).map(i -> 100 * i).boxed().toList(), config.recordEpochs());
+        assertEquals(50, config.plan().size());
+        assertDistinctSeeds(config.plan());
+
+        // Table 1 by hand: {lr, wd} in our epochs 1-100, 101-200, ..., 401-500; then all at 0.4, 5e-4 until 1000.
+        double[][] lr = {
+                {0.4, 0.1, 0.4, 0.1, 0.2}, {0.4, 0.4, 0.4, 0.4, 0.4}, {0.4, 1.6, 0.8, 0.4, 0.1},
+                {0.4, 1.6, 0.8, 0.4, 0.1}, {12.8, 6.4, 3.2, 1.6, 0.8}};
+        double[] wd4 = {5e-4, 2e-3, 1e-3, 5e-4, 1.25e-4};
+        for (int k = 0; k < 5; k++) {
+            Schedule schedule = config.schedules().get(k);
+            for (int epoch = 1; epoch <= 1200; epoch++) {
+                String where = schedule.name() + " epoch " + epoch;
+                int phase = (epoch - 1) / 100;
+                double expectedLr = epoch > 1000 ? 0.04 : phase >= 5 ? 0.4 : lr[k][phase];
+                double expectedWd = epoch > 1000 ? 0 : phase >= 5 || k != 3 ? 5e-4 : wd4[phase];
+                assertEquals(expectedLr, schedule.lr(epoch), EPS, "lr, " + where);
+                assertEquals(expectedWd, schedule.wd(epoch), EPS, "wd, " + where);
+                assertEquals(0.0, schedule.momentum(epoch), "plain SGD, " + where);
+            }
+        }
+        // The documented short version keeps every phase.
+        ExperimentConfig shortRun = ExperimentConfig.load(CONF.resolve("cifar10-table1.conf"),
+                List.of("epochs=24", "record-epochs=[]", "record-every=2", "trials=2"));
+        assertEquals(List.of(3, 5, 7, 9, 11, 21), shortRun.schedules().get(0).boundaries());
+    }
+
+    @Test
+    void cifar10SmallLrIsFigure2WithMomentumAndACommonPhaseFromEpoch121() {
+        ExperimentConfig config = load("cifar10-small-lr.conf");
+        assertEquals("cifar10-small-lr", config.name());
+        assertEquals(Preprocessing.CIFAR, config.preprocessing());
+        assertEquals(ModelSpec.preResNet32(16), config.model());
+        assertEquals(5200, config.epochs());
+        assertEquals(List.of("wd_5000_5000_lr_0_0", "wd_5000_5000_lr_80_120"), config.scheduleNames());
+        assertTrue(config.recordEpochs().containsAll(List.of(120, 200, 5000, 5200)), config.recordEpochs().toString());
+        Schedule small = config.schedules().get(0);
+        Schedule baseline = config.schedules().get(1);
+        for (int epoch = 1; epoch <= 5200; epoch++) {
+            String where = "epoch " + epoch;
+            assertEquals(0.9, small.momentum(epoch), where);
+            assertEquals(0.9, baseline.momentum(epoch), where);
+            assertEquals(0.001, small.lr(epoch), EPS, where);
+            assertEquals(epoch <= 80 ? 0.1 : epoch <= 120 ? 0.01 : 0.001, baseline.lr(epoch), EPS, where);
+            double wd = epoch <= 5000 ? 5e-4 : 5e-6;
+            assertEquals(wd, small.wd(epoch), EPS, where);
+            assertEquals(wd, baseline.wd(epoch), EPS, where);
+        }
+        ExperimentConfig shortRun = ExperimentConfig.load(CONF.resolve("cifar10-small-lr.conf"),
+                List.of("epochs=52", "record-epochs=[]", "record-every=4", "trials=2"));
+        assertEquals(List.of(2, 3, 51), shortRun.schedules().get(1).boundaries());
+        ConfigException tooShort = assertThrows(ConfigException.class, () -> ExperimentConfig.load(
+                CONF.resolve("cifar10-small-lr.conf"), List.of("epochs=13", "record-epochs=[]")));
+        assertTrue(tooShort.getMessage().contains("needs at least 14 epochs"), tooShort.getMessage());
+    }
+
+    @Test
+    void cifar10TinyIsTwoOneEpochTrialsOfANarrowPreResNetOnBothUpdateRules() {
+        ExperimentConfig config = load("cifar10-tiny.conf");
+        assertEquals(Preprocessing.CIFAR, config.preprocessing());
+        assertEquals(ModelSpec.PRERESNET32, config.model().architecture());
+        assertTrue(config.model().width() <= 4);
+        assertEquals(1, config.epochs());
+        assertEquals(2, config.plan().size());
+        assertEquals(List.of(false, true), config.schedules().stream().map(Schedule::hasMomentum).toList());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.trial.EpochMetrics;
@@ -43,7 +44,8 @@ final class Fixtures {
     }
 
     static TrialSpec spec(String schedule, long seed) {
-        return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Schedules.named(schedule, EPOCHS), EPOCHS, 32,
+        return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE, Schedules.named(schedule, EPOCHS),
+                EPOCHS, 32,
                 RECORD_EPOCHS, seed, seed + 1000);
     }
 
