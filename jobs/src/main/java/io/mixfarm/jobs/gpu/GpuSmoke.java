@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.gpu;
 
 import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
@@ -67,7 +68,7 @@ public final class GpuSmoke {
             List<Future<SmokeRun>> futures = new ArrayList<>();
             for (int t = 0; t < trials; t++) {
                 long seed = options.seed() + t;
-                TrialSpec spec = new TrialSpec(data.name(), ModelSpec.mnistCnn(options.width()), schedule, 1,
+                TrialSpec spec = new TrialSpec(data.name(), ModelSpec.mnistCnn(options.width()), Preprocessing.NONE, schedule, 1,
                         options.batchSize(), List.of(1), seed, seed);
                 futures.add(pool.submit(() -> trainOne(info, options.device(), spec, data)));
             }
