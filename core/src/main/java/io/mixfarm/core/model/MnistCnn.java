@@ -1,7 +1,11 @@
 package io.mixfarm.core.model;
 
+import io.mixfarm.core.model.fused.BatchNormRelu;
+import io.mixfarm.core.model.fused.ChannelsLastConvolution;
+import io.mixfarm.core.model.fused.FlatToNhwc;
 import io.mixfarm.core.schedule.Phase;
 import io.mixfarm.core.schedule.Schedule;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -69,11 +73,21 @@ public final class MnistCnn {
      * @param initSeed seed of the initial weights (the trial seed, or the experiment's for a shared {@code w0})
      */
     public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed) {
+        return build(spec, input, schedule, initSeed, Kernels.FUSED);
+    }
+
+    /**
+     * Builds the network with the given implementation of its layers: {@link Kernels#DL4J} is DL4J's stock
+     * layers, kept as the reference the fused layers are tested and benchmarked against.
+     */
+    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed,
+                                          Kernels kernels) {
         int w = spec.width();
+        boolean fused = kernels == Kernels.FUSED;
         ISchedule lr = epochSchedule(schedule, Phase::lr);
         ISchedule wd = epochSchedule(schedule, Phase::wd);
 
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(initSeed)
                 .dataType(DataType.FLOAT)
                 // Default for any layer not given its own updater: frozen (zero-LR SGD), never NoOp.
@@ -82,24 +96,23 @@ public final class MnistCnn {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .list()
-                .layer(conv("conv1", w, lr, wd))
-                .layer(bn("bn1", spec))
-                .layer(relu("relu1"))
-                .layer(conv("conv2", 2 * w, lr, wd))
-                .layer(bn("bn2", spec))
-                .layer(relu("relu2"))
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool")
+                .layer(conv("conv1", w, lr, wd, fused, false));
+        bnRelu(layers, "bn1", "relu1", spec, fused);
+        layers.layer(conv("conv2", 2 * w, lr, wd, fused, true));
+        bnRelu(layers, "bn2", "relu2", spec, fused);
+        layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool").dataFormat(CNN2DFormat.NHWC)
                         .kernelSize(2, 2).stride(2, 2).build())
                 .layer(new DenseLayer.Builder().name("fc1").nOut(4 * w).hasBias(false)
                         .activation(Activation.IDENTITY).weightInit(WeightInit.RELU)
-                        .updater(new Sgd(lr)).regularization(decay(wd)).build())
-                .layer(bn("bn3", spec))
-                .layer(relu("relu3"))
+                        .updater(new Sgd(lr)).regularization(decay(wd)).build());
+        bnRelu(layers, "bn3", "relu3", spec, fused);
+        MultiLayerConfiguration conf = layers
                 // N(0, 1/fan_in) (DL4J's NORMAL divides a standard normal by sqrt(fan_in)), no bias, never updated.
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out")
                         .nOut(input.classes()).hasBias(false).activation(Activation.SOFTMAX)
                         .weightInit(WeightInit.NORMAL).updater(new Sgd(0.0)).build())
-                .setInputType(InputType.convolutionalFlat(input.height(), input.width(), input.channels()))
+                .setInputType(InputType.feedForward(input.size()))
+                .inputPreProcessor(0, new FlatToNhwc(input.height(), input.width(), input.channels()))
                 .build();
 
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
@@ -109,19 +122,33 @@ public final class MnistCnn {
                 "out", List.of("bn1", "bn2", "bn3", "out"));
     }
 
-    private static Layer conv(String name, int channels, ISchedule lr, ISchedule wd) {
-        return new ConvolutionLayer.Builder(3, 3).name(name).nOut(channels).stride(1, 1).hasBias(false)
+    /**
+     * A 3x3 convolution, stride 1, no bias.
+     *
+     * @param inputGradient whether anything reads its input gradient (not for the first layer); only the fused
+     *                      layer can skip computing it
+     */
+    private static Layer conv(String name, int channels, ISchedule lr, ISchedule wd, boolean fused,
+                              boolean inputGradient) {
+        ConvolutionLayer.Builder builder = fused
+                ? new ChannelsLastConvolution.Builder(3, 3).inputGradient(inputGradient)
+                : new ConvolutionLayer.Builder(3, 3).dataFormat(CNN2DFormat.NHWC);
+        return builder.name(name).nOut(channels).stride(1, 1).hasBias(false)
                 .activation(Activation.IDENTITY).weightInit(WeightInit.RELU)
                 .updater(new Sgd(lr)).regularization(decay(wd)).build();
     }
 
-    private static Layer bn(String name, ModelSpec spec) {
-        return new BatchNormalization.Builder().name(name).eps(spec.bnEps()).decay(BN_DECAY)
-                .lockGammaBeta(false).updater(new Sgd(0.0)).build();
-    }
-
-    private static Layer relu(String name) {
-        return new ActivationLayer.Builder().name(name).activation(Activation.RELU).build();
+    /** BN then ReLU: one fused layer named {@code bnName}, or DL4J's BN and activation layers. */
+    private static void bnRelu(NeuralNetConfiguration.ListBuilder layers, String bnName, String reluName,
+                               ModelSpec spec, boolean fused) {
+        if (fused) {
+            layers.layer(BatchNormRelu.of(bnName, spec.bnEps(), BN_DECAY, CNN2DFormat.NHWC));
+        } else {
+            layers.layer(new BatchNormalization.Builder().name(bnName).eps(spec.bnEps()).decay(BN_DECAY)
+                    .dataFormat(CNN2DFormat.NHWC)
+                    .lockGammaBeta(false).updater(new Sgd(0.0)).build());
+            layers.layer(new ActivationLayer.Builder().name(reluName).activation(Activation.RELU).build());
+        }
     }
 
     private static List<Regularization> decay(ISchedule wd) {

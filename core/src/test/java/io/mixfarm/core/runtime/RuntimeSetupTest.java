@@ -1,8 +1,11 @@
 package io.mixfarm.core.runtime;
 
 import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.model.fused.BatchNormReluLayer;
+import io.mixfarm.core.model.fused.ChannelsLastConvolutionLayer;
 import io.mixfarm.core.schedule.Schedules;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -14,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DL4J's oneDNN helpers really run in a network built the way trials build it. */
+/** oneDNN really runs: mixfarm's fused layers in trials, DL4J's oneDNN helpers in the reference network. */
 class RuntimeSetupTest {
 
     @Test
@@ -25,9 +28,21 @@ class RuntimeSetupTest {
     }
 
     @Test
-    void convolutionPoolingAndBatchNormLayersGetOneDnnHelpers() {
+    void trialsTrainWithTheFusedOneDnnLayers() {
         MultiLayerNetwork network = MnistCnn.build(ModelSpec.mnistCnn(2), new InputShape(1, 28, 28, 10),
                 Schedules.named("Const", 10), 1).network();
+        assertInstanceOf(ChannelsLastConvolutionLayer.class, network.getLayer("conv1"));
+        assertInstanceOf(ChannelsLastConvolutionLayer.class, network.getLayer("conv2"));
+        assertInstanceOf(BatchNormReluLayer.class, network.getLayer("bn1"));
+        assertInstanceOf(BatchNormReluLayer.class, network.getLayer("bn3"));
+        // Pooling stays DL4J's layer, with its oneDNN helper.
+        assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());
+    }
+
+    @Test
+    void theDl4jReferenceLayersGetOneDnnHelpers() {
+        MultiLayerNetwork network = MnistCnn.build(ModelSpec.mnistCnn(2), new InputShape(1, 28, 28, 10),
+                Schedules.named("Const", 10), 1, Kernels.DL4J).network();
         assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv1").getHelper());
         assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv2").getHelper());
         assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());
