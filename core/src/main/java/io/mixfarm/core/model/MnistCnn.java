@@ -1,6 +1,7 @@
 package io.mixfarm.core.model;
 
 import io.mixfarm.core.model.fused.BatchNormRelu;
+import io.mixfarm.core.model.fused.BiasFreeDense;
 import io.mixfarm.core.model.fused.ChannelsLastConvolution;
 import io.mixfarm.core.model.fused.FlatToNhwc;
 import io.mixfarm.core.schedule.Phase;
@@ -102,9 +103,7 @@ public final class MnistCnn {
         bnRelu(layers, "bn2", "relu2", spec, fused);
         layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool").dataFormat(CNN2DFormat.NHWC)
                         .kernelSize(2, 2).stride(2, 2).build())
-                .layer(new DenseLayer.Builder().name("fc1").nOut(4 * w).hasBias(false)
-                        .activation(Activation.IDENTITY).weightInit(WeightInit.RELU)
-                        .updater(new Sgd(lr)).regularization(decay(wd)).build());
+                .layer(dense("fc1", 4 * w, lr, wd, fused));
         bnRelu(layers, "bn3", "relu3", spec, fused);
         MultiLayerConfiguration conf = layers
                 // N(0, 1/fan_in) (DL4J's NORMAL divides a standard normal by sqrt(fan_in)), no bias, never updated.
@@ -136,6 +135,15 @@ public final class MnistCnn {
         return builder.name(name).nOut(channels).stride(1, 1).hasBias(false)
                 .activation(Activation.IDENTITY).weightInit(WeightInit.RELU)
                 .updater(new Sgd(lr)).regularization(decay(wd)).build();
+    }
+
+    /** A dense layer, no bias, identity activation. */
+    private static Layer dense(String name, int units, ISchedule lr, ISchedule wd, boolean fused) {
+        DenseLayer.Builder builder = new DenseLayer.Builder().nOut(units).hasBias(false);
+        builder.name(name).activation(Activation.IDENTITY).weightInit(WeightInit.RELU)
+                .updater(new Sgd(lr)).regularization(decay(wd));
+        DenseLayer layer = builder.build();
+        return fused ? BiasFreeDense.of(layer) : layer;
     }
 
     /** BN then ReLU: one fused layer named {@code bnName}, or DL4J's BN and activation layers. */

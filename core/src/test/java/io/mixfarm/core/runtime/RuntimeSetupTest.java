@@ -5,6 +5,7 @@ import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.fused.BatchNormReluLayer;
+import io.mixfarm.core.model.fused.BiasFreeDenseLayer;
 import io.mixfarm.core.model.fused.ChannelsLastConvolutionLayer;
 import io.mixfarm.core.schedule.Schedules;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
@@ -35,6 +36,7 @@ class RuntimeSetupTest {
         assertInstanceOf(ChannelsLastConvolutionLayer.class, network.getLayer("conv2"));
         assertInstanceOf(BatchNormReluLayer.class, network.getLayer("bn1"));
         assertInstanceOf(BatchNormReluLayer.class, network.getLayer("bn3"));
+        assertInstanceOf(BiasFreeDenseLayer.class, network.getLayer("fc1"));
         // Pooling stays DL4J's layer, with its oneDNN helper.
         assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());
     }

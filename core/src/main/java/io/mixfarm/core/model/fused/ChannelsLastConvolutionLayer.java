@@ -31,14 +31,14 @@ import java.util.List;
  */
 public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
 
-    private final List<ConvolutionKernels> kernels = new ArrayList<>();
+    private final List<WeightedKernels> kernels = new ArrayList<>();
     private final boolean fused;
     private dnnl_stream stream;
     /** Dense copies: the parameter and its gradient are views into DL4J's flat arrays. */
     private INDArray weights;
     private INDArray weightGradient;
     private INDArray trainedInput;
-    private ConvolutionKernels trainedKernels;
+    private WeightedKernels trainedKernels;
 
     public ChannelsLastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -63,7 +63,7 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         assertInputSet(false);
         validateInputRank();
         INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
-        ConvolutionKernels k = kernels(x.shape());
+        WeightedKernels k = kernels(x.shape());
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         weights = Dnnl.detached(weights, w.shape());
         weights.assign(w);
@@ -103,8 +103,8 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         return new Pair<>(gradient, gradIn);
     }
 
-    private ConvolutionKernels kernels(long[] shape) {
-        for (ConvolutionKernels k : kernels) {
+    private WeightedKernels kernels(long[] shape) {
+        for (WeightedKernels k : kernels) {
             if (k.fits(shape)) {
                 return k;
             }
@@ -115,8 +115,9 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
         int[] outputHw = ConvolutionUtils.getOutputSize(input, c.getKernelSize(), c.getStride(), c.getPadding(),
                 c.getConvolutionMode(), c.getDilation(), CNN2DFormat.NHWC);
-        ConvolutionKernels k = new ConvolutionKernels(shape, getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(),
-                c.getStride(), c.getPadding(), outputHw, inputGradient());
+        WeightedKernels k = WeightedKernels.convolution(shape,
+                getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(), c.getStride(), c.getPadding(), outputHw,
+                inputGradient());
         kernels.add(k);
         return k;
     }

@@ -160,11 +160,16 @@ final class Dnnl {
 
     /** A dense array outside every workspace (it lives as long as its layer), reused while its shape fits. */
     static INDArray detached(INDArray current, long... shape) {
-        if (current != null && Arrays.equals(current.shape(), shape)) {
+        return detached(current, 'c', shape);
+    }
+
+    /** As {@link #detached(INDArray, long...)}, in the given element order. */
+    static INDArray detached(INDArray current, char order, long... shape) {
+        if (current != null && current.ordering() == order && Arrays.equals(current.shape(), shape)) {
             return current;
         }
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+            return Nd4j.createUninitialized(DataType.FLOAT, shape, order);
         }
     }
 
