@@ -1,9 +1,13 @@
 package io.mixfarm.core.runtime;
 
 import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.fused.BatchNormReluLayer;
+import io.mixfarm.core.model.fused.BiasFreeDenseLayer;
+import io.mixfarm.core.model.fused.ChannelsLastConvolutionLayer;
 import io.mixfarm.core.schedule.Schedules;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
@@ -16,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DL4J's oneDNN helpers really run in a network built the way trials build it. */
+/** oneDNN really runs: mixfarm's fused layers in trials, DL4J's oneDNN helpers in the reference network. */
 class RuntimeSetupTest {
 
     @Test
@@ -27,9 +31,22 @@ class RuntimeSetupTest {
     }
 
     @Test
-    void convolutionPoolingAndBatchNormLayersGetOneDnnHelpers() {
+    void trialsTrainWithTheFusedOneDnnLayers() {
         MultiLayerNetwork network = (MultiLayerNetwork) MnistCnn.build(ModelSpec.mnistCnn(2),
                 new InputShape(1, 28, 28, 10), Schedules.named("Const", 10), 1).network();
+        assertInstanceOf(ChannelsLastConvolutionLayer.class, network.getLayer("conv1"));
+        assertInstanceOf(ChannelsLastConvolutionLayer.class, network.getLayer("conv2"));
+        assertInstanceOf(BatchNormReluLayer.class, network.getLayer("bn1"));
+        assertInstanceOf(BatchNormReluLayer.class, network.getLayer("bn3"));
+        assertInstanceOf(BiasFreeDenseLayer.class, network.getLayer("fc1"));
+        // Pooling stays DL4J's layer, with its oneDNN helper.
+        assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());
+    }
+
+    @Test
+    void theDl4jReferenceLayersGetOneDnnHelpers() {
+        MultiLayerNetwork network = (MultiLayerNetwork) MnistCnn.build(ModelSpec.mnistCnn(2),
+                new InputShape(1, 28, 28, 10), Schedules.named("Const", 10), 1, Kernels.DL4J).network();
         assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv1").getHelper());
         assertInstanceOf(MKLDNNConvHelper.class, network.getLayer("conv2").getHelper());
         assertInstanceOf(MKLDNNSubsamplingHelper.class, network.getLayer("pool").getHelper());

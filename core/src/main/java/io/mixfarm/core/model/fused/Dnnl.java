@@ -1,0 +1,213 @@
+package io.mixfarm.core.model.fused;
+
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+
+/**
+ * The few oneDNN (C API) calls the fused layers need, over JavaCPP's bindings. oneDNN computes straight on the
+ * memory of ND4J arrays (no copies): an array handed to it must be a dense, row-major CPU array.
+ *
+ * <p>Usable only on ND4J's CPU backend: on the CUDA backend an array's address is device memory. The layers
+ * check {@link #usable()} and fall back to DL4J's own operations otherwise.
+ */
+final class Dnnl {
+
+    /** ND4J's CPU backend, whose arrays live in host memory. */
+    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+
+    /** Set to {@code false} to force the fallback path (tests compare both; nothing else should need it). */
+    static final String ENABLED_PROPERTY = "mixfarm.fused.dnnl";
+
+    private static volatile dnnl_engine engine;
+
+    private Dnnl() {
+    }
+
+    /** Whether the fused oneDNN path can run in this JVM. */
+    static boolean usable() {
+        return Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))
+                && CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
+    }
+
+    /** The CPU engine, created once: oneDNN engines are thread-safe and cache their kernels. */
+    static dnnl_engine engine() {
+        dnnl_engine e = engine;
+        if (e == null) {
+            synchronized (Dnnl.class) {
+                e = engine;
+                if (e == null) {
+                    e = new dnnl_engine();
+                    check(dnnl_engine_create(e, dnnl_cpu, 0), "engine_create");
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** A new stream; one per layer, since a stream must not be used by two threads at once. */
+    static dnnl_stream stream() {
+        dnnl_stream s = new dnnl_stream();
+        check(dnnl_stream_create(s, engine(), dnnl_stream_default_flags), "stream_create");
+        return s;
+    }
+
+    /** A plain f32 memory descriptor with the given dimensions and format tag. */
+    static dnnl_memory_desc_t desc(long[] dims, int tag) {
+        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_init_by_tag");
+        return md;
+    }
+
+    /** A primitive descriptor for an operation descriptor (a {@code dnnl_*_desc_t}). */
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, Handles handles) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, engine(), hint),
+                "primitive_desc_create");
+        handles.descriptors.add(pd);
+        return pd;
+    }
+
+    static dnnl_primitive primitive(dnnl_primitive_desc pd, Handles handles) {
+        dnnl_primitive p = new dnnl_primitive();
+        check(dnnl_primitive_create(p, pd), "primitive_create");
+        handles.primitives.add(p);
+        return p;
+    }
+
+    /** A memory object without a buffer; {@link #bind} points it at an array before each execution. */
+    static dnnl_memory memory(dnnl_memory_desc_t md, Handles handles) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, md, engine(), null), "memory_create");
+        handles.memories.add(m);
+        return m;
+    }
+
+    /** One buffer-less memory object per descriptor, in order. */
+    static dnnl_memory[] memories(Handles handles, dnnl_memory_desc_t... descs) {
+        dnnl_memory[] memories = new dnnl_memory[descs.length];
+        for (int i = 0; i < descs.length; i++) {
+            memories[i] = memory(descs[i], handles);
+        }
+        return memories;
+    }
+
+    /** A reorder from one layout to another. */
+    static dnnl_primitive_desc reorderDesc(dnnl_memory_desc_t from, dnnl_memory_desc_t to, Handles handles) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_reorder_primitive_desc_create(pd, from, engine(), to, engine(), null),
+                "reorder_primitive_desc_create");
+        handles.descriptors.add(pd);
+        return pd;
+    }
+
+    static void bind(dnnl_memory memory, Pointer data) {
+        check(dnnl_memory_set_data_handle(memory, data), "memory_set_data_handle");
+    }
+
+    static void bind(dnnl_memory memory, INDArray array) {
+        bind(memory, array.data().addressPointer());
+    }
+
+    /** An argument list of {@code (kind, memory)} pairs for {@link #execute}. */
+    static dnnl_exec_arg_t args(int[] kinds, dnnl_memory[] memories) {
+        dnnl_exec_arg_t args = new dnnl_exec_arg_t(kinds.length);
+        for (int i = 0; i < kinds.length; i++) {
+            args.position(i).arg(kinds[i]).memory(memories[i]);
+        }
+        return args.position(0);
+    }
+
+    static void execute(dnnl_primitive primitive, dnnl_stream stream, int count, dnnl_exec_arg_t args) {
+        check(dnnl_primitive_execute(primitive, stream, count, args), "primitive_execute");
+        check(dnnl_stream_wait(stream), "stream_wait");
+    }
+
+    /** A dense array outside every workspace (it lives as long as its layer), reused while its shape fits. */
+    static INDArray detached(INDArray current, long... shape) {
+        return detached(current, 'c', shape);
+    }
+
+    /** As {@link #detached(INDArray, long...)}, in the given element order. */
+    static INDArray detached(INDArray current, char order, long... shape) {
+        if (current != null && current.ordering() == order && Arrays.equals(current.shape(), shape)) {
+            return current;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(DataType.FLOAT, shape, order);
+        }
+    }
+
+    /**
+     * The native objects of one set of kernels. JavaCPP does not free oneDNN's handles, and a farm builds a
+     * network per trial, so each set registers its handles to be destroyed once it is unreachable.
+     */
+    static final class Handles implements Runnable {
+
+        private static final Cleaner CLEANER = Cleaner.create();
+
+        private final List<dnnl_primitive> primitives = new ArrayList<>();
+        private final List<dnnl_primitive_desc> descriptors = new ArrayList<>();
+        private final List<dnnl_memory> memories = new ArrayList<>();
+
+        /** Handles to destroy when {@code owner} becomes unreachable (they must not reference it). */
+        static Handles of(Object owner) {
+            Handles handles = new Handles();
+            CLEANER.register(owner, handles);
+            return handles;
+        }
+
+        @Override
+        public void run() {
+            primitives.forEach(p -> dnnl_primitive_destroy(p));
+            descriptors.forEach(d -> dnnl_primitive_desc_destroy(d));
+            memories.forEach(m -> dnnl_memory_destroy(m));
+        }
+    }
+
+    /** Whether oneDNN may use the array's memory as it is: dense, row-major, not a view into a larger buffer. */
+    static boolean dense(INDArray array) {
+        return array.ordering() == 'c' && !array.isView() && Shape.hasDefaultStridesForShape(array);
+    }
+
+    static void check(int status, String call) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN dnnl_" + call + " failed with status " + status);
+        }
+    }
+}
