@@ -1,5 +1,7 @@
 package io.mixfarm.core.trial;
 
+import io.mixfarm.core.bench.RateMeter;
+import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
@@ -10,16 +12,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Measures this machine's training and prediction speed for a network, on random images of the data set's shape
- * (speed does not depend on pixel values), so a cost plan needs no data on disk.
+ * (speed does not depend on pixel values), so a cost plan needs no data on disk. A quick reading with the
+ * instruments of {@link io.mixfarm.core.bench}; {@code mixfarm bench} takes the careful one.
  */
 public final class Calibration {
 
-    /** Test images per timed prediction call, as the trial runner's evaluation uses. */
-    private static final int PREDICT_BATCH = 1000;
+    /** Images per timed prediction call, as the trial runner's evaluation uses. */
+    private static final int PREDICT_BATCH = TrialBench.PREDICT_CHUNK;
 
     /**
      * Images per second on this machine.
@@ -39,22 +43,10 @@ public final class Calibration {
         RuntimeSetup.configure();
         MultiLayerNetwork network = MnistCnn.build(model, shape, schedule, 1).network();
         network.setEpochCount(0);
-        DataSet batch = randomBatch(shape, batchSize, 1);
-        for (int i = 0; i < warmup; i++) {
-            network.fit(batch);
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            network.fit(batch);
-        }
-        double train = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
-
+        List<DataSet> batch = List.of(randomBatch(shape, batchSize, 1));
+        double train = RateMeter.measure(TrialBench.training(network, batch), warmup, steps, 1).median();
         INDArray images = randomBatch(shape, PREDICT_BATCH, 2).getFeatures();
-        network.output(images, false);
-        start = System.nanoTime();
-        network.output(images, false);
-        network.output(images, false);
-        double predict = 2.0 * PREDICT_BATCH / ((System.nanoTime() - start) / 1e9);
+        double predict = RateMeter.measure(TrialBench.prediction(network, images), 1, 2, 1).median();
         return new Throughput(train, predict);
     }
 
