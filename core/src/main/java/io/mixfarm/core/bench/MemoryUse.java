@@ -25,12 +25,28 @@ import java.nio.file.Path;
 public record MemoryUse(long rssBytes, long peakRssBytes, long workspaceBytes, long heapPeakBytes) {
 
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     /** Reads the figures now. */
     public static MemoryUse now() {
         String status = readStatus();
         return new MemoryUse(kilobytes(status, "VmRSS:"), kilobytes(status, "VmHWM:"), currentWorkspaceBytes(),
                 heapPoolPeaks());
+    }
+
+    /**
+     * Resets the process's peak resident set to its current one (Linux 4.0+: "5" to /proc/self/clear_refs), so a
+     * later {@link #peakRssBytes()} is the peak of what ran in between, not of whatever this JVM did before.
+     *
+     * @return whether the kernel took it; if not, later peaks may include earlier work
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(CLEAR_REFS, "5");
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static long currentWorkspaceBytes() {

@@ -40,6 +40,7 @@ public final class TrialBench {
         List<DataSet> batches = Minibatches.of(data.train(), settings.batchSize(), batchesNeeded, settings.seed());
         INDArray test = Minibatches.features(data.test());
 
+        MemoryUse.resetPeak();
         MemoryUse before = MemoryUse.now();
         MultiLayerNetwork network = MnistCnn.build(settings.model(), shape, SCHEDULE, settings.seed()).network();
         network.setEpochCount(0);

@@ -15,7 +15,10 @@ package io.mixfarm.core.bench;
 public record TrialBenchResult(int threads, BenchSettings settings, Samples train, Samples predict, int testImages,
                                FlopCount flops, MemoryUse before, MemoryUse after) {
 
-    /** The rise of the resident set from before the network existed to the peak since: one trial's memory. */
+    /**
+     * The rise of the resident set from before the network existed to the peak since (the peak is reset first, see
+     * {@link MemoryUse#resetPeak()}): one trial's memory beyond the JVM's and the data's.
+     */
     public long trialRssBytes() {
         return after.peakRssBytes() - before.rssBytes();
     }
