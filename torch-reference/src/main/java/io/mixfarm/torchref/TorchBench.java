@@ -66,6 +66,11 @@ public final class TorchBench implements Callable<Integer> {
             description = "Rounds of DL4J then libtorch; medians are over all rounds' repeats (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
+    @Option(names = "--predict-chunk", defaultValue = "128",
+            description = "Test images per inference call, for both engines (default: ${DEFAULT-VALUE}: both are "
+                    + "several times faster than at the trial runner's 1000, libtorch most; docs/performance.md).")
+    private int predictChunk;
+
     @Option(names = "--engines", split = ",", defaultValue = "dl4j,torch",
             description = "Engines to time, e.g. torch alone to see whether DL4J in the same JVM slows it "
                     + "(default: ${DEFAULT-VALUE}); the equivalence check always runs both.")
@@ -107,7 +112,7 @@ public final class TorchBench implements Callable<Integer> {
             for (DataSet batch : batches) {
                 torchBatches.add(TorchBatch.of(batch, torch, chw));
             }
-            List<NDArray> torchTest = testChunks(torch, test, chw);
+            List<NDArray> torchTest = testChunks(torch, test, chw, predictChunk);
 
             figure("load_1m_start", SystemLoad.oneMinute(), 2);
             figure("threads", threads);
@@ -120,10 +125,10 @@ public final class TorchBench implements Callable<Integer> {
 
             boolean timeDl4j = engines.contains("dl4j");
             boolean timeTorch = engines.contains("torch");
-            Samples dl4jTrain = null;
-            Samples torchTrain = null;
-            Samples dl4jPredict = null;
-            Samples torchPredict = null;
+            RateMeter.Rates dl4jTrain = null;
+            RateMeter.Rates torchTrain = null;
+            RateMeter.Rates dl4jPredict = null;
+            RateMeter.Rates torchPredict = null;
             for (int round = 0; round < rounds; round++) {
                 if (timeDl4j) {
                     dl4jTrain = concat(dl4jTrain, RateMeter.measure(TrialBench.training(dl4j, batches), warmup,
@@ -134,8 +139,8 @@ public final class TorchBench implements Callable<Integer> {
                             repeats));
                 }
                 if (timeDl4j) {
-                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(TrialBench.prediction(dl4j, test), 1, 1,
-                            repeats));
+                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(TrialBench.prediction(dl4j, test,
+                            predictChunk), 1, 1, repeats));
                 }
                 if (timeTorch) {
                     torchPredict = concat(torchPredict, RateMeter.measure(prediction(torch, torchTest), 1, 1,
@@ -145,6 +150,7 @@ public final class TorchBench implements Callable<Integer> {
             FlopCount flops = FlopCount.mnistCnn(model, shape);
             CpuPeak peak = new CpuPeak(peakPerCore);
             figure("train_flops_per_image", flops.trainingPerImage());
+            figure("predict_chunk", predictChunk);
             if (timeDl4j) {
                 printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads);
             }
@@ -152,8 +158,10 @@ public final class TorchBench implements Callable<Integer> {
                 printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
             }
             if (timeDl4j && timeTorch) {
-                figure("train_ratio_vs_torch", dl4jTrain.median() / torchTrain.median(), 3);
-                figure("predict_ratio_vs_torch", dl4jPredict.median() / torchPredict.median(), 3);
+                figure("train_ratio_vs_torch", dl4jTrain.wall().median() / torchTrain.wall().median(), 3);
+                figure("train_cpu_ratio_vs_torch", dl4jTrain.cpu().median() / torchTrain.cpu().median(), 3);
+                figure("predict_ratio_vs_torch", dl4jPredict.wall().median() / torchPredict.wall().median(), 3);
+                figure("predict_cpu_ratio_vs_torch", dl4jPredict.cpu().median() / torchPredict.cpu().median(), 3);
             }
             figure("load_1m_end", SystemLoad.oneMinute(), 2);
         }
@@ -179,12 +187,12 @@ public final class TorchBench implements Callable<Integer> {
         };
     }
 
-    /** The test images in the trial runner's chunks, as tensors. */
-    private static List<NDArray> testChunks(TorchCnn torch, INDArray test, int[] chw) {
+    /** The test images in chunks of {@code size}, as tensors. */
+    private static List<NDArray> testChunks(TorchCnn torch, INDArray test, int[] chw, int size) {
         List<NDArray> chunks = new ArrayList<>();
         int n = (int) test.rows();
-        for (int from = 0; from < n; from += TrialBench.PREDICT_CHUNK) {
-            int to = Math.min(n, from + TrialBench.PREDICT_CHUNK);
+        for (int from = 0; from < n; from += size) {
+            int to = Math.min(n, from + size);
             INDArray rows = test.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             chunks.add(torch.images(HostTensor.rowMajor(rows), to - from, chw[0], chw[1], chw[2]));
         }
@@ -205,17 +213,20 @@ public final class TorchBench implements Callable<Integer> {
         figure("equiv_predict_max_abs_diff", e.predictMaxAbsDiff(), 8);
     }
 
-    private void printEngine(String engine, Samples train, Samples predict, FlopCount flops, CpuPeak peak,
-                             int threads) {
-        figure(engine + "_train_images_per_s", train.median(), 1);
-        figure(engine + "_train_images_per_s_min", train.min(), 1);
-        figure(engine + "_train_images_per_s_max", train.max(), 1);
-        figure(engine + "_predict_images_per_s", predict.median(), 1);
-        figure(engine + "_train_gflops_per_s", flops.trainingGflops(train.median()), 2);
-        figure(engine + "_train_share_of_peak", peak.share(flops.trainingGflops(train.median()), threads), 4);
+    private void printEngine(String engine, RateMeter.Rates train, RateMeter.Rates predict, FlopCount flops,
+                             CpuPeak peak, int threads) {
+        Samples wall = train.wall();
+        figure(engine + "_train_images_per_s", wall.median(), 1);
+        figure(engine + "_train_images_per_s_min", wall.min(), 1);
+        figure(engine + "_train_images_per_s_max", wall.max(), 1);
+        figure(engine + "_train_images_per_cpu_s", train.cpu().median(), 1);
+        figure(engine + "_predict_images_per_s", predict.wall().median(), 1);
+        figure(engine + "_predict_images_per_cpu_s", predict.cpu().median(), 1);
+        figure(engine + "_train_gflops_per_s", flops.trainingGflops(wall.median()), 2);
+        figure(engine + "_train_share_of_peak", peak.share(flops.trainingGflops(wall.median()), threads), 4);
     }
 
-    private static Samples concat(Samples sofar, Samples more) {
+    private static RateMeter.Rates concat(RateMeter.Rates sofar, RateMeter.Rates more) {
         return sofar == null ? more : sofar.concat(more);
     }
 

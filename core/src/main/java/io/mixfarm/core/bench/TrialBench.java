@@ -26,7 +26,10 @@ public final class TrialBench {
     /** The SGD steps' learning rate and weight decay (Const's first phase); speed does not depend on them. */
     public static final Schedule SCHEDULE = Schedule.parse("bench", "1: lr=0.1 wd=0.1");
 
-    /** Test images per inference call, as the trial runner's evaluation uses. */
+    /**
+     * Test images per inference call, as the trial runner's evaluation uses ({@code TrialRunner.EVAL_CHUNK}; keep the
+     * two equal, so that the bench times what trials do).
+     */
     public static final int PREDICT_CHUNK = 1000;
 
     private TrialBench() {
@@ -44,9 +47,10 @@ public final class TrialBench {
         MemoryUse before = MemoryUse.now();
         MultiLayerNetwork network = MnistCnn.build(settings.model(), shape, SCHEDULE, settings.seed()).network();
         network.setEpochCount(0);
-        Samples train = RateMeter.measure(training(network, batches), settings.warmupSteps(), settings.timedSteps(),
+        RateMeter.Rates train = RateMeter.measure(training(network, batches), settings.warmupSteps(),
+                settings.timedSteps(), settings.repeats());
+        RateMeter.Rates predict = RateMeter.measure(prediction(network, test, settings.predictChunk()), 1, 1,
                 settings.repeats());
-        Samples predict = RateMeter.measure(prediction(network, test), 1, 1, settings.repeats());
         MemoryUse after = MemoryUse.now();
         return new TrialBenchResult(RuntimeSetup.threads(), settings, train, predict, data.test().count(),
                 FlopCount.mnistCnn(settings.model(), shape), before, after);
@@ -63,12 +67,17 @@ public final class TrialBench {
 
     /** One inference pass over all of {@code images} per call, BN in inference mode, in trial-sized chunks. */
     public static RateMeter.Workload prediction(MultiLayerNetwork network, INDArray images) {
+        return prediction(network, images, PREDICT_CHUNK);
+    }
+
+    /** One inference pass over all of {@code images} per call, {@code chunk} images per call of the network. */
+    public static RateMeter.Workload prediction(MultiLayerNetwork network, INDArray images, int chunk) {
         int n = (int) images.rows();
         return step -> {
-            for (int from = 0; from < n; from += PREDICT_CHUNK) {
-                INDArray chunk = images.get(NDArrayIndex.interval(from, Math.min(n, from + PREDICT_CHUNK)),
+            for (int from = 0; from < n; from += chunk) {
+                INDArray rows = images.get(NDArrayIndex.interval(from, Math.min(n, from + chunk)),
                         NDArrayIndex.all());
-                network.output(chunk, false);
+                network.output(rows, false);
             }
             return n;
         };

@@ -5,15 +5,15 @@ package io.mixfarm.core.bench;
  *
  * @param threads      ND4J's OpenMP threads in this process (fixed at process start by OMP_NUM_THREADS)
  * @param settings     what was run
- * @param train        training images per second of each timed repeat
- * @param predict      prediction images per second of each timed pass over the test set
+ * @param train        training images per second (of wall and of CPU time) of each timed repeat
+ * @param predict      prediction images per second (of wall and of CPU time) of each timed pass over the test set
  * @param testImages   images per prediction pass
  * @param flops        the network's analytic FLOPs per image
  * @param before       memory after the data was loaded, before the network was built
  * @param after        memory after training and prediction
  */
-public record TrialBenchResult(int threads, BenchSettings settings, Samples train, Samples predict, int testImages,
-                               FlopCount flops, MemoryUse before, MemoryUse after) {
+public record TrialBenchResult(int threads, BenchSettings settings, RateMeter.Rates train, RateMeter.Rates predict,
+                               int testImages, FlopCount flops, MemoryUse before, MemoryUse after) {
 
     /**
      * The rise of the resident set from before the network existed to the peak since (the peak is reset first, see
@@ -23,13 +23,13 @@ public record TrialBenchResult(int threads, BenchSettings settings, Samples trai
         return after.peakRssBytes() - before.rssBytes();
     }
 
-    /** Median training GFLOP/s. */
+    /** Median training GFLOP/s (wall time). */
     public double trainGflops() {
-        return flops.trainingGflops(train.median());
+        return flops.trainingGflops(train.wall().median());
     }
 
-    /** Median prediction GFLOP/s. */
+    /** Median prediction GFLOP/s (wall time). */
     public double predictGflops() {
-        return flops.forwardGflops(predict.median());
+        return flops.forwardGflops(predict.wall().median());
     }
 }

@@ -44,9 +44,9 @@ public final class Calibration {
         MultiLayerNetwork network = MnistCnn.build(model, shape, schedule, 1).network();
         network.setEpochCount(0);
         List<DataSet> batch = List.of(randomBatch(shape, batchSize, 1));
-        double train = RateMeter.measure(TrialBench.training(network, batch), warmup, steps, 1).median();
+        double train = RateMeter.measure(TrialBench.training(network, batch), warmup, steps, 1).wall().median();
         INDArray images = randomBatch(shape, PREDICT_BATCH, 2).getFeatures();
-        double predict = RateMeter.measure(TrialBench.prediction(network, images), 1, 2, 1).median();
+        double predict = RateMeter.measure(TrialBench.prediction(network, images), 1, 2, 1).wall().median();
         return new Throughput(train, predict);
     }
 

@@ -14,12 +14,13 @@ class TrialBenchTest {
     void measuresTrainingPredictionAndMemoryOfATinyNetworkOnRealImages() {
         Dataset sample = EmbeddedSample.load();
         Dataset data = new Dataset("slice", sample.train().slice(0, 256), sample.test().slice(0, 1500));
-        BenchSettings settings = new BenchSettings(ModelSpec.mnistCnn(2), 32, 1, 2, 3, 4);
+        BenchSettings settings = new BenchSettings(ModelSpec.mnistCnn(2), 32, 1, 2, 3, 400, 4);
         TrialBenchResult result = TrialBench.run(data, settings);
 
-        assertEquals(3, result.train().values().size());
-        assertEquals(3, result.predict().values().size());
-        for (double rate : result.train().concat(result.predict()).values()) {
+        assertEquals(3, result.train().wall().values().size());
+        assertEquals(3, result.predict().cpu().values().size());
+        RateMeter.Rates all = result.train().concat(result.predict());
+        for (double rate : all.wall().concat(all.cpu()).values()) {
             assertTrue(rate > 0 && Double.isFinite(rate), result.toString());
         }
         assertEquals(1500, result.testImages());
@@ -27,6 +28,6 @@ class TrialBenchTest {
         assertTrue(result.after().workspaceBytes() > 0, "DL4J trains in workspaces: " + result.after());
         assertTrue(result.trialRssBytes() >= 0 && result.after().peakRssBytes() >= result.after().rssBytes(),
                 result.toString());
-        assertEquals(result.flops().trainingGflops(result.train().median()), result.trainGflops());
+        assertEquals(result.flops().trainingGflops(result.train().wall().median()), result.trainGflops());
     }
 }

@@ -56,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     private int repeats;
 
+    @Option(names = "--predict-chunk", defaultValue = "" + TrialBench.PREDICT_CHUNK,
+            description = "Test images per inference call (default: ${DEFAULT-VALUE}, the trial runner's).")
+    private int predictChunk;
+
     @Option(names = "--skip-farm", description = "Measure one trial only, not the farm.")
     private boolean skipFarm;
 
@@ -73,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelSpec model = ModelSpec.mnistCnn(width);
-        BenchSettings settings = new BenchSettings(model, batchSize, warmup, steps, repeats, 1);
+        BenchSettings settings = new BenchSettings(model, batchSize, warmup, steps, repeats, predictChunk, 1);
         CpuPeak peak = new CpuPeak(peakPerCore);
         if (farmTrials < 1 || farmEpochs < 1) {
             throw new IllegalArgumentException("--farm-trials and --farm-epochs must be >= 1");
@@ -104,12 +108,15 @@ final class BenchCommand implements Callable<Integer> {
         f.add("warmup_steps", s.warmupSteps());
         f.add("timed_steps", s.timedSteps());
         f.add("repeats", s.repeats());
-        f.add("train_images_per_s", r.train().median(), 1);
-        f.add("train_images_per_s_mean", r.train().mean(), 1);
-        f.add("train_step_ms", 1000 * s.batchSize() / r.train().median(), 1);
+        f.add("train_images_per_s", r.train().wall().median(), 1);
+        f.add("train_images_per_s_mean", r.train().wall().mean(), 1);
+        f.add("train_images_per_cpu_s", r.train().cpu().median(), 1);
+        f.add("train_step_ms", 1000 * s.batchSize() / r.train().wall().median(), 1);
         f.add("test_images", r.testImages());
-        f.add("predict_images_per_s", r.predict().median(), 1);
-        f.add("predict_images_per_s_mean", r.predict().mean(), 1);
+        f.add("predict_chunk", s.predictChunk());
+        f.add("predict_images_per_s", r.predict().wall().median(), 1);
+        f.add("predict_images_per_s_mean", r.predict().wall().mean(), 1);
+        f.add("predict_images_per_cpu_s", r.predict().cpu().median(), 1);
         f.add("train_flops_per_image", flops.trainingPerImage());
         f.add("predict_flops_per_image", flops.forwardPerImage());
         f.add("train_gflops_per_s", r.trainGflops(), 2);
@@ -118,7 +125,8 @@ final class BenchCommand implements Callable<Integer> {
         f.add("train_share_of_peak", peak.share(r.trainGflops(), r.threads()), 4);
         f.add("predict_share_of_peak", peak.share(r.predictGflops(), r.threads()), 4);
         // Issue 6's bar: predicting MNIST's 10,000 test images against one epoch of its 60,000 training images.
-        f.add("predict_10k_share_of_60k_epoch", (10_000 / r.predict().median()) / (60_000 / r.train().median()), 4);
+        f.add("predict_10k_share_of_60k_epoch",
+                (10_000 / r.predict().wall().median()) / (60_000 / r.train().wall().median()), 4);
         f.add("peak_rss_bytes", r.after().peakRssBytes());
         f.add("trial_rss_bytes", r.trialRssBytes());
         f.add("nd4j_workspace_bytes", r.after().workspaceBytes());

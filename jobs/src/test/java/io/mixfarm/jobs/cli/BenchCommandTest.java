@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchCommandTest {
 
     private static final List<String> TRIAL_KEYS = List.of("load_1m_end", "threads", "width", "batch_size",
-            "warmup_steps", "timed_steps", "repeats", "train_images_per_s", "train_images_per_s_mean", "train_step_ms",
-            "test_images", "predict_images_per_s", "predict_images_per_s_mean", "train_flops_per_image",
+            "warmup_steps", "timed_steps", "repeats", "train_images_per_s", "train_images_per_s_mean",
+            "train_images_per_cpu_s", "train_step_ms", "test_images", "predict_chunk", "predict_images_per_s",
+            "predict_images_per_s_mean", "predict_images_per_cpu_s", "train_flops_per_image",
             "predict_flops_per_image", "train_gflops_per_s", "predict_gflops_per_s", "peak_gflops_per_s",
             "train_share_of_peak", "predict_share_of_peak", "predict_10k_share_of_60k_epoch", "peak_rss_bytes",
             "trial_rss_bytes", "nd4j_workspace_bytes", "heap_peak_bytes");
@@ -86,6 +87,7 @@ class BenchCommandTest {
         assertTrue(figures.containsKey("load_1m_start"));
         assertEquals("1", figures.get("threads"), "surefire runs with OMP_NUM_THREADS=1");
         assertEquals("300", figures.get("test_images"));
+        assertEquals("1000", figures.get("predict_chunk"), "the trial runner's chunk by default");
         assertEquals("3", figures.get("farm_trials"));
         assertEquals("2", figures.get("farm_slots"));
         // The FLOP count of width 2 (FlopCountTest counts it by hand).
@@ -99,10 +101,12 @@ class BenchCommandTest {
     @Test
     void skipFarmPrintsTheTrialFiguresOnly() {
         Map<String, String> figures = bench("bench", "--data", slice(), "--width", "2", "--batch-size", "32",
-                "--warmup", "1", "--steps", "1", "--repeats", "1", "--skip-farm", "--peak-gflops-per-core", "10");
+                "--warmup", "1", "--steps", "1", "--repeats", "1", "--skip-farm", "--peak-gflops-per-core", "10",
+                "--predict-chunk", "128");
         assertPositiveFinite(figures, TRIAL_KEYS);
         assertFalse(figures.keySet().stream().anyMatch(k -> k.startsWith("farm_") || k.startsWith("solo_")),
                 figures.keySet().toString());
         assertEquals(10.0, Double.parseDouble(figures.get("peak_gflops_per_s")));
+        assertEquals("128", figures.get("predict_chunk"));
     }
 }
