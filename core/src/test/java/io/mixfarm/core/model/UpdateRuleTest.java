@@ -31,6 +31,8 @@ class UpdateRuleTest {
 
     private static final List<Integer> EPOCHS = List.of(1, 40, 41, 80, 81, 120, 121);
     private static final int BATCH = 16;
+    /** |eta*g| / |w| an observed step is brought up to (see observeStep). */
+    private static final double STEP_TO_WEIGHTS = 0.1;
     /** BN's running statistics: parameters in DL4J, but averaged, not trained; they are meant to move. */
     private static final List<String> RUNNING_STATISTICS = List.of("mean", "var", "log10stdev");
 
@@ -217,12 +219,12 @@ class UpdateRuleTest {
         // w' - w is a difference of float32 numbers, with a rounding error of ~1e-7 |w|: up to 1e-4 of a small
         // fine-tuning step eta*g, while rounding in the update itself is ~1e-7 |eta*g|. Both are smallest where
         // |eta*g| ~ |w|. The network is scale-invariant in w, so shrinking w by c changes no output and scales g by
-        // 1/c: shrink until the step is about as large as the weights.
+        // 1/c: shrink until the step is a tenth of the weights (the weight decay term then stays well resolved).
         INDArray live = weights(net, layer);
         INDArray g = meanGradient(net, layer, batch);
         double ratio = lr * g.norm2Number().doubleValue() / live.norm2Number().doubleValue();
-        if (ratio < 1) {
-            live.muli(Math.sqrt(ratio));
+        if (ratio < STEP_TO_WEIGHTS) {
+            live.muli(Math.sqrt(ratio / STEP_TO_WEIGHTS));
             g = meanGradient(net, layer, batch);
         }
         INDArray w = live.dup();

@@ -1,0 +1,240 @@
+package io.mixfarm.torchref;
+
+import ai.djl.ndarray.NDArray;
+import io.mixfarm.core.bench.CpuPeak;
+import io.mixfarm.core.bench.FlopCount;
+import io.mixfarm.core.bench.Minibatches;
+import io.mixfarm.core.bench.RateMeter;
+import io.mixfarm.core.bench.Samples;
+import io.mixfarm.core.bench.SystemLoad;
+import io.mixfarm.core.bench.TrialBench;
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.data.EmbeddedSample;
+import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.MnistCnn;
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.runtime.RuntimeSetup;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * DL4J against libtorch in one JVM at this process's thread count (OMP_NUM_THREADS for both): the same network and
+ * initial weights, the same batches, the same meter, alternating engine by engine for {@code --rounds} rounds.
+ * Prints the equivalence check, then {@code name=value} lines per engine and their ratios.
+ */
+@Command(name = "torch-bench", mixinStandardHelpOptions = true,
+        description = "Train and predict the trial's CNN in DL4J and in libtorch (DJL), alternating, from the same "
+                + "initial weights; print name=value figures and DL4J/libtorch ratios.")
+public final class TorchBench implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", defaultValue = EmbeddedSample.NAME, description = "Data set (default: ${DEFAULT-VALUE}).")
+    private String data;
+
+    @Option(names = "--width", defaultValue = "32", description = "Network width (default: ${DEFAULT-VALUE}).")
+    private int width;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps per engine and round (default: ${DEFAULT-VALUE}).")
+    private int warmup;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Steps per timed repeat (default: ${DEFAULT-VALUE}).")
+    private int steps;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed repeats per engine and round (default: ${DEFAULT-VALUE}).")
+    private int repeats;
+
+    @Option(names = "--rounds", defaultValue = "2",
+            description = "Rounds of DL4J then libtorch; medians are over all rounds' repeats (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--predict-chunk", defaultValue = "128",
+            description = "Test images per inference call, for both engines (default: ${DEFAULT-VALUE}: both are "
+                    + "several times faster than at the trial runner's 1000, libtorch most; docs/performance.md).")
+    private int predictChunk;
+
+    @Option(names = "--engines", split = ",", defaultValue = "dl4j,torch",
+            description = "Engines to time, e.g. torch alone to see whether DL4J in the same JVM slows it "
+                    + "(default: ${DEFAULT-VALUE}); the equivalence check always runs both.")
+    private List<String> engines;
+
+    @Option(names = "--peak-gflops-per-core", defaultValue = "134.4", description = "fp32 peak per core (default: ${DEFAULT-VALUE}).")
+    private double peakPerCore;
+
+    private final PrintStream out;
+
+    TorchBench(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs the comparison; exits non-zero on bad options or a failure. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TorchBench(System.out)).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        if (!List.of("dl4j", "torch").containsAll(engines) || engines.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--engines takes dl4j and/or torch, got "
+                    + engines);
+        }
+        RuntimeSetup.configure();
+        int threads = RuntimeSetup.threads();
+        TorchCnn.useThreads(threads);
+        ModelSpec model = ModelSpec.mnistCnn(width);
+        Dataset dataset = Datasets.open(data);
+        InputShape shape = TrialBench.shape(dataset.train());
+        int[] chw = {shape.channels(), shape.height(), shape.width()};
+        List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, warmup + steps * repeats, 1);
+        INDArray test = Minibatches.features(dataset.test());
+        MultiLayerNetwork dl4j = (MultiLayerNetwork) MnistCnn.build(model, shape, TrialBench.SCHEDULE, 1).network();
+
+        try (TorchCnn torch = new TorchCnn(CnnWeights.of(dl4j), model.bnEps())) {
+            List<TorchBatch> torchBatches = new ArrayList<>();
+            for (DataSet batch : batches) {
+                torchBatches.add(TorchBatch.of(batch, torch, chw));
+            }
+            List<NDArray> torchTest = testChunks(torch, test, chw, predictChunk);
+
+            figure("load_1m_start", SystemLoad.oneMinute(), 2);
+            figure("threads", threads);
+            figure("torch_threads", TorchCnn.threads());
+            figure("width", width);
+            figure("batch_size", batchSize);
+            INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), TrialBench.PREDICT_CHUNK)),
+                    NDArrayIndex.all());
+            printEquivalence(Equivalence.ofOneStep(dl4j, torch, batches.get(0), torchBatches.get(0), check, chw));
+
+            boolean timeDl4j = engines.contains("dl4j");
+            boolean timeTorch = engines.contains("torch");
+            RateMeter.Rates dl4jTrain = null;
+            RateMeter.Rates torchTrain = null;
+            RateMeter.Rates dl4jPredict = null;
+            RateMeter.Rates torchPredict = null;
+            for (int round = 0; round < rounds; round++) {
+                if (timeDl4j) {
+                    dl4jTrain = concat(dl4jTrain, RateMeter.measure(TrialBench.training(dl4j, batches), warmup,
+                            steps, repeats));
+                }
+                if (timeTorch) {
+                    torchTrain = concat(torchTrain, RateMeter.measure(training(torch, torchBatches), warmup, steps,
+                            repeats));
+                }
+                if (timeDl4j) {
+                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(TrialBench.prediction(dl4j, test,
+                            predictChunk), 1, 1, repeats));
+                }
+                if (timeTorch) {
+                    torchPredict = concat(torchPredict, RateMeter.measure(prediction(torch, torchTest), 1, 1,
+                            repeats));
+                }
+            }
+            FlopCount flops = FlopCount.mnistCnn(model, shape);
+            CpuPeak peak = new CpuPeak(peakPerCore);
+            figure("train_flops_per_image", flops.trainingPerImage());
+            figure("predict_chunk", predictChunk);
+            if (timeDl4j) {
+                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads);
+            }
+            if (timeTorch) {
+                printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
+            }
+            if (timeDl4j && timeTorch) {
+                figure("train_ratio_vs_torch", dl4jTrain.wall().median() / torchTrain.wall().median(), 3);
+                figure("train_cpu_ratio_vs_torch", dl4jTrain.cpu().median() / torchTrain.cpu().median(), 3);
+                figure("predict_ratio_vs_torch", dl4jPredict.wall().median() / torchPredict.wall().median(), 3);
+                figure("predict_cpu_ratio_vs_torch", dl4jPredict.cpu().median() / torchPredict.cpu().median(), 3);
+            }
+            figure("load_1m_end", SystemLoad.oneMinute(), 2);
+        }
+        return 0;
+    }
+
+    private static RateMeter.Workload training(TorchCnn torch, List<TorchBatch> batches) {
+        return step -> {
+            TorchBatch batch = batches.get(step % batches.size());
+            torch.trainStep(batch.images(), batch.labels(), Equivalence.LR, Equivalence.WD);
+            return batch.size();
+        };
+    }
+
+    private static RateMeter.Workload prediction(TorchCnn torch, List<NDArray> chunks) {
+        return step -> {
+            int images = 0;
+            for (NDArray chunk : chunks) {
+                torch.predict(chunk);
+                images += (int) chunk.getShape().get(0);
+            }
+            return images;
+        };
+    }
+
+    /** The test images in chunks of {@code size}, as tensors. */
+    private static List<NDArray> testChunks(TorchCnn torch, INDArray test, int[] chw, int size) {
+        List<NDArray> chunks = new ArrayList<>();
+        int n = (int) test.rows();
+        for (int from = 0; from < n; from += size) {
+            int to = Math.min(n, from + size);
+            INDArray rows = test.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            chunks.add(torch.images(HostTensor.rowMajor(rows), to - from, chw[0], chw[1], chw[2]));
+        }
+        return chunks;
+    }
+
+    private void printEquivalence(Equivalence e) {
+        figure("equiv_loss_dl4j", e.lossDl4j(), 6);
+        figure("equiv_loss_torch", e.lossTorch(), 6);
+        figure("equiv_loss_rel_diff", e.lossDistance(), 8);
+        for (String group : CnnWeights.TRAINABLE) {
+            figure("equiv_update_rel_diff_" + group, e.updateDistance().get(group), 8);
+            figure("equiv_dl4j_update_error_" + group, e.dl4jUpdateError().get(group), 8);
+            figure("equiv_torch_update_error_" + group, e.torchUpdateError().get(group), 8);
+        }
+        figure("equiv_weights_rel_diff", e.maxWeightDistance(), 8);
+        figure("equiv_bn_running_mean_rel_diff", e.runningMeanDistance(), 8);
+        figure("equiv_predict_max_abs_diff", e.predictMaxAbsDiff(), 8);
+    }
+
+    private void printEngine(String engine, RateMeter.Rates train, RateMeter.Rates predict, FlopCount flops,
+                             CpuPeak peak, int threads) {
+        Samples wall = train.wall();
+        figure(engine + "_train_images_per_s", wall.median(), 1);
+        figure(engine + "_train_images_per_s_min", wall.min(), 1);
+        figure(engine + "_train_images_per_s_max", wall.max(), 1);
+        figure(engine + "_train_images_per_cpu_s", train.cpu().median(), 1);
+        figure(engine + "_predict_images_per_s", predict.wall().median(), 1);
+        figure(engine + "_predict_images_per_cpu_s", predict.cpu().median(), 1);
+        figure(engine + "_train_gflops_per_s", flops.trainingGflops(wall.median()), 2);
+        figure(engine + "_train_share_of_peak", peak.share(flops.trainingGflops(wall.median()), threads), 4);
+    }
+
+    private static RateMeter.Rates concat(RateMeter.Rates sofar, RateMeter.Rates more) {
+        return sofar == null ? more : sofar.concat(more);
+    }
+
+    private void figure(String name, long value) {
+        out.printf(Locale.ROOT, "%s=%d%n", name, value);
+    }
+
+    private void figure(String name, double value, int decimals) {
+        out.printf(Locale.ROOT, "%s=%." + decimals + "f%n", name, value);
+    }
+}
