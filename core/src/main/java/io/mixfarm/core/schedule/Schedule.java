@@ -55,7 +55,8 @@ public record Schedule(String name, List<Phase> phases) {
      * {@code NUMBER} is anything {@link Double#parseDouble} accepts ({@code 0.1}, {@code 1e-3}),
      * finite and {@code >= 0} (momentum below 1). Keys are case-insensitive, each at most once per
      * phase. The first phase sets both {@code lr} and {@code wd}, and may set {@code momentum}
-     * (default 0, plain SGD); a later phase may omit any of them to keep the previous phase's value. Example, the paper's LR-decay schedule over 200 epochs:
+     * (default 0, plain SGD); a later phase may omit any of them to keep the previous phase's value.
+     * Example, the paper's LR-decay schedule over 200 epochs:
      * <pre>1: lr=0.4 wd=0.1; 41: lr=0.2; 81: lr=0.1; 121: lr=0.01 wd=0</pre>
      *
      * @param name the name of the parsed schedule, also quoted in error messages

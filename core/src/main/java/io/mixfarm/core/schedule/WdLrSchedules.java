@@ -40,7 +40,7 @@ public final class WdLrSchedules {
     private WdLrSchedules() {
     }
 
-    /** The canonical spelling of a label ({@code wd_80_120_lr_0_0}: lower case, '_', no leading zeros), if it is one. */
+    /** The canonical spelling of a label ({@code wd_80_120_lr_0_0}: lower case, '_', no leading zeros), if any. */
     static Optional<String> canonicalName(String name) {
         Matcher m = LABEL.matcher(name.strip());
         if (!m.matches()) {
@@ -92,7 +92,7 @@ public final class WdLrSchedules {
         return new Phase(start, divided(INITIAL_LR, lr, paperEpoch), divided(INITIAL_WD, wd, paperEpoch), MOMENTUM);
     }
 
-    /** {@code value / 10^k} for the k division epochs up to {@code paperEpoch}, as the nearest double to the decimal. */
+    /** {@code value / 10^k} for the k division epochs up to {@code paperEpoch}: the double nearest the decimal. */
     private static double divided(double value, int[] at, int paperEpoch) {
         int k = (at[0] <= paperEpoch ? 1 : 0) + (at[1] <= paperEpoch ? 1 : 0);
         return new BigDecimal(Double.toString(value)).movePointLeft(k).doubleValue();

@@ -23,8 +23,8 @@ import java.util.List;
  * @param initSeed     seed of the initial weights: equal to {@code seed} for independent trials, shared by all
  *                     trials of a fixed-init experiment (figure 9)
  */
-public record TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs, int batchSize,
-                        List<Integer> recordEpochs, long seed, long initSeed) {
+public record TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs,
+                        int batchSize, List<Integer> recordEpochs, long seed, long initSeed) {
 
     public TrialSpec {
         recordEpochs = List.copyOf(recordEpochs);

@@ -42,8 +42,8 @@ class ImageBatchesTest {
     @Test
     void augmentedBatchesAreTheTrialStreamsCropsAndFlipsNormalised() {
         Normalisation normalisation = Normalisation.perChannel(IMAGES);
-        ImageBatches batches = ImageBatches.training(IMAGES, normalisation, Preprocessing.Augment.PAD_CROP_FLIP.create(),
-                5);
+        ImageBatches batches = ImageBatches.training(IMAGES, normalisation,
+                Preprocessing.Augment.PAD_CROP_FLIP.create(), 5);
         // The stream the runner documents: split off the trial seed, one draw per image in batch order.
         SplittableRandom stream = new SplittableRandom(5).split();
         PadCropFlip augment = new PadCropFlip(4);

@@ -42,18 +42,20 @@ final class CostProjection {
         double perTrial = trialSeconds / cost.trials();
         double wall = Math.ceil((double) cost.trials() / slots) * perTrial;
         out.printf("calibration on this machine (%s backend, %d thread(s) per trial, %s width %d, batch %d): "
-                        + "train %.1f images/s, predict %.1f images/s per trial%n", RuntimeSetup.backend(), threads,
-                config.model().architecture(), config.model().width(), config.batchSize(),
-                rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
+                        + "train %.1f images/s (%.1f per CPU-second), predict %.1f images/s per trial%n",
+                RuntimeSetup.backend(), threads, config.model().architecture(), config.model().width(),
+                config.batchSize(), rates.trainImagesPerSecond(), rates.trainImagesPerCpuSecond(),
+                rates.predictImagesPerSecond());
         out.printf("projected: %.2f h per trial, %,.0f core-hours in all (%,d trial-epochs); wall %.1f h on %d "
                         + "executor(s) x %d cores = %d trials at a time%n", perTrial / 3600,
                 trialSeconds * threads / 3600, cost.trialEpochs(), wall / 3600, executors, coresPerExecutor, slots);
-        // On a shared machine the wall rate is this trial's share of a core; CPU time says what a free core gives.
+        // On a shared machine the wall rate is this trial's share of a core. CPU time hints at what a free core
+        // gives, no more: caches and memory bandwidth shared with the other work slow the CPU time too.
         double share = rates.trainImagesPerSecond() / (rates.trainImagesPerCpuSecond() * threads);
         if (share < BUSY_SHARE) {
-            out.printf("note: this machine is busy: the timed steps got %.0f%% of %d core(s); per CPU-second they "
-                            + "trained %.1f images, so on free cores expect about %.2f h per trial%n", 100 * share,
-                    threads, rates.trainImagesPerCpuSecond(), perTrial * share / 3600);
+            out.printf("note: this machine is busy: the timed steps got %.0f%% of %d core(s); at their CPU-time rate "
+                            + "a trial would take about %.2f h on free cores%n", 100 * share, threads,
+                    perTrial * share / 3600);
         }
         out.flush();
     }

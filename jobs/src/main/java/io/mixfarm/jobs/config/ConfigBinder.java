@@ -57,8 +57,8 @@ final class ConfigBinder {
             throw fail(Keys.path(Keys.OUTPUT), experiment.get(Keys.OUTPUT), "must not be blank");
         }
         int threads = integer(experiment, Keys.THREADS_PER_TRIAL, Keys.path(Keys.THREADS_PER_TRIAL), 1);
-        return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules, trials, seed,
-                fixedInit, output, threads);
+        return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules,
+                trials, seed, fixedInit, output, threads);
     }
 
     // ---- structure and unknown keys ----

@@ -115,8 +115,8 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
 
     /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
     public ExperimentConfig withOutput(String output) {
-        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
-                fixedInit, output, threadsPerTrial);
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
+                trials, seed, fixedInit, output, threadsPerTrial);
     }
 
     /**
@@ -124,8 +124,8 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
      * trial index), so the first trials of a larger experiment are exactly the trials of a smaller one.
      */
     public ExperimentConfig withTrials(int trials) {
-        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, trials, seed,
-                fixedInit, output, threadsPerTrial);
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
+                trials, seed, fixedInit, output, threadsPerTrial);
     }
 
     /**
@@ -148,8 +148,8 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
             }
         }
         List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
-        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, trials, seed,
-                fixedInit, output, threadsPerTrial);
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, trials,
+                seed, fixedInit, output, threadsPerTrial);
     }
 
     /** The names of {@link #schedules()}, in config order. */

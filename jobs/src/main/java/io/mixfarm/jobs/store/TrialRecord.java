@@ -82,7 +82,8 @@ public record TrialRecord(String schedule, int trial, String status, long seed, 
 
     /**
      * A trial spec as one line of JSON, enough to rerun the trial outside the farm, e.g.
-     * {@code {"dataset":"mnist-sample","normalise":"none","augment":"none","model":"mnist-cnn","width":32,"bn_eps":1.0E-8,"schedule":"Const",
+     * {@code {"dataset":"mnist-sample","normalise":"none","augment":"none","model":"mnist-cnn","width":32,
+     * "bn_eps":1.0E-8,"schedule":"Const",
      * "schedule_text":"1: lr=0.1 wd=0.1; ...","epochs":200,"batch_size":128,"record_epochs":[120,200],
      * "seed":7,"init_seed":7}}.
      */

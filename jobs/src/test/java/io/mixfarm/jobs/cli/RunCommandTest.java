@@ -50,7 +50,8 @@ class RunCommandTest {
         assertTrue(printed.contains("3 schedules x 500 trials = 1500 trials"), printed);
         assertTrue(printed.contains("fetch it before a real run"), printed);
         assertTrue(printed.contains("300,000 trial-epochs"), printed);
-        assertTrue(printed.matches("(?s).*train [0-9.]+ images/s, predict [0-9.]+ images/s per trial.*"), printed);
+        assertTrue(printed.matches("(?s).*train [0-9.]+ images/s \\([0-9.]+ per CPU-second\\), "
+                + "predict [0-9.]+ images/s per trial.*"), printed);
         assertTrue(printed.contains("4 executor(s) x 8 cores = 32 trials at a time"), printed);
         assertFalse(Files.exists(output), "a dry run writes nothing");
     }

@@ -119,7 +119,8 @@ class ConfigValidationTest {
                 assertThrows(ConfigException.class, () -> config.withTrials(0)).getMessage());
         assertEquals("", config.withOutput("").output(), "a derived config may leave the output folder out");
         ConfigException e = assertThrows(ConfigException.class, () -> new ExperimentConfig(config.name(),
-                config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(), List.of(120),
+                config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(),
+                List.of(120),
                 config.schedules(), config.trials(), config.seed(), config.fixedInit(), config.output(),
                 config.threadsPerTrial()));
         assertTrue(e.getMessage().startsWith("experiment.record-epochs: resolved record epochs must ascend within "

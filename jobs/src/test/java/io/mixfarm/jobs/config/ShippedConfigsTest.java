@@ -139,12 +139,12 @@ class ShippedConfigsTest {
         assertEquals("mnist-fixed-init", config.name());
         assertEquals("runs/mnist-fixed-init", config.output());
         // Everything else is the paper's experiment.
-        ExperimentConfig same = new ExperimentConfig(paper.name(), paper.data(), paper.preprocessing(), paper.model(), paper.batchSize(),
-                paper.epochs(), paper.recordEpochs(), paper.schedules(), paper.trials(), paper.seed(), true,
-                paper.output(), paper.threadsPerTrial());
-        assertEquals(same, new ExperimentConfig(paper.name(), config.data(), config.preprocessing(), config.model(), config.batchSize(),
-                config.epochs(), config.recordEpochs(), config.schedules(), config.trials(), config.seed(),
-                config.fixedInit(), paper.output(), config.threadsPerTrial()));
+        ExperimentConfig same = new ExperimentConfig(paper.name(), paper.data(), paper.preprocessing(), paper.model(),
+                paper.batchSize(), paper.epochs(), paper.recordEpochs(), paper.schedules(), paper.trials(),
+                paper.seed(), true, paper.output(), paper.threadsPerTrial());
+        assertEquals(same, new ExperimentConfig(paper.name(), config.data(), config.preprocessing(), config.model(),
+                config.batchSize(), config.epochs(), config.recordEpochs(), config.schedules(), config.trials(),
+                config.seed(), config.fixedInit(), paper.output(), config.threadsPerTrial()));
 
         List<PlannedTrial> plan = config.plan();
         assertEquals(1_500, plan.size());

@@ -38,7 +38,8 @@ class FarmJobUnitTest {
 
     @Test
     void aFolderWrittenBeforeTheNormaliseAndAugmentKeysStillHoldsTheSameMnistExperiment(@TempDir Path dir) {
-        ExperimentConfig config = ExperimentConfig.load(null, List.of("trials=2", "epochs=4", "output=\"" + dir + "\""));
+        ExperimentConfig config = ExperimentConfig.load(null,
+                List.of("trials=2", "epochs=4", "output=\"" + dir + "\""));
         // What an older mixfarm recorded: the same experiment rendered without the two keys, under another identity.
         String oldRender = config.render().replace("    \"augment\": \"none\",\n", "")
                 .replace("    \"normalise\": \"none\",\n", "");

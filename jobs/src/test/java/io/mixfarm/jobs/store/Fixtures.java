@@ -44,9 +44,8 @@ final class Fixtures {
     }
 
     static TrialSpec spec(String schedule, long seed) {
-        return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE, Schedules.named(schedule, EPOCHS),
-                EPOCHS, 32,
-                RECORD_EPOCHS, seed, seed + 1000);
+        return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE,
+                Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, seed, seed + 1000);
     }
 
     /** A fake result whose every number encodes trial, epoch and column, so read-back can check each value. */
