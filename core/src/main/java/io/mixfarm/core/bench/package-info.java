@@ -5,6 +5,6 @@
  * {@link io.mixfarm.core.bench.TrialBench} puts them together for one trial's network on a data set.
  *
  * <p>No Spark here: {@code mixfarm bench} (jobs) prints these figures and adds the farm's, and the PyTorch
- * reference (module torch-reference) times libtorch with the same meter, batches and FLOP count.
+ * reference (module submit/torch-reference) times libtorch with the same meter, batches and FLOP count.
  */
 package io.mixfarm.core.bench;
