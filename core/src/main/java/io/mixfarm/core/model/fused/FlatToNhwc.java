@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,11 +19,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class FlatToNhwc implements InputPreProcessor {
 
+    @JsonProperty("height")
     private final long height;
+    @JsonProperty("width")
     private final long width;
+    @JsonProperty("channels")
     private final long channels;
 
-    public FlatToNhwc(long height, long width, long channels) {
+    /** The image shape; Jackson uses it too, when DL4J copies a configuration through JSON. */
+    @JsonCreator
+    public FlatToNhwc(@JsonProperty("height") long height, @JsonProperty("width") long width,
+                      @JsonProperty("channels") long channels) {
         this.height = height;
         this.width = width;
         this.channels = channels;

@@ -139,6 +139,22 @@ class FusedLayersTest {
     }
 
     @Test
+    void theConfigurationSurvivesDl4jsJsonCopy() {
+        // DL4J copies configurations through JSON (e.g. MultiLayerConfiguration.fromJson): the fused layers and the
+        // preprocessor must come back as themselves, computing the same function.
+        MultiLayerNetwork fused = build(Kernels.FUSED);
+        MultiLayerNetwork copy = new MultiLayerNetwork(org.deeplearning4j.nn.conf.MultiLayerConfiguration
+                .fromJson(fused.getLayerWiseConfigurations().toJson()));
+        copy.init(fused.params().dup(), false);
+        assertEquals(fused.getLayerWiseConfigurations().toJson(), copy.getLayerWiseConfigurations().toJson());
+        assertTrue(copy.getLayer("bn2") instanceof BatchNormReluLayer);
+        assertTrue(copy.getLayer("conv1") instanceof ChannelsLastConvolutionLayer);
+        assertTrue(copy.getLayer("fc1") instanceof BiasFreeDenseLayer);
+        INDArray test = randomBatch(10, 5).getFeatures();
+        assertEquals(fused.output(test, false), copy.output(test, false));
+    }
+
+    @Test
     void flatImagesBecomeChannelsLast() {
         int n = 2;
         int c = 3;
