@@ -26,14 +26,14 @@ import java.util.List;
  * <p>The running statistics are updated exactly as DL4J's layer does it: as a "gradient"
  * {@code (1 - decay) * (running - batch)} that DL4J's NoOp updater subtracts after backward.
  *
- * <p>Where oneDNN cannot be used (ND4J's CUDA backend), the layer computes the same thing with DL4J's BN
- * followed by an ND4J ReLU.
+ * <p>Where oneDNN cannot be used (ND4J's CUDA backend, or a network in float64), the layer computes the same thing
+ * with DL4J's BN followed by an ND4J ReLU.
  */
 public class BatchNormReluLayer extends BatchNormalization {
 
     /** Input shapes seen so far (a training minibatch, the last short one, evaluation chunks). */
     private final List<BatchNormReluKernels> kernels = new ArrayList<>();
-    private final boolean fused = Dnnl.usable();
+    private final boolean fused;
     private dnnl_stream stream;
     /** The last training pass's statistics, its (dense) input and, on the fallback path, its output. */
     private INDArray batchMean;
@@ -46,6 +46,8 @@ public class BatchNormReluLayer extends BatchNormalization {
 
     public BatchNormReluLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        // The kernels are float32 (a float64 copy of the network, as the torch reference's check makes, falls back).
+        fused = Dnnl.usable() && dataType == DataType.FLOAT;
     }
 
     @Override
