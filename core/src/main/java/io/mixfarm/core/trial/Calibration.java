@@ -1,5 +1,6 @@
 package io.mixfarm.core.trial;
 
+import io.mixfarm.core.bench.RateMeter;
 import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.InputShape;
@@ -10,7 +11,6 @@ import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /**
@@ -52,31 +52,18 @@ public final class Calibration {
         for (int i = 0; i < batchSize; i++) {
             batch[i] = i;
         }
-        for (int i = 0; i < warmup; i++) {
+        RateMeter.Rates training = RateMeter.measure(step -> {
             net.fit(train.batch(batch));
-        }
-        long cpuStart = processCpuNanos();
-        long start = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            net.fit(train.batch(batch));
-        }
-        double trainRate = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
-        double cpuRate = (double) steps * batchSize / ((processCpuNanos() - cpuStart) / 1e9);
+            return batchSize;
+        }, warmup, steps, 1);
 
         INDArray features = ImageBatches.evaluation(images, preprocessing.normalise().of(images))
                 .features(0, PREDICT_BATCH);
-        net.output(features, false);
-        start = System.nanoTime();
-        net.output(features, false);
-        net.output(features, false);
-        double predict = 2.0 * PREDICT_BATCH / ((System.nanoTime() - start) / 1e9);
-        return new Throughput(trainRate, predict, cpuRate);
-    }
-
-    /** CPU time of this JVM, all threads (with one OpenMP thread the kernels run on the calling thread anyway). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        RateMeter.Rates prediction = RateMeter.measure(step -> {
+            net.output(features, false);
+            return PREDICT_BATCH;
+        }, 1, 2, 1);
+        return new Throughput(training.wall().median(), prediction.wall().median(), training.cpu().median());
     }
 
     private static ImageSet randomImages(InputShape shape, int count, long seed) {
