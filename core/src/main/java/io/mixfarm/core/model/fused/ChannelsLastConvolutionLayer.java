@@ -1,6 +1,5 @@
 package io.mixfarm.core.model.fused;
 
-import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -8,7 +7,6 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
@@ -16,9 +14,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A convolution whose backward pass reuses what forward had. DL4J's layer recomputes the forward convolution
@@ -31,14 +27,8 @@ import java.util.List;
  */
 public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
 
-    private final List<WeightedKernels> kernels = new ArrayList<>();
     private final boolean fused;
-    private dnnl_stream stream;
-    /** Dense copies: the parameter and its gradient are views into DL4J's flat arrays. */
-    private INDArray weights;
-    private INDArray weightGradient;
-    private INDArray trainedInput;
-    private WeightedKernels trainedKernels;
+    private final WeightedPass pass;
 
     public ChannelsLastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -49,10 +39,7 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
                 && c.getConvolutionMode() != ConvolutionMode.Same
                 && Arrays.stream(c.getDilation()).allMatch(d -> d == 1)
                 && c.getIDropout() == null && c.getWeightNoise() == null;
-    }
-
-    private boolean inputGradient() {
-        return ((ChannelsLastConvolution) layerConf()).isInputGradient();
+        pass = new WeightedPass(this::kernels, 'c');
     }
 
     @Override
@@ -62,18 +49,7 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         }
         assertInputSet(false);
         validateInputRank();
-        INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
-        WeightedKernels k = kernels(x.shape());
-        INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        weights = Dnnl.detached(weights, w.shape());
-        weights.assign(w);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, k.outputShape(), 'c');
-        k.forward(stream, x, weights, out);
-        if (training) {
-            trainedInput = x;
-            trainedKernels = k;
-        }
-        return out;
+        return pass.forward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), training, workspaceMgr);
     }
 
     @Override
@@ -82,43 +58,19 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
-            throw new IllegalStateException("backprop through " + layerId() + " without a training pass of its shape");
-        }
-        INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
-                : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
         INDArray view = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        weightGradient = Dnnl.detached(weightGradient, view.shape());
-        trainedKernels.backwardWeights(stream, trainedInput, gradOut, weightGradient);
-        view.assign(weightGradient);
+        INDArray gradIn = pass.backward(epsilon, view, workspaceMgr, layerId());
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, view);
-
-        INDArray gradIn = null;
-        if (inputGradient()) {
-            gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                    trainedInput.shape(), 'c');
-            trainedKernels.backwardData(stream, gradOut, weights, gradIn);
-        }
         return new Pair<>(gradient, gradIn);
     }
 
+    /** The oneDNN kernels of this convolution for one input shape. */
     private WeightedKernels kernels(long[] shape) {
-        for (WeightedKernels k : kernels) {
-            if (k.fits(shape)) {
-                return k;
-            }
-        }
-        if (stream == null) {
-            stream = Dnnl.stream();
-        }
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
         int[] outputHw = ConvolutionUtils.getOutputSize(input, c.getKernelSize(), c.getStride(), c.getPadding(),
                 c.getConvolutionMode(), c.getDilation(), CNN2DFormat.NHWC);
-        WeightedKernels k = WeightedKernels.convolution(shape,
-                getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(), c.getStride(), c.getPadding(), outputHw,
-                inputGradient());
-        kernels.add(k);
-        return k;
+        return WeightedKernels.convolution(shape, getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(),
+                c.getStride(), c.getPadding(), outputHw, ((ChannelsLastConvolution) c).isInputGradient());
     }
 }

@@ -1,0 +1,90 @@
+package io.mixfarm.core.model.fused;
+
+import org.bytedeco.dnnl.dnnl_stream;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What a bias-free weighted layer on {@link WeightedKernels} does per step, shared by the convolution and the dense
+ * layer: kernels per input shape, dense copies of the weights and their gradient (DL4J's parameter and gradient are
+ * views into its flat arrays), and the training pass's input and kernels, which backward reuses.
+ */
+final class WeightedPass {
+
+    private final List<WeightedKernels> kernels = new ArrayList<>();
+    private final Function<long[], WeightedKernels> create;
+    /** DL4J's element order of the weights: 'c' for convolutions, 'f' for dense layers. */
+    private final char weightOrder;
+    private dnnl_stream stream;
+    private INDArray weights;
+    private INDArray weightGradient;
+    private INDArray trainedInput;
+    private WeightedKernels trainedKernels;
+
+    /**
+     * @param create      the kernels for an input shape
+     * @param weightOrder the element order in which the kernels read DL4J's weight shape
+     */
+    WeightedPass(Function<long[], WeightedKernels> create, char weightOrder) {
+        this.create = create;
+        this.weightOrder = weightOrder;
+    }
+
+    /** The layer's output for {@code input}; a training pass is kept for {@link #backward}. */
+    INDArray forward(INDArray input, INDArray weightParam, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        WeightedKernels k = kernels(x.shape());
+        weights = Dnnl.detached(weights, weightOrder, weightParam.shape());
+        weights.assign(weightParam);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, k.outputShape(), 'c');
+        k.forward(stream, x, weights, out);
+        if (training) {
+            trainedInput = x;
+            trainedKernels = k;
+        }
+        return out;
+    }
+
+    /**
+     * Writes the weight gradient of the last training pass into {@code gradientView} and returns the input
+     * gradient, or {@code null} where the kernels compute none.
+     */
+    INDArray backward(INDArray epsilon, INDArray gradientView, LayerWorkspaceMgr workspaceMgr, String layerId) {
+        if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
+            throw new IllegalStateException("backprop through " + layerId + " without a training pass of its shape");
+        }
+        INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
+                : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
+        weightGradient = Dnnl.detached(weightGradient, weightOrder, gradientView.shape());
+        trainedKernels.backwardWeights(stream, trainedInput, gradOut, weightGradient);
+        gradientView.assign(weightGradient);
+        if (!trainedKernels.computesInputGradient()) {
+            return null;
+        }
+        INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                trainedInput.shape(), 'c');
+        trainedKernels.backwardData(stream, gradOut, weights, gradIn);
+        return gradIn;
+    }
+
+    private WeightedKernels kernels(long[] shape) {
+        for (WeightedKernels k : kernels) {
+            if (k.fits(shape)) {
+                return k;
+            }
+        }
+        if (stream == null) {
+            stream = Dnnl.stream();
+        }
+        WeightedKernels k = create.apply(shape);
+        kernels.add(k);
+        return k;
+    }
+}
