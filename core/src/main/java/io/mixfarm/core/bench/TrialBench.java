@@ -6,6 +6,7 @@ import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.TrialRunner;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -26,11 +27,8 @@ public final class TrialBench {
     /** The SGD steps' learning rate and weight decay (Const's first phase); speed does not depend on them. */
     public static final Schedule SCHEDULE = Schedule.parse("bench", "1: lr=0.1 wd=0.1");
 
-    /**
-     * Test images per inference call, as the trial runner's evaluation uses ({@code TrialRunner.EVAL_CHUNK}; keep the
-     * two equal, so that the bench times what trials do).
-     */
-    public static final int PREDICT_CHUNK = 1000;
+    /** Test images per inference call: the trial runner's, so that the bench times what trials do. */
+    public static final int PREDICT_CHUNK = TrialRunner.EVAL_CHUNK;
 
     private TrialBench() {
     }

@@ -20,9 +20,6 @@ import java.util.SplittableRandom;
  */
 public final class Calibration {
 
-    /** Test images per timed prediction call, as the trial runner's evaluation uses. */
-    private static final int PREDICT_BATCH = 1000;
-
     /**
      * Images per second on this machine.
      *
@@ -45,7 +42,7 @@ public final class Calibration {
         RuntimeSetup.configure();
         ScaleInvariantNet net = Networks.build(model, shape, schedule, 1);
         net.startEpoch(1);
-        ImageSet images = randomImages(shape, Math.max(batchSize, PREDICT_BATCH), 1);
+        ImageSet images = randomImages(shape, Math.max(batchSize, TrialRunner.EVAL_CHUNK), 1);
         ImageBatches train = ImageBatches.training(images, preprocessing.normalise().of(images),
                 preprocessing.augment().create(), 1);
         int[] batch = new int[batchSize];
@@ -58,10 +55,10 @@ public final class Calibration {
         }, warmup, steps, 1);
 
         INDArray features = ImageBatches.evaluation(images, preprocessing.normalise().of(images))
-                .features(0, PREDICT_BATCH);
+                .features(0, TrialRunner.EVAL_CHUNK);
         RateMeter.Rates prediction = RateMeter.measure(step -> {
             net.output(features, false);
-            return PREDICT_BATCH;
+            return TrialRunner.EVAL_CHUNK;
         }, 1, 2, 1);
         return new Throughput(training.wall().median(), prediction.wall().median(), training.cpu().median());
     }

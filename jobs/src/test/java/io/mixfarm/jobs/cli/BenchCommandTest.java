@@ -3,6 +3,7 @@ package io.mixfarm.jobs.cli;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.IdxWriter;
+import io.mixfarm.core.trial.TrialRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +88,8 @@ class BenchCommandTest {
         assertTrue(figures.containsKey("load_1m_start"));
         assertEquals("1", figures.get("threads"), "surefire runs with OMP_NUM_THREADS=1");
         assertEquals("300", figures.get("test_images"));
-        assertEquals("1000", figures.get("predict_chunk"), "the trial runner's chunk by default");
+        assertEquals(Integer.toString(TrialRunner.EVAL_CHUNK), figures.get("predict_chunk"),
+                "the trial runner's chunk by default");
         assertEquals("3", figures.get("farm_trials"));
         assertEquals("2", figures.get("farm_slots"));
         // The FLOP count of width 2 (FlopCountTest counts it by hand).
