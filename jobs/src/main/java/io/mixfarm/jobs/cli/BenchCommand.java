@@ -3,6 +3,7 @@ package io.mixfarm.jobs.cli;
 import io.mixfarm.core.bench.BenchSettings;
 import io.mixfarm.core.bench.CpuPeak;
 import io.mixfarm.core.bench.FlopCount;
+import io.mixfarm.core.bench.Samples;
 import io.mixfarm.core.bench.SystemLoad;
 import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.bench.TrialBenchResult;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Measures one trial's training and prediction speed and memory at this JVM's thread count, and the farm's
@@ -69,6 +72,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--farm-epochs", defaultValue = "1", description = "Epochs per farm trial (default: ${DEFAULT-VALUE}).")
     private int farmEpochs;
 
+    @Option(names = "--farm-repeats", defaultValue = "3",
+            description = "Rounds of lone trials then farm, alternating; the figures are their medians "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int farmRepeats;
+
     @Option(names = "--peak-gflops-per-core", defaultValue = "134.4",
             description = "This CPU's fp32 peak per core, for the share-of-peak figures (default: ${DEFAULT-VALUE}, "
                     + "the development machine's 2 FMA x 16 lanes x 2 x 2.1 GHz).")
@@ -79,8 +87,8 @@ final class BenchCommand implements Callable<Integer> {
         ModelSpec model = ModelSpec.mnistCnn(width);
         BenchSettings settings = new BenchSettings(model, batchSize, warmup, steps, repeats, predictChunk, 1);
         CpuPeak peak = new CpuPeak(peakPerCore);
-        if (farmTrials < 1 || farmEpochs < 1) {
-            throw new IllegalArgumentException("--farm-trials and --farm-epochs must be >= 1");
+        if (farmTrials < 1 || farmEpochs < 1 || farmRepeats < 1) {
+            throw new IllegalArgumentException("--farm-trials, --farm-epochs and --farm-repeats must be >= 1");
         }
         if (!skipFarm) {
             FarmBench.requireOneThread(); // before minutes of measuring, not after
@@ -91,8 +99,7 @@ final class BenchCommand implements Callable<Integer> {
         TrialBenchResult trial = TrialBench.run(dataset, settings);
         printTrial(figures, trial, peak);
         if (!skipFarm) {
-            FarmBenchResult farm = FarmBench.run(data, dataset, model, batchSize, farmTrials, farmEpochs);
-            printFarm(figures, farm);
+            printFarm(figures, FarmBench.run(data, dataset, model, batchSize, farmTrials, farmEpochs, farmRepeats));
         }
         figures.add("load_1m_end", SystemLoad.oneMinute(), 2);
         figures.flush();
@@ -134,17 +141,32 @@ final class BenchCommand implements Callable<Integer> {
         f.flush();
     }
 
-    private static void printFarm(Figures f, FarmBenchResult r) {
-        f.add("farm_trials", r.trials());
-        f.add("farm_epochs", r.epochs());
-        f.add("farm_slots", r.slots());
-        f.add("farm_wall_s", r.wallSeconds(), 2);
-        f.add("farm_trial_s_mean", r.trialSeconds() / r.trials(), 2);
-        f.add("farm_trials_per_hour", r.trialsPerHour(), 1);
-        f.add("farm_overhead", r.overhead(), 4);
-        f.add("solo_trial_s", r.soloSeconds(), 2);
-        f.add("solo_trial_train_images_per_s", r.soloTrainImagesPerSecond(), 1);
-        f.add("farm_speedup_over_solo", r.speedupOverSolo(), 3);
+    private static void printFarm(Figures f, List<FarmBenchResult> rounds) {
+        FarmBenchResult first = rounds.get(0);
+        f.add("farm_trials", first.trials());
+        f.add("farm_epochs", first.epochs());
+        f.add("farm_slots", first.slots());
+        f.add("farm_repeats", rounds.size());
+        f.add("farm_wall_s", median(rounds, FarmBenchResult::wallSeconds), 2);
+        f.add("farm_trial_s_mean", median(rounds, r -> r.trialSeconds() / r.trials()), 2);
+        f.add("farm_trials_per_hour", median(rounds, FarmBenchResult::trialsPerHour), 1);
+        f.add("farm_overhead", median(rounds, FarmBenchResult::overhead), 4);
+        f.add("solo_trial_s", median(rounds, FarmBenchResult::soloFirstSeconds), 2);
+        f.add("solo_next_trial_s", median(rounds, FarmBenchResult::soloNextSeconds), 2);
+        f.add("solo_sequential_s", median(rounds, FarmBenchResult::sequentialSeconds), 2);
+        f.add("solo_trial_train_images_per_s", median(rounds, FarmBenchResult::soloTrainImagesPerSecond), 1);
+        Samples speedup = samples(rounds, FarmBenchResult::speedupOverSolo);
+        f.add("farm_speedup_over_solo", speedup.median(), 3);
+        f.add("farm_speedup_over_solo_min", speedup.min(), 3);
+        f.add("farm_speedup_over_solo_max", speedup.max(), 3);
         f.flush();
+    }
+
+    private static double median(List<FarmBenchResult> rounds, ToDoubleFunction<FarmBenchResult> figure) {
+        return samples(rounds, figure).median();
+    }
+
+    private static Samples samples(List<FarmBenchResult> rounds, ToDoubleFunction<FarmBenchResult> figure) {
+        return new Samples(rounds.stream().map(figure::applyAsDouble).toList());
     }
 }

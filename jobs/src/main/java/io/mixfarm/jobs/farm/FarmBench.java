@@ -9,6 +9,7 @@ import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
+import io.mixfarm.core.trial.TrialSpec;
 import io.mixfarm.jobs.config.ExperimentConfig;
 
 import java.io.IOException;
@@ -17,14 +18,26 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
  * The farm's throughput on this machine: one trial alone through the trial runner (no Spark), then a small real
  * farm of the same trial spec on the JVM's Spark master (the launcher's {@code local[*,2]}), one OpenMP thread per
  * trial, into a temporary folder that is deleted afterwards.
+ *
+ * <p>The baseline is the same trials one after another on one thread of their own, outside Spark: ND4J's
+ * workspaces are per thread and a new thread's first epoch pays ~90,000 page faults to fill them (~1 s here), so the
+ * first trial on a thread costs more than the next. The farm pays that once per slot; the baseline pays it once. The
+ * lone trial therefore runs twice on a new thread, and the baseline for {@code n} trials is the first time plus
+ * {@code n - 1} times the second: like for like, where timing the lone trial on the bench's already-warm thread
+ * would charge the farm for warm-up the baseline never pays.
  */
 public final class FarmBench {
 
@@ -35,7 +48,8 @@ public final class FarmBench {
     }
 
     /**
-     * Runs the solo trial and the farm.
+     * Runs the lone trials and the farm, {@code repeats} times in alternation: on a shared or virtual machine the
+     * speed drifts by 10% from one minute to the next (measured here), so one pair of runs cannot tell 1.7 from 1.9.
      *
      * @param dataSpec  the data set, as {@code Datasets.open} reads it (the embedded sample by default)
      * @param data      that data set, already read
@@ -43,18 +57,36 @@ public final class FarmBench {
      * @param batchSize images per SGD step
      * @param trials    trials in the farm
      * @param epochs    epochs per trial
+     * @param repeats   rounds of lone trials then farm
+     * @return one result per round, in the order run
      * @throws IllegalStateException if this JVM's trials would not run on one OpenMP thread each
      */
-    public static FarmBenchResult run(String dataSpec, Dataset data, ModelSpec model, int batchSize, int trials,
-                                      int epochs) {
+    public static List<FarmBenchResult> run(String dataSpec, Dataset data, ModelSpec model, int batchSize, int trials,
+                                            int epochs, int repeats) {
         requireOneThread();
+        // Untimed: the JIT compiles the trial runner's code here, not during the first round's first lone trial,
+        // which would otherwise stand for a slot's warm-up and inflate the baseline.
+        // (The spec does not depend on the output folder, which this trial never writes.)
+        TrialSpec spec = config(dataSpec, model, batchSize, trials, epochs, Path.of("unused")).plan().get(0).spec();
+        new TrialRunner().run(spec, data, TrialObserver.NONE);
+        List<FarmBenchResult> rounds = new ArrayList<>(repeats);
+        for (int round = 0; round < repeats; round++) {
+            rounds.add(round(dataSpec, data, model, batchSize, trials, epochs));
+        }
+        return rounds;
+    }
+
+    private static FarmBenchResult round(String dataSpec, Dataset data, ModelSpec model, int batchSize, int trials,
+                                         int epochs) {
         Path output = temporaryFolder();
         try {
-            ExperimentConfig config = new ExperimentConfig("bench", dataSpec, Preprocessing.NONE, model, batchSize, epochs,
-                    List.of(epochs), List.of(SCHEDULE), trials, 0L, false, output.toString(), 1);
-
-            TrialResult solo = new TrialRunner().run(config.plan().get(0).spec(), data, TrialObserver.NONE);
-            double soloTrainSeconds = solo.epochs().stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+            ExperimentConfig config = config(dataSpec, model, batchSize, trials, epochs, output);
+            TrialSpec spec = config.plan().get(0).spec();
+            List<TrialResult> solo = onNewThread(() -> List.of(
+                    new TrialRunner().run(spec, data, TrialObserver.NONE),
+                    new TrialRunner().run(spec, data, TrialObserver.NONE)));
+            TrialResult warm = solo.get(1);
+            double soloTrainSeconds = warm.epochs().stream().mapToDouble(EpochMetrics::trainSeconds).sum();
             double soloTrainRate = (double) data.train().count() * epochs / soloTrainSeconds;
 
             FarmReport report = new FarmJob(new PrintStream(OutputStream.nullOutputStream(), true))
@@ -64,7 +96,7 @@ public final class FarmBench {
                         + report.failed().get(0).error());
             }
             return new FarmBenchResult(trials, epochs, report.slots(), report.wallSeconds(), report.trialSeconds(),
-                    report.overhead(), solo.wallSeconds(), soloTrainRate);
+                    report.overhead(), solo.get(0).wallSeconds(), warm.wallSeconds(), soloTrainRate);
         } finally {
             delete(output);
         }
@@ -81,6 +113,29 @@ public final class FarmBench {
         if (threads != 1) {
             throw new IllegalStateException("the farm figures need one OpenMP thread per trial and this JVM has "
                     + threads + " (OMP_NUM_THREADS is read at start): run with MIXFARM_THREADS=1, or add --skip-farm");
+        }
+    }
+
+    private static ExperimentConfig config(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs,
+                                           Path output) {
+        return new ExperimentConfig("bench", dataSpec, Preprocessing.NONE, model, batchSize, epochs, List.of(epochs),
+                List.of(SCHEDULE), trials, 0L, false, output.toString(), 1);
+    }
+
+    private static List<TrialResult> onNewThread(Callable<List<TrialResult>> trials) {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(trials).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("farm benchmark interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("farm benchmark: the lone trial failed", e.getCause());
+        } finally {
+            thread.shutdown();
         }
     }
 

@@ -32,7 +32,9 @@ class BenchCommandTest {
             "trial_rss_bytes", "nd4j_workspace_bytes", "heap_peak_bytes");
     private static final List<String> FARM_KEYS = List.of("farm_trials", "farm_epochs", "farm_slots", "farm_wall_s",
             "farm_trial_s_mean", "farm_trials_per_hour", "farm_overhead", "solo_trial_s",
-            "solo_trial_train_images_per_s", "farm_speedup_over_solo");
+            "solo_next_trial_s", "solo_sequential_s",
+            "solo_trial_train_images_per_s", "farm_speedup_over_solo", "farm_speedup_over_solo_min",
+            "farm_speedup_over_solo_max");
 
     @TempDir
     Path tmp;
@@ -82,7 +84,8 @@ class BenchCommandTest {
         System.setProperty("spark.master", "local[2]");
         System.setProperty("spark.ui.enabled", "false");
         Map<String, String> figures = bench("bench", "--data", slice(), "--width", "2", "--batch-size", "32",
-                "--warmup", "1", "--steps", "2", "--repeats", "2", "--farm-trials", "3", "--farm-epochs", "1");
+                "--warmup", "1", "--steps", "2", "--repeats", "2", "--farm-trials", "3", "--farm-epochs", "1",
+                "--farm-repeats", "2");
         assertPositiveFinite(figures, TRIAL_KEYS);
         assertPositiveFinite(figures, FARM_KEYS);
         assertTrue(figures.containsKey("load_1m_start"));
@@ -92,6 +95,10 @@ class BenchCommandTest {
                 "the trial runner's chunk by default");
         assertEquals("3", figures.get("farm_trials"));
         assertEquals("2", figures.get("farm_slots"));
+        assertEquals("2", figures.get("farm_repeats"));
+        double min = Double.parseDouble(figures.get("farm_speedup_over_solo_min"));
+        double median = Double.parseDouble(figures.get("farm_speedup_over_solo"));
+        assertTrue(min <= median && median <= Double.parseDouble(figures.get("farm_speedup_over_solo_max")));
         // The FLOP count of width 2 (FlopCountTest counts it by hand).
         assertEquals("325472", figures.get("train_flops_per_image"));
         assertEquals("116656", figures.get("predict_flops_per_image"));
