@@ -71,7 +71,7 @@ public final class TrialBench {
 
     /** One inference pass over all of {@code images} per call, {@code chunk} images per call of the network. */
     public static RateMeter.Workload prediction(MultiLayerNetwork network, INDArray images, int chunk) {
-        int n = (int) images.rows();
+        int n = images.rows();
         return step -> {
             for (int from = 0; from < n; from += chunk) {
                 INDArray rows = images.get(NDArrayIndex.interval(from, Math.min(n, from + chunk)),

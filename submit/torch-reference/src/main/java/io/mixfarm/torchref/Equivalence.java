@@ -80,7 +80,7 @@ public record Equivalence(double lossDl4j, double lossTorch, Map<String, Double>
         double mean = meanDl4j.distance(torch.runningMean(0), meanDl4j.norm());
 
         float[] probabilitiesDl4j = HostTensor.rowMajor(dl4j.output(checkImages, false));
-        int n = (int) checkImages.rows();
+        int n = checkImages.rows();
         float[] probabilitiesTorch = torch.predict(torch.images(HostTensor.rowMajor(checkImages), n, shape[0],
                 shape[1], shape[2]));
         double maxDiff = 0;

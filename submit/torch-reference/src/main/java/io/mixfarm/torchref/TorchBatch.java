@@ -15,7 +15,7 @@ public record TorchBatch(NDArray images, NDArray labels) {
     public static TorchBatch of(DataSet batch, TorchCnn model, int[] shape) {
         int n = batch.numExamples();
         return new TorchBatch(model.images(HostTensor.rowMajor(batch.getFeatures()), n, shape[0], shape[1], shape[2]),
-                model.labels(HostTensor.rowMajor(batch.getLabels()), n, (int) batch.getLabels().columns()));
+                model.labels(HostTensor.rowMajor(batch.getLabels()), n, batch.getLabels().columns()));
     }
 
     public int size() {

@@ -190,7 +190,7 @@ public final class TorchBench implements Callable<Integer> {
     /** The test images in chunks of {@code size}, as tensors. */
     private static List<NDArray> testChunks(TorchCnn torch, INDArray test, int[] chw, int size) {
         List<NDArray> chunks = new ArrayList<>();
-        int n = (int) test.rows();
+        int n = test.rows();
         for (int from = 0; from < n; from += size) {
             int to = Math.min(n, from + size);
             INDArray rows = test.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());

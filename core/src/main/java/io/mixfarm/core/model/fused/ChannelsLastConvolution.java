@@ -53,6 +53,8 @@ public class ChannelsLastConvolution extends ConvolutionLayer {
     }
 
     /** DL4J's convolution builder, fixed to channels-last and no bias. */
+    // DL4J declares Layer.Builder's build() as <E extends Layer> E; returning the concrete type is the point.
+    @SuppressWarnings("unchecked")
     public static class Builder extends ConvolutionLayer.Builder {
 
         private boolean inputGradient = true;

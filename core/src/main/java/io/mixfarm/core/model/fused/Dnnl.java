@@ -164,6 +164,7 @@ final class Dnnl {
     }
 
     /** As {@link #detached(INDArray, long...)}, in the given element order. */
+    @SuppressWarnings("try") // the scope is the point: it is entered for its side effect, never referenced
     static INDArray detached(INDArray current, char order, long... shape) {
         if (current != null && current.ordering() == order && Arrays.equals(current.shape(), shape)) {
             return current;
