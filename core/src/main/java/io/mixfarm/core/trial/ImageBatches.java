@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
  * Minibatches assembled from an image set's bytes when they are needed: each image is augmented (training only)
  * and normalised into a fresh float array of the batch's size. Nothing per data set is copied, neither per epoch
  * nor per trial: the trial reads the (broadcast) bytes directly, which for CIFAR-10 saves the 600 MB a float copy
- * of the training set would take per trial.
+ * of the training set would take per trial. Public so that the benchmarks time the batches trials train on.
  */
-final class ImageBatches {
+public final class ImageBatches {
 
     private final ImageSet images;
     private final Normalisation normalisation;
@@ -37,12 +37,12 @@ final class ImageBatches {
      * minibatch order's ({@code new SplittableRandom(seed)}), which therefore is the same with or without
      * augmentation.
      */
-    static ImageBatches training(ImageSet images, Normalisation normalisation, Augmentation augmentation, long seed) {
+    public static ImageBatches training(ImageSet images, Normalisation normalisation, Augmentation augmentation, long seed) {
         return new ImageBatches(images, normalisation, augmentation, new SplittableRandom(seed).split());
     }
 
     /** Evaluation batches: normalised, never augmented. */
-    static ImageBatches evaluation(ImageSet images, Normalisation normalisation) {
+    public static ImageBatches evaluation(ImageSet images, Normalisation normalisation) {
         return new ImageBatches(images, normalisation, Augmentation.NONE, null);
     }
 
@@ -55,7 +55,7 @@ final class ImageBatches {
     }
 
     /** The examples at these indices, in this order, augmented by fresh draws, with one-hot labels. */
-    DataSet batch(int[] indices) {
+    public DataSet batch(int[] indices) {
         int classes = images.classes();
         float[] hot = new float[indices.length * classes];
         for (int k = 0; k < indices.length; k++) {
@@ -65,7 +65,7 @@ final class ImageBatches {
     }
 
     /** The images {@code from} (inclusive) to {@code to} (exclusive), normalised, one flattened CHW image a row. */
-    INDArray features(int from, int to) {
+    public INDArray features(int from, int to) {
         int[] indices = new int[to - from];
         for (int k = 0; k < indices.length; k++) {
             indices[k] = from + k;

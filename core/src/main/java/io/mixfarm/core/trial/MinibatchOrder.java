@@ -7,21 +7,22 @@ import java.util.SplittableRandom;
 /**
  * The trial's minibatch order: a fresh permutation of the training set every epoch, drawn from the trial seed,
  * cut into batches of {@code batchSize} (the last batch takes the remainder, as PyTorch's default loader does).
+ * Public so that the benchmarks draw their batches as trials do.
  */
-final class MinibatchOrder {
+public final class MinibatchOrder {
 
     private final int count;
     private final int batchSize;
     private final SplittableRandom random;
 
-    MinibatchOrder(int count, int batchSize, long seed) {
+    public MinibatchOrder(int count, int batchSize, long seed) {
         this.count = count;
         this.batchSize = batchSize;
         this.random = new SplittableRandom(seed);
     }
 
     /** The next epoch's batches. */
-    List<int[]> nextEpoch() {
+    public List<int[]> nextEpoch() {
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
