@@ -1,7 +1,6 @@
 package io.mixfarm.core.model.fused;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -47,10 +46,6 @@ public class BiasFreeDenseLayer extends DenseLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray view = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray gradIn = pass.backward(epsilon, view, workspaceMgr, layerId());
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(DefaultParamInitializer.WEIGHT_KEY, view);
-        return new Pair<>(gradient, gradIn);
+        return pass.backprop(epsilon, gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), DefaultParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
     }
 }

@@ -3,7 +3,6 @@ package io.mixfarm.core.model.fused;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -58,11 +57,7 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray view = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        INDArray gradIn = pass.backward(epsilon, view, workspaceMgr, layerId());
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, view);
-        return new Pair<>(gradient, gradIn);
+        return pass.backprop(epsilon, gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), ConvolutionParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
     }
 
     /** The oneDNN kernels of this convolution for one input shape. */

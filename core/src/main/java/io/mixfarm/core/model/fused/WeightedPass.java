@@ -1,8 +1,11 @@
 package io.mixfarm.core.model.fused;
 
 import org.bytedeco.dnnl.dnnl_stream;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -53,10 +56,19 @@ final class WeightedPass {
     }
 
     /**
-     * Writes the weight gradient of the last training pass into {@code gradientView} and returns the input
-     * gradient, or {@code null} where the kernels compute none.
+     * DL4J's backprop result for the last training pass: the weight gradient, written into {@code gradientView} and
+     * reported under {@code weightKey}, and the input gradient ({@code null} where the kernels compute none).
      */
-    INDArray backward(INDArray epsilon, INDArray gradientView, LayerWorkspaceMgr workspaceMgr, String layerId) {
+    Pair<Gradient, INDArray> backprop(INDArray epsilon, INDArray gradientView, String weightKey,
+                                      LayerWorkspaceMgr workspaceMgr, String layerId) {
+        INDArray gradIn = backward(epsilon, gradientView, workspaceMgr, layerId);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(weightKey, gradientView);
+        return new Pair<>(gradient, gradIn);
+    }
+
+    private INDArray backward(INDArray epsilon, INDArray gradientView, LayerWorkspaceMgr workspaceMgr,
+                              String layerId) {
         if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId + " without a training pass of its shape");
         }
