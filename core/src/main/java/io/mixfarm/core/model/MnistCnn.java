@@ -74,6 +74,7 @@ public final class MnistCnn {
 
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
+        InPlaceUpdaters.install(network);
         return new ScaleInvariantNet(network,
                 List.of(WeightGroup.of("conv1"), WeightGroup.of("conv2"), WeightGroup.of("fc1")),
                 "out", List.of("bn1", "bn2", "bn3", "out"));

@@ -95,6 +95,7 @@ public final class PreResNet32 {
 
         ComputationGraph network = new ComputationGraph(graph.build());
         network.init();
+        InPlaceUpdaters.install(network);
         return new ScaleInvariantNet(network, groups, "out", frozen);
     }
 }

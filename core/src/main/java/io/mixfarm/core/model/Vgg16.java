@@ -61,6 +61,7 @@ public final class Vgg16 {
 
         MultiLayerNetwork network = new MultiLayerNetwork(layers.build());
         network.init();
+        InPlaceUpdaters.install(network);
         return new ScaleInvariantNet(network, groups, "out", frozen);
     }
 }
