@@ -63,24 +63,24 @@ final class RunningTrainStats extends BaseTrainingListener {
     }
 
     private void record(INDArray hidden) {
-        float[][] logits;
+        Rows logits;
         // The activations live in DL4J's training workspace; the product must not.
         MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
         try {
             // A chain's last activation may still be a [batch, channels, 1, 1] map (VGG16's last pooling): the
             // output layer flattens it row by row, in C order, and so does this.
             INDArray rows = hidden.rank() == 2 ? hidden : hidden.reshape('c', hidden.size(0), -1);
-            logits = rows.mmul(outputWeights).toFloatMatrix();
+            logits = Rows.of(rows.mmul(outputWeights));
         } finally {
             outside.close();
         }
-        for (int i = 0; i < logits.length; i++) {
+        for (int i = 0; i < logits.count(); i++) {
             int label = batchLabels[i];
-            lossSum += CrossEntropy.loss(logits[i], label);
-            if (CrossEntropy.argmax(logits[i]) != label) {
+            lossSum += logits.crossEntropy(i, label);
+            if (logits.argmax(i) != label) {
                 errors++;
             }
         }
-        examples += logits.length;
+        examples += logits.count();
     }
 }

@@ -89,13 +89,13 @@ public final class TrialRunner {
         int errors = 0;
         for (int from = 0; from < n; from += EVAL_CHUNK) {
             int to = Math.min(n, from + EVAL_CHUNK);
-            float[][] probabilities = net.output(test.features(from, to), false).toFloatMatrix();
-            for (int i = 0; i < probabilities.length; i++) {
+            Rows probabilities = Rows.of(net.output(test.features(from, to), false));
+            for (int i = 0; i < probabilities.count(); i++) {
                 int label = test.label(from + i);
-                int guess = CrossEntropy.argmax(probabilities[i]);
+                int guess = probabilities.argmax(i);
                 predicted[from + i] = (byte) guess;
                 // Clamp as DL4J's MCXENT does, so a saturated softmax gives a large finite loss, not infinity.
-                lossSum -= Math.log(Math.max(probabilities[i][label], 1e-10));
+                lossSum -= Math.log(Math.max(probabilities.value(i, label), 1e-10));
                 if (guess != label) {
                     errors++;
                 }

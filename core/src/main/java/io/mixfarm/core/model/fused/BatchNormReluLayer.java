@@ -63,6 +63,7 @@ public class BatchNormReluLayer extends BatchNormalization {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         long channels = x.size(channelAxis(x));
         if (training) {
+            // Shaped as DL4J's running-statistic parameters ([channels]), so the step after backward needs no view.
             batchMean = Dnnl.detached(batchMean, channels);
             batchVar = Dnnl.detached(batchVar, channels);
             k.train(stream, x, out, batchMean, batchVar);
@@ -72,8 +73,8 @@ public class BatchNormReluLayer extends BatchNormalization {
             // The running statistics are views into the flat parameter array; oneDNN needs them dense.
             runningMean = Dnnl.detached(runningMean, channels);
             runningVar = Dnnl.detached(runningVar, channels);
-            runningMean.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(channels));
-            runningVar.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(channels));
+            runningMean.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+            runningVar.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
             k.infer(stream, x, out, runningMean, runningVar);
         }
         return out;
@@ -109,9 +110,9 @@ public class BatchNormReluLayer extends BatchNormalization {
 
     /** DL4J's form of {@code running <- decay * running + (1 - decay) * batch}, applied by the NoOp updater. */
     private void runningStatisticStep(String param, INDArray batch, Gradient gradient) {
-        INDArray running = getParam(param);
         INDArray step = gradientViews.get(param);
-        step.assign(running.sub(batch.reshape(running.shape()))).muli(1 - layerConf().getDecay());
+        // Two in-place ops and no temporaries: it runs twice per layer and step, on a few dozen values.
+        getParam(param).sub(batch, step).muli(1 - layerConf().getDecay());
         gradient.setGradientFor(param, step);
     }
 
