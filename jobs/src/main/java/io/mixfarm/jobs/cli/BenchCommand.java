@@ -159,6 +159,14 @@ final class BenchCommand implements Callable<Integer> {
         f.add("farm_speedup_over_solo", speedup.median(), 3);
         f.add("farm_speedup_over_solo_min", speedup.min(), 3);
         f.add("farm_speedup_over_solo_max", speedup.max(), 3);
+        // Each round's own figures, in the order run: which round was slow, and whether the machine drifted.
+        for (int i = 0; i < rounds.size(); i++) {
+            FarmBenchResult round = rounds.get(i);
+            String prefix = "farm_round" + (i + 1) + "_";
+            f.add(prefix + "wall_s", round.wallSeconds(), 2);
+            f.add(prefix + "solo_sequential_s", round.sequentialSeconds(), 2);
+            f.add(prefix + "speedup_over_solo", round.speedupOverSolo(), 3);
+        }
         f.flush();
     }
 

@@ -64,11 +64,7 @@ public final class FarmBench {
     public static List<FarmBenchResult> run(String dataSpec, Dataset data, ModelSpec model, int batchSize, int trials,
                                             int epochs, int repeats) {
         requireOneThread();
-        // Untimed: the JIT compiles the trial runner's code here, not during the first round's first lone trial,
-        // which would otherwise stand for a slot's warm-up and inflate the baseline.
-        // (The spec does not depend on the output folder, which this trial never writes.)
-        TrialSpec spec = config(dataSpec, model, batchSize, trials, epochs, Path.of("unused")).plan().get(0).spec();
-        new TrialRunner().run(spec, data, TrialObserver.NONE);
+        warmUp(dataSpec, model, batchSize, trials);
         List<FarmBenchResult> rounds = new ArrayList<>(repeats);
         for (int round = 0; round < repeats; round++) {
             rounds.add(round(dataSpec, data, model, batchSize, trials, epochs));
@@ -89,17 +85,38 @@ public final class FarmBench {
             double soloTrainSeconds = warm.epochs().stream().mapToDouble(EpochMetrics::trainSeconds).sum();
             double soloTrainRate = (double) data.train().count() * epochs / soloTrainSeconds;
 
-            FarmReport report = new FarmJob(new PrintStream(OutputStream.nullOutputStream(), true))
-                    .run(config, FarmOptions.DEFAULT);
-            if (!report.failed().isEmpty()) {
-                throw new IllegalStateException("farm benchmark: " + report.failed().size() + " trial(s) failed: "
-                        + report.failed().get(0).error());
-            }
+            FarmReport report = farm(config);
             return new FarmBenchResult(trials, epochs, report.slots(), report.wallSeconds(), report.trialSeconds(),
                     report.overhead(), solo.get(0).wallSeconds(), warm.wallSeconds(), soloTrainRate);
         } finally {
             delete(output);
         }
+    }
+
+    /**
+     * An untimed farm of one-epoch trials, so that the JIT compiles the code of both measured paths first: the trial
+     * runner's, which the lone trials and the farm share (else the first round's first lone trial carries it and
+     * inflates the baseline: 22.54 against 19.11 s for the next, measured), and the farm's own (Spark's scheduling,
+     * Kryo, the Parquet writers), which only the farm runs (else the first round's farm carries it: the C2
+     * compiler's threads used 10.5 s of CPU in a one-round bench, on the cores the two farm trials needed).
+     */
+    private static void warmUp(String dataSpec, ModelSpec model, int batchSize, int trials) {
+        Path output = temporaryFolder();
+        try {
+            farm(config(dataSpec, model, batchSize, trials, 1, output));
+        } finally {
+            delete(output);
+        }
+    }
+
+    private static FarmReport farm(ExperimentConfig config) {
+        FarmReport report = new FarmJob(new PrintStream(OutputStream.nullOutputStream(), true))
+                .run(config, FarmOptions.DEFAULT);
+        if (!report.failed().isEmpty()) {
+            throw new IllegalStateException("farm benchmark: " + report.failed().size() + " trial(s) failed: "
+                    + report.failed().get(0).error());
+        }
+        return report;
     }
 
     /**

@@ -99,6 +99,17 @@ class BenchCommandTest {
         double min = Double.parseDouble(figures.get("farm_speedup_over_solo_min"));
         double median = Double.parseDouble(figures.get("farm_speedup_over_solo"));
         assertTrue(min <= median && median <= Double.parseDouble(figures.get("farm_speedup_over_solo_max")));
+        List<Double> rounds = List.of(1, 2).stream().map(i -> {
+            String prefix = "farm_round" + i + "_";
+            assertPositiveFinite(figures, List.of(prefix + "wall_s", prefix + "solo_sequential_s"));
+            double speedup = Double.parseDouble(figures.get(prefix + "speedup_over_solo"));
+            double ratio = Double.parseDouble(figures.get(prefix + "solo_sequential_s"))
+                    / Double.parseDouble(figures.get(prefix + "wall_s"));
+            assertEquals(ratio, speedup, 0.01 * ratio, "a round's speedup is its lone trials' time over its farm's wall");
+            return speedup;
+        }).sorted().toList();
+        assertEquals(min, rounds.get(0), 1e-9);
+        assertFalse(figures.containsKey("farm_round3_wall_s"), "two rounds were asked for");
         // The FLOP count of width 2 (FlopCountTest counts it by hand).
         assertEquals("325472", figures.get("train_flops_per_image"));
         assertEquals("116656", figures.get("predict_flops_per_image"));
