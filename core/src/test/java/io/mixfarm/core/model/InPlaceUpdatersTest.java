@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -54,6 +55,16 @@ class InPlaceUpdatersTest {
         if (stockState != null) {
             assertArrayEquals(stockState.toFloatVector(), updaterState(ours.network()).toFloatVector(), "momentum");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ModelSpec.MNIST_CNN, ModelSpec.PRERESNET32, ModelSpec.VGG16})
+    void everyArchitectureTrainsThroughThem(String architecture) {
+        ScaleInvariantNet net = TinyNets.build(architecture, Schedule.parse("probe", "1: lr=0.1 wd=0.1"), 8);
+        net.fit(TinyNets.randomBatch(TinyNets.shape(architecture), BATCH, 40));
+        Object updater = net.network() instanceof MultiLayerNetwork chain
+                ? chain.getUpdater() : ((ComputationGraph) net.network()).getUpdater();
+        assertSame(InPlaceUpdaters.class, updater.getClass().getNestHost(), updater.getClass().getName());
     }
 
     @Test
