@@ -46,6 +46,6 @@ public class BiasFreeDenseLayer extends DenseLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        return pass.backprop(epsilon, gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), DefaultParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
+        return pass.backprop(epsilon, gradientViews, DefaultParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
     }
 }

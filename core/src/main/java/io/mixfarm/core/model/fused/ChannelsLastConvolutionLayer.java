@@ -57,7 +57,7 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        return pass.backprop(epsilon, gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), ConvolutionParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
+        return pass.backprop(epsilon, gradientViews, ConvolutionParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
     }
 
     /** The oneDNN kernels of this convolution for one input shape. */

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -56,11 +57,13 @@ final class WeightedPass {
     }
 
     /**
-     * DL4J's backprop result for the last training pass: the weight gradient, written into {@code gradientView} and
-     * reported under {@code weightKey}, and the input gradient ({@code null} where the kernels compute none).
+     * DL4J's backprop result for the last training pass: the weight gradient, written into the layer's gradient view
+     * of {@code weightKey} and reported under that key, and the input gradient ({@code null} where the kernels
+     * compute none).
      */
-    Pair<Gradient, INDArray> backprop(INDArray epsilon, INDArray gradientView, String weightKey,
+    Pair<Gradient, INDArray> backprop(INDArray epsilon, Map<String, INDArray> gradientViews, String weightKey,
                                       LayerWorkspaceMgr workspaceMgr, String layerId) {
+        INDArray gradientView = gradientViews.get(weightKey);
         INDArray gradIn = backward(epsilon, gradientView, workspaceMgr, layerId);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(weightKey, gradientView);
