@@ -14,7 +14,6 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
 
@@ -64,7 +63,7 @@ final class AtomicFiles {
                          IfExists ifExists) throws IOException {
         Path temp = Layout.temporary(target);
         try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
+            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new FileSystemOutputFile(fs, temp))
                     .withConf(conf)
                     .withType(schema)
                     .withExtraMetaData(metadata)

@@ -74,7 +74,7 @@ public final class ExperimentStore implements Serializable {
         this.hadoop = Objects.requireNonNull(hadoop, "hadoop");
         Path path = new Path(output);
         try {
-            this.fs = path.getFileSystem(hadoop);
+            this.fs = InProcessLocalFileSystem.of(path.getFileSystem(hadoop), hadoop);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the file system of " + output, e);
         }
