@@ -64,7 +64,7 @@ public final class FarmBench {
     public static List<FarmBenchResult> run(String dataSpec, Dataset data, ModelSpec model, int batchSize, int trials,
                                             int epochs, int repeats) {
         requireOneThread();
-        warmUp(dataSpec, model, batchSize, trials);
+        warmUp(dataSpec, model, batchSize, trials, epochs);
         List<FarmBenchResult> rounds = new ArrayList<>(repeats);
         for (int round = 0; round < repeats; round++) {
             rounds.add(round(dataSpec, data, model, batchSize, trials, epochs));
@@ -94,16 +94,19 @@ public final class FarmBench {
     }
 
     /**
-     * An untimed farm of one-epoch trials, so that the JIT compiles the code of both measured paths first: the trial
-     * runner's, which the lone trials and the farm share (else the first round's first lone trial carries it and
-     * inflates the baseline: 22.54 against 19.11 s for the next, measured), and the farm's own (Spark's scheduling,
-     * Kryo, the Parquet writers), which only the farm runs (else the first round's farm carries it: the C2
-     * compiler's threads used 10.5 s of CPU in a one-round bench, on the cores the two farm trials needed).
+     * An untimed farm of the rounds' own trials, so that the JIT compiles the code of both measured paths first: the
+     * trial runner's, which the lone trials and the farm share (else the first round's first lone trial carries it
+     * and inflates the baseline: 22.54 against 19.11 s for the next, measured), and the farm's own (Spark's
+     * scheduling, Kryo, the Parquet writers), which only the farm runs (else the first round's farm carries it: the
+     * C2 compiler's threads used 10.5 s of CPU in a one-round bench, on the cores the two farm trials needed). A
+     * farm of one-epoch trials was not enough: C2 still used 0.04-0.06 cores during the first round's farm against
+     * 0.00-0.04 in the later ones (a flight recording's per-thread CPU), and the first round was the slowest in
+     * 6 of 9 runs.
      */
-    private static void warmUp(String dataSpec, ModelSpec model, int batchSize, int trials) {
+    private static void warmUp(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs) {
         Path output = temporaryFolder();
         try {
-            farm(config(dataSpec, model, batchSize, trials, 1, output));
+            farm(config(dataSpec, model, batchSize, trials, epochs, output));
         } finally {
             delete(output);
         }
