@@ -100,8 +100,8 @@ public final class FarmBench {
      * scheduling, Kryo, the Parquet writers), which only the farm runs (else the first round's farm carries it: the
      * C2 compiler's threads used 10.5 s of CPU in a one-round bench, on the cores the two farm trials needed). A
      * farm of one-epoch trials was not enough: C2 still used 0.04-0.06 cores during the first round's farm against
-     * 0.00-0.04 in the later ones (a flight recording's per-thread CPU), and the first round was the slowest in
-     * 6 of 9 runs.
+     * 0.00-0.04 in the later ones (a flight recording's per-thread CPU), and the first round was the slowest of
+     * three in 8 of 10 runs.
      */
     private static void warmUp(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs) {
         Path output = temporaryFolder();
