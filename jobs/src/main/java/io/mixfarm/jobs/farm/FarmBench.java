@@ -99,8 +99,8 @@ public final class FarmBench {
      * and inflates the baseline: 22.54 against 19.11 s for the next, measured), and the farm's own (Spark's
      * scheduling, Kryo, the Parquet writers), which only the farm runs (else the first round's farm carries it: the
      * C2 compiler's threads used 10.5 s of CPU in a one-round bench, on the cores the two farm trials needed). A
-     * farm of one-epoch trials was not enough: C2 still used 0.04-0.06 cores during the first round's farm against
-     * 0.00-0.04 in the later ones (a flight recording's per-thread CPU), and the first round was the slowest of
+     * farm of one-epoch trials was not enough: C2 still used 0.033 cores during the first round's farm against
+     * 0.010-0.011 in the later ones (a flight recording's per-thread CPU), and the first round was the slowest of
      * three in 8 of 10 runs.
      */
     private static void warmUp(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs) {
