@@ -91,7 +91,11 @@ class InProcessLocalFileSystemTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
-    /** The command lines of the processes this JVM started while {@code action} ran, from a flight recording. */
+    /**
+     * The command lines of the processes this thread started while {@code action} ran, from a flight recording
+     * (other threads of the test JVM, such as an earlier test's Spark cleaning up with {@code rm -rf}, are not
+     * the store's doing).
+     */
     private List<String> processesStartedBy(Runnable action) throws IOException {
         Path file = Files.createTempFile(dir, "processes", ".jfr");
         try (Recording recording = new Recording()) {
@@ -101,6 +105,10 @@ class InProcessLocalFileSystemTest {
             recording.stop();
             recording.dump(file);
         }
-        return RecordingFile.readAllEvents(file).stream().map((RecordedEvent e) -> e.getString("command")).toList();
+        long thread = Thread.currentThread().getId();
+        return RecordingFile.readAllEvents(file).stream()
+                .filter((RecordedEvent e) -> e.getThread() != null && e.getThread().getJavaThreadId() == thread)
+                .map(e -> e.getString("command"))
+                .toList();
     }
 }
