@@ -63,14 +63,14 @@ final class RunningTrainStats extends BaseTrainingListener {
     }
 
     private void record(INDArray hidden) {
-        Rows logits;
+        ClassScores logits;
         // The activations live in DL4J's training workspace; the product must not.
         MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
         try {
             // A chain's last activation may still be a [batch, channels, 1, 1] map (VGG16's last pooling): the
             // output layer flattens it row by row, in C order, and so does this.
             INDArray rows = hidden.rank() == 2 ? hidden : hidden.reshape('c', hidden.size(0), -1);
-            logits = Rows.of(rows.mmul(outputWeights));
+            logits = ClassScores.of(rows.mmul(outputWeights));
         } finally {
             outside.close();
         }

@@ -89,7 +89,7 @@ public final class TrialRunner {
         int errors = 0;
         for (int from = 0; from < n; from += EVAL_CHUNK) {
             int to = Math.min(n, from + EVAL_CHUNK);
-            Rows probabilities = Rows.of(net.output(test.features(from, to), false));
+            ClassScores probabilities = ClassScores.of(net.output(test.features(from, to), false));
             for (int i = 0; i < probabilities.count(); i++) {
                 int label = test.label(from + i);
                 int guess = probabilities.argmax(i);

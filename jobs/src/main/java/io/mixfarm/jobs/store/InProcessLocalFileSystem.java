@@ -25,10 +25,7 @@ final class InProcessLocalFileSystem extends LocalFileSystem {
         super(new Raw());
     }
 
-    /**
-     * The file system of {@code path}: {@code fs} itself, or for a local path an instance of this class with
-     * {@code fs}'s configuration.
-     */
+    /** {@code fs} itself, or an instance of this class with {@code conf} if {@code fs} is Hadoop's local one. */
     static FileSystem of(FileSystem fs, Configuration conf) throws IOException {
         if (!(fs instanceof LocalFileSystem)) {
             return fs;

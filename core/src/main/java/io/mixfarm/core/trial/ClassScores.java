@@ -12,14 +12,14 @@ import org.nd4j.linalg.api.shape.Shape;
  * @param values  the rows, one after another (row-major)
  * @param columns values per row (classes)
  */
-record Rows(float[] values, int columns) {
+record ClassScores(float[] values, int columns) {
 
     /** The matrix's rows; one native copy first unless it is already dense and row-major. */
-    static Rows of(INDArray matrix) {
+    static ClassScores of(INDArray matrix) {
         boolean dense = matrix.ordering() == 'c' && Shape.hasDefaultStridesForShape(matrix)
                 && matrix.offset() == 0 && matrix.length() == matrix.data().length();
         INDArray rowMajor = dense ? matrix : matrix.dup('c');
-        return new Rows(rowMajor.data().asFloat(), (int) matrix.size(1));
+        return new ClassScores(rowMajor.data().asFloat(), (int) matrix.size(1));
     }
 
     int count() {
