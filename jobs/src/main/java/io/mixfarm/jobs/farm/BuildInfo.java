@@ -6,7 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The mixfarm version and git commit this code was built from (the build writes {@code git.properties}).
+ * The mixfarm version and git commit this code was built from (the build writes {@code git.properties}; the
+ * git-commit-id plugin's default "flat" naming calls the full id {@code git.commit.id}).
  *
  * @param version mixfarm's version, "dev" when run from classes
  * @param commit  the full git commit id, with "-dirty" if the work tree had changes; "unknown" outside git
@@ -24,7 +25,7 @@ public record BuildInfo(String version, String commit) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String commit = git.getProperty("git.commit.id.full", "unknown");
+        String commit = git.getProperty("git.commit.id", "unknown");
         if (Boolean.parseBoolean(git.getProperty("git.dirty", "false"))) {
             commit += "-dirty";
         }
