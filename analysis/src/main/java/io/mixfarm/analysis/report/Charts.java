@@ -31,6 +31,10 @@ final class Charts {
     static final int WIDTH = 960;
     /** Height of every chart in pixels (also the PNG height). */
     static final int HEIGHT = 540;
+    /** Width of one panel of small multiples: two fit side by side in the page's column. */
+    static final int PANEL_WIDTH = 480;
+    /** Height of one panel of small multiples. */
+    static final int PANEL_HEIGHT = 320;
 
     /** Prefix of series kept out of the legend, so that their names cannot clash with a schedule's. */
     private static final String HIDDEN = "hidden: ";
@@ -119,28 +123,60 @@ final class Charts {
     }
 
     /**
-     * The mixing curve: per pair, the all-trials TV at every record epoch with its bootstrap 95% CI as error bars, and
-     * the noise floor (dashed, band: floor ± 2 sd). Pairs are shifted apart horizontally by a fraction of an epoch so
-     * that their error bars do not hide each other.
+     * One panel of the mixing curve's small multiples: one pair's all-trials TV at every record epoch with its
+     * bootstrap interval as error bars, and the noise floor (dashed, band: floor ± 2 sd). Every panel gets the same
+     * axes ({@code axes}), so panels compare at a glance; the legend is left out, since the section's caption says
+     * once what each line is.
      *
-     * @param byPair the all-trials rows per pair label, ascending in epoch (see {@link TvRows#allTrialsByEpoch})
+     * @param rows the pair's all-trials rows, ascending in epoch (see {@link TvRows#allTrialsByEpoch})
      */
-    static XYChart mixing(Map<String, List<TvSummaryRow>> byPair, Palette palette) {
-        XYChart chart = base("Mixing curve: all-trials TV at each record epoch (bars: 95% bootstrap CI)",
-                "record epoch", "mean TV over test images");
-        chart.getStyler().setYAxisMin(0.0);
-        Map<String, double[]> xs = dodged(byPair);
-        byPair.forEach((pair, rows) -> noiseBand(chart, pair, xs.get(pair), rows, palette.pair(pair)));
-        byPair.forEach((pair, rows) -> {
-            Color colour = palette.pair(pair);
-            double[] x = xs.get(pair);
-            errorBars(chart, HIDDEN + pair + " 95% CI", x, tv(rows, TvSummaryRow::ciLow),
-                    tv(rows, TvSummaryRow::ciHigh), colour);
-            line(chart, pair, x, tv(rows, TvSummaryRow::tv), colour, SOLID, Markers.WHEN_SPARSE, false);
-            line(chart, "noise floor " + pair, x, tv(rows, TvSummaryRow::nullMean), colour, DASHED,
-                    Markers.WHEN_ALONE, false);
-        });
+    static XYChart mixingPanel(String pair, List<TvSummaryRow> rows, Color colour, PanelAxes axes) {
+        XYChart chart = base(pair, "record epoch", "mean TV over test images", PANEL_WIDTH, PANEL_HEIGHT);
+        XYStyler styler = chart.getStyler();
+        styler.setLegendVisible(false);
+        styler.setChartTitleFont(new Font(FONT, Font.BOLD, 13));
+        styler.setXAxisMin(axes.xMin());
+        styler.setXAxisMax(axes.xMax());
+        styler.setYAxisMin(0.0);
+        styler.setYAxisMax(axes.yMax());
+        double[] x = rows.stream().mapToDouble(TvSummaryRow::epoch).toArray();
+        noiseBand(chart, pair, x, rows, colour);
+        errorBars(chart, HIDDEN + pair + " interval", x, tv(rows, TvSummaryRow::ciLow), tv(rows, TvSummaryRow::ciHigh),
+                colour);
+        line(chart, pair, x, tv(rows, TvSummaryRow::tv), colour, SOLID, Markers.WHEN_SPARSE, false);
+        line(chart, "noise floor " + pair, x, tv(rows, TvSummaryRow::nullMean), colour, DASHED, Markers.WHEN_ALONE,
+                false);
         return chart;
+    }
+
+    /**
+     * The axes that every panel of one set of small multiples shares.
+     *
+     * @param xMin first record epoch, less a margin
+     * @param xMax last record epoch, plus a margin
+     * @param yMax the largest value any panel draws (TV, interval end, floor + 2 sd), plus a margin
+     */
+    record PanelAxes(double xMin, double xMax, double yMax) {
+
+        /** Axes wide enough for every pair's all-trials rows. */
+        static PanelAxes of(Map<String, List<TvSummaryRow>> byPair) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double top = 0.0;
+            for (List<TvSummaryRow> rows : byPair.values()) {
+                for (TvSummaryRow r : rows) {
+                    min = Math.min(min, r.epoch());
+                    max = Math.max(max, r.epoch());
+                    for (double y : new double[] {r.tv(), r.ciHigh(), r.nullMean() + 2 * r.nullSd()}) {
+                        if (Double.isFinite(y)) {
+                            top = Math.max(top, y);
+                        }
+                    }
+                }
+            }
+            double margin = Math.max(0.5, (max - min) * 0.04);
+            return new PanelAxes(min - margin, max + margin, top > 0 ? top * 1.08 : 1.0);
+        }
     }
 
     /** The names of the series a reader sees in the legend, in legend order. */
@@ -166,7 +202,11 @@ final class Charts {
     }
 
     private static XYChart base(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        return base(title, xTitle, yTitle, WIDTH, HEIGHT);
+    }
+
+    private static XYChart base(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         XYStyler styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
@@ -290,26 +330,6 @@ final class Charts {
         double[] low = tv(rows, r -> Math.max(0.0, r.nullMean() - 2 * r.nullSd()));
         double[] high = tv(rows, r -> r.nullMean() + 2 * r.nullSd());
         band(chart, HIDDEN + "noise band " + pair, x, low, high, Palette.translucent(colour, 30), false);
-    }
-
-    /** Shifts each pair's epochs by a small, centred offset: at most 1.2% of the epoch range between outer pairs. */
-    private static Map<String, double[]> dodged(Map<String, List<TvSummaryRow>> byPair) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (List<TvSummaryRow> rows : byPair.values()) {
-            for (TvSummaryRow row : rows) {
-                min = Math.min(min, row.epoch());
-                max = Math.max(max, row.epoch());
-            }
-        }
-        double step = byPair.size() < 2 ? 0.0 : Math.max(max - min, 1.0) * 0.012 / (byPair.size() - 1);
-        Map<String, double[]> out = new LinkedHashMap<>();
-        int i = 0;
-        for (Map.Entry<String, List<TvSummaryRow>> entry : byPair.entrySet()) {
-            double offset = (i++ - (byPair.size() - 1) / 2.0) * step;
-            out.put(entry.getKey(), entry.getValue().stream().mapToDouble(r -> r.epoch() + offset).toArray());
-        }
-        return out;
     }
 
     /**

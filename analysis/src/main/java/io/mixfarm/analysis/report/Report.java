@@ -50,6 +50,8 @@ public final class Report {
             .text { text-align: left; }
             .sig { font-weight: bold; }
             .wide { overflow-x: auto; }
+            .panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 0 1em; }
+            .panels figure { margin: .5em 0; }
             """;
 
     // Captions: HTML, one paragraph each; what the chart shows and how to read it.
@@ -66,19 +68,18 @@ public final class Report {
             + " reach the same errors some time after it becomes equal, and keep them through fine-tuning.";
 
     private static final String TV_VS_N_CAPTION = "Total variation between two schedules' distributions of predicted"
-            + " classes, averaged over the test images, at epoch %d, against the number n of trials per schedule (log2"
-            + " axis), as in the paper's figure 3b. Solid: the plug-in estimate from the first n trials of each"
+            + " classes, averaged over the test images, against the number n of trials per schedule (log2 axis), one"
+            + " chart per record epoch, as in the paper's figure 3b. Solid: the plug-in estimate from the first n trials of each"
             + " schedule (nested subsets); dotted: its mean over random n-subsets. The plug-in TV is biased upwards by"
             + " roughly 1/√n, so it falls as n grows even between identical schedules. Dashed: the paper's baseline,"
             + " the sum of the two schedules' mean test errors, the TV they would have if they erred on disjoint"
             + " images. Dash-dot with band: the noise floor. " + NOISE_FLOOR;
 
-    private static final String MIXING_CAPTION = "TV between each pair of schedules at every record epoch, from all"
-            + " trials (the row with the largest n for that epoch and pair), with its 95% bootstrap confidence interval"
-            + " (resampling trials) as error bars. Dashed with band: the noise floor. " + NOISE_FLOOR + " Where a"
-            + " pair's TV comes down to its floor, the two schedules have become indistinguishable in function space;"
-            + " the conjecture predicts this O(1/(η λ)) steps after their intrinsic learning rates become equal. Pairs"
-            + " are shifted sideways by a fraction of an epoch so that their error bars stay apart.";
+    private static final String MIXING_CAPTION = "One panel per pair of schedules, all on the same axes: the TV between"
+            + " the two schedules at every record epoch, from all trials, with its bootstrap interval (resampling"
+            + " trials) as error bars. Dashed with band: the noise floor. Where a pair's TV comes down to its floor, the"
+            + " two schedules have become indistinguishable in function space; the conjecture predicts this O(1/(η λ))"
+            + " steps after their intrinsic learning rates become equal.";
 
     private static final String NORMS_CAPTION = "Mean total norm ||w|| of all scale-invariant weights per epoch,"
             + " averaged over trials; band: 10th to 90th percentile of trials. Weight decay pulls the norm towards an"
@@ -90,6 +91,11 @@ public final class Report {
             + " learning rate should reach the same effective learning rate once their norms settle, even when their"
             + " raw learning rates differ (figure 4). Non-positive values cannot be drawn on the log scale and are left"
             + " out.";
+
+    private static final String VERDICT_CAPTION = "Per record epoch and pair of schedules, from all trials: the TV,"
+            + " the TV less its noise floor, and the permutation p-value. A pair is <em>separated</em> when p &lt; 0.05"
+            + " and <em>on the floor</em> otherwise: indistinguishable from two samples of one distribution at this"
+            + " number of trials. " + NOISE_FLOOR;
 
     private static final String TABLE_CAPTION = "One row per record epoch, schedule pair and n. tv: plug-in mean TV"
             + " over test images; corrected tv: tv minus the noise floor's mean; 95% CI: bootstrap interval of tv;"
@@ -123,43 +129,55 @@ public final class Report {
         List<EpochAggregate> aggregates = EpochAggregate.of(metrics);
         Palette palette = new Palette(List.copyOf(new TreeSet<>(metrics.stream().map(MetricRow::schedule).toList())),
                 TvRows.pairs(tv));
-        List<Figure> figures = new ArrayList<>();
+        List<Section> sections = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         String trials = aggregates.isEmpty() ? "" : " Trials per schedule: " + trialCounts(aggregates) + ".";
 
         if (aggregates.isEmpty()) {
             skipped.add("errors, norms, effective_lr: no metric rows");
         } else {
-            draw(Charts.errors(aggregates, palette), dir, "errors", "Train and test error (figure 3a)",
-                    ERRORS_CAPTION + trials, figures, skipped);
+            single(sections, skipped, Charts.errors(aggregates, palette), dir, "errors",
+                    "Train and test error (figure 3a)", ERRORS_CAPTION + trials);
         }
         if (tv.isEmpty()) {
             skipped.add("tv_vs_n, mixing: no TV summary rows yet");
         } else {
-            List<Integer> epochs = TvRows.epochs(tv);
-            for (int epoch : epochs) {
-                draw(Charts.tvVsN(epoch, TvRows.byN(tv, epoch), palette), dir, "tv_vs_n_epoch" + epoch,
-                        "TV against the number of trials, epoch " + epoch + " (figure 3b)",
-                        String.format(TV_VS_N_CAPTION, epoch), figures, skipped);
+            List<Panel> byN = new ArrayList<>();
+            for (int epoch : TvRows.epochs(tv)) {
+                panel(byN, skipped, Charts.tvVsN(epoch, TvRows.byN(tv, epoch), palette), dir, "tv_vs_n_epoch" + epoch,
+                        "epoch " + epoch);
             }
-            String single = epochs.size() == 1
+            addSection(sections, "tv_vs_n", "TV against the number of trials (figure 3b)", TV_VS_N_CAPTION, byN,
+                    false);
+            Map<String, List<TvSummaryRow>> byPair = TvRows.allTrialsByEpoch(tv);
+            Charts.PanelAxes axes = Charts.PanelAxes.of(byPair);
+            List<Panel> mixing = new ArrayList<>();
+            int index = 0;
+            for (Map.Entry<String, List<TvSummaryRow>> pair : byPair.entrySet()) {
+                // Numbered, not named: schedule names may hold characters a file name should not.
+                panel(mixing, skipped, Charts.mixingPanel(pair.getKey(), pair.getValue(),
+                        palette.pair(pair.getKey()), axes), dir, "mixing_" + ++index, pair.getKey());
+            }
+            String single = TvRows.epochs(tv).size() == 1
                     ? " There is only one record epoch so far, so each pair is a single point." : "";
-            draw(Charts.mixing(TvRows.allTrialsByEpoch(tv), palette), dir, "mixing",
-                    "Mixing curve: TV against the record epoch", MIXING_CAPTION + single, figures, skipped);
+            addSection(sections, "mixing", "Mixing curve: TV against the record epoch", MIXING_CAPTION + single,
+                    mixing, true);
         }
         if (!aggregates.isEmpty()) {
-            draw(Charts.norms(aggregates, palette), dir, "norms", "Weight norm (figure 4)", NORMS_CAPTION + trials,
-                    figures, skipped);
-            draw(Charts.effectiveLr(aggregates, palette), dir, "effective_lr", "Effective learning rate (figure 4)",
-                    EFFECTIVE_LR_CAPTION + trials, figures, skipped);
+            single(sections, skipped, Charts.norms(aggregates, palette), dir, "norms", "Weight norm (figure 4)",
+                    NORMS_CAPTION + trials);
+            single(sections, skipped, Charts.effectiveLr(aggregates, palette), dir, "effective_lr",
+                    "Effective learning rate (figure 4)", EFFECTIVE_LR_CAPTION + trials);
         }
 
         Path html = dir.resolve(HTML);
-        Files.writeString(html, page(experiment, facts, figures, skipped, tv), UTF_8);
+        Files.writeString(html, page(experiment, facts, sections, skipped, tv), UTF_8);
         List<Path> charts = new ArrayList<>();
-        for (Figure figure : figures) {
-            charts.add(figure.chart().png());
-            charts.add(figure.chart().svg());
+        for (Section section : sections) {
+            for (Panel panel : section.panels()) {
+                charts.add(panel.chart().png());
+                charts.add(panel.chart().svg());
+            }
         }
         return new ReportFiles(html, charts, skipped);
     }
@@ -167,20 +185,45 @@ public final class Report {
     /**
      * A chart on the page.
      *
-     * @param chart   the written chart
-     * @param heading the section heading, plain text
-     * @param caption the caption, HTML with data already escaped
+     * @param chart the written chart
+     * @param label what tells it from the other charts of its section (plain text), e.g. its pair or epoch
      */
-    private record Figure(SavedChart chart, String heading, String caption) {
+    private record Panel(SavedChart chart, String label) {
     }
 
-    private static void draw(XYChart chart, Path dir, String name, String heading, String caption,
-                             List<Figure> figures, List<String> skipped) throws IOException {
+    /**
+     * A section of the page: a heading, one caption that explains every chart in it once, and its charts.
+     *
+     * @param id      the section's anchor
+     * @param heading plain text
+     * @param caption HTML with data already escaped
+     * @param panels  the charts, in page order
+     * @param small   whether the charts are small multiples, laid out side by side
+     */
+    private record Section(String id, String heading, String caption, List<Panel> panels, boolean small) {
+    }
+
+    private static void single(List<Section> sections, List<String> skipped, XYChart chart, Path dir, String name,
+                               String heading, String caption) throws IOException {
+        List<Panel> panels = new ArrayList<>();
+        panel(panels, skipped, chart, dir, name, "");
+        addSection(sections, name, heading, caption, panels, false);
+    }
+
+    private static void addSection(List<Section> sections, String id, String heading, String caption,
+                                   List<Panel> panels, boolean small) {
+        if (!panels.isEmpty()) {
+            sections.add(new Section(id, heading, caption, List.copyOf(panels), small));
+        }
+    }
+
+    private static void panel(List<Panel> panels, List<String> skipped, XYChart chart, Path dir, String name,
+                              String label) throws IOException {
         if (chart.getSeriesMap().isEmpty()) {
             skipped.add(name + ": no finite values to draw");
             return;
         }
-        figures.add(new Figure(ChartWriter.write(chart, dir, name), heading, caption));
+        panels.add(new Panel(ChartWriter.write(chart, dir, name), label));
     }
 
     /** Per schedule, its number of trials: "Const 500, LR-decay 498–500" when some epochs have fewer rows. */
@@ -196,7 +239,7 @@ public final class Report {
         return String.join(", ", parts);
     }
 
-    private static String page(String experiment, Map<String, String> facts, List<Figure> figures,
+    private static String page(String experiment, Map<String, String> facts, List<Section> sections,
                                List<String> skipped, List<TvSummaryRow> tv) {
         StringBuilder h = new StringBuilder(1 << 20);
         String title = "mixfarm report: " + Html.escape(experiment);
@@ -205,6 +248,10 @@ public final class Report {
                 .append("<title>").append(title).append("</title>\n<style>\n").append(CSS).append("</style>\n")
                 .append("</head>\n<body>\n<h1>").append(title).append("</h1>\n");
 
+        if (!tv.isEmpty()) {
+            h.append("<h2 id=\"verdict\">Verdict</h2>\n<p>").append(VERDICT_CAPTION).append("</p>\n");
+            verdictTable(h, tv);
+        }
         h.append("<h2 id=\"facts\">Facts</h2>\n");
         if (facts.isEmpty()) {
             h.append("<p>No facts were given.</p>\n");
@@ -220,13 +267,20 @@ public final class Report {
             h.append("</ul></div>\n");
         }
 
-        for (Figure figure : figures) {
-            String name = figure.chart().name();
-            h.append("<h2 id=\"").append(name).append("\">").append(Html.escape(figure.heading())).append("</h2>\n")
-                    .append("<figure>\n").append(figure.chart().inlineSvg()).append("\n<figcaption>")
-                    .append(figure.caption()).append(" <span class=\"files\">Files: <a href=\"").append(name)
-                    .append(".png\">").append(name).append(".png</a>, <a href=\"").append(name).append(".svg\">")
-                    .append(name).append(".svg</a>.</span></figcaption>\n</figure>\n");
+        for (Section section : sections) {
+            h.append("<h2 id=\"").append(section.id()).append("\">").append(Html.escape(section.heading()))
+                    .append("</h2>\n<p>").append(section.caption()).append("</p>\n")
+                    .append(section.small() ? "<div class=\"panels\">\n" : "");
+            for (Panel panel : section.panels()) {
+                String name = panel.chart().name();
+                h.append("<figure id=\"").append(name).append("-figure\">\n").append(panel.chart().inlineSvg())
+                        .append("\n<figcaption>")
+                        .append(panel.label().isEmpty() ? "" : Html.escape(panel.label()) + ". ")
+                        .append("<span class=\"files\">Files: <a href=\"").append(name).append(".png\">").append(name)
+                        .append(".png</a>, <a href=\"").append(name).append(".svg\">").append(name)
+                        .append(".svg</a>.</span></figcaption>\n</figure>\n");
+            }
+            h.append(section.small() ? "</div>\n" : "");
         }
 
         h.append("<h2 id=\"summary\">TV summary</h2>\n");
@@ -240,13 +294,33 @@ public final class Report {
         return h.append("</body>\n</html>\n").toString();
     }
 
+    /** The verdict per record epoch and pair, from the all-trials rows. */
+    private static void verdictTable(StringBuilder h, List<TvSummaryRow> tv) {
+        h.append("<table class=\"verdict\">\n<thead><tr><th>epoch</th><th class=\"text\">pair</th><th>tv</th>")
+                .append("<th>corrected tv</th><th>p</th><th class=\"text\">verdict</th></tr></thead>\n<tbody>\n");
+        List<TvSummaryRow> rows = new ArrayList<>();
+        TvRows.allTrialsByEpoch(tv).values().forEach(rows::addAll);
+        rows.sort(TvRows.ORDER);
+        for (TvSummaryRow r : rows) {
+            Verdict verdict = Verdict.of(r.pValue());
+            h.append("<tr><td>").append(r.epoch())
+                    .append("</td><td class=\"text\">").append(Html.escape(TvRows.pair(r)))
+                    .append("</td><td>").append(Html.number(r.tv(), 4))
+                    .append("</td><td>").append(Html.number(r.correctedTv(), 4))
+                    .append("</td><td>").append(Html.pValue(r.pValue()))
+                    .append(verdict == Verdict.SEPARATED ? "</td><td class=\"text sig\">" : "</td><td class=\"text\">")
+                    .append(verdict.words()).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+    }
+
     private static void summaryTable(StringBuilder h, List<TvSummaryRow> tv) {
         h.append("<table class=\"summary\">\n<thead><tr><th>epoch</th><th class=\"text\">a</th>")
                 .append("<th class=\"text\">b</th><th>n</th><th>trials a / b</th><th>tv</th><th>corrected tv</th>")
                 .append("<th>95% CI</th><th>noise floor (mean ± sd)</th><th>p</th><th>baseline</th>")
                 .append("<th>random n-subsets (mean ± sd)</th></tr></thead>\n<tbody>\n");
         for (TvSummaryRow r : tv.stream().sorted(TvRows.ORDER).toList()) {
-            boolean significant = r.pValue() < 0.05;
+            boolean significant = Verdict.of(r.pValue()) == Verdict.SEPARATED;
             h.append("<tr><td>").append(r.epoch())
                     .append("</td><td class=\"text\">").append(Html.escape(r.a()))
                     .append("</td><td class=\"text\">").append(Html.escape(r.b()))

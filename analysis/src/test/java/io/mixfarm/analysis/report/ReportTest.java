@@ -55,29 +55,33 @@ class ReportTest {
 
         ReportFiles files = Report.write(dir, "mnist", metrics, tv, facts());
 
-        List<String> names = List.of("errors", "tv_vs_n_epoch120", "tv_vs_n_epoch200", "mixing", "norms",
-                "effective_lr");
+        List<String> names = List.of("errors", "tv_vs_n_epoch120", "tv_vs_n_epoch200", "mixing_1", "mixing_2",
+                "mixing_3", "norms", "effective_lr");
         List<Path> expected = new ArrayList<>();
         names.forEach(n -> expected.addAll(List.of(dir.resolve(n + ".png"), dir.resolve(n + ".svg"))));
         assertEquals(expected, files.charts());
         assertEquals(List.of(), files.skipped());
         assertEquals(dir.resolve("report.html"), files.html());
         for (String name : names) {
-            assertPngIsAChart(dir.resolve(name + ".png"));
+            boolean panel = name.startsWith("mixing_");
+            assertPngIsAChart(dir.resolve(name + ".png"), panel ? Charts.PANEL_WIDTH : Charts.WIDTH,
+                    panel ? Charts.PANEL_HEIGHT : Charts.HEIGHT);
         }
 
         List<String> errorSeries = List.of("Const test", "Const train", "LR-decay test", "LR-decay train",
                 "WD-decay test", "WD-decay train");
         assertSvgNames(dir.resolve("errors.svg"), errorSeries);
         List<String> nSeries = new ArrayList<>();
-        List<String> mixingSeries = new ArrayList<>();
         for (String pair : PAIRS) {
             nSeries.addAll(List.of(pair, "random subsets " + pair, "baseline " + pair, "noise floor " + pair));
-            mixingSeries.addAll(List.of(pair, "noise floor " + pair));
         }
         assertSvgNames(dir.resolve("tv_vs_n_epoch120.svg"), nSeries);
         assertSvgNames(dir.resolve("tv_vs_n_epoch200.svg"), nSeries);
-        assertSvgNames(dir.resolve("mixing.svg"), mixingSeries);
+        // Small multiples: one panel per pair, in pair order, each with only its own pair's lines.
+        for (int i = 0; i < PAIRS.size(); i++) {
+            String pair = PAIRS.get(i);
+            assertSvgSeriesExactly(dir.resolve("mixing_" + (i + 1) + ".svg"), List.of(pair, "noise floor " + pair));
+        }
         assertSvgNames(dir.resolve("norms.svg"), Synthetic.SCHEDULES);
         assertSvgNames(dir.resolve("effective_lr.svg"), Synthetic.SCHEDULES);
 
@@ -97,6 +101,20 @@ class ReportTest {
         }
         assertEquals(tv.size(), summaryRows(page).getLength());
         assertTrue(html.contains("<td>0.0120 ± 0.0010</td>"), "noise floor of the n = 1 row, mean ± sd");
+        // Each explanation once: the TV-against-n and mixing captions are not repeated per chart.
+        assertEquals(1, count(html, "one chart per record epoch"));
+        assertEquals(1, count(html, "One panel per pair of schedules"));
+        assertEquals(1, count(html, "<div class=\"panels\">"));
+        // The verdict table comes first, one row per record epoch and pair, from the all-trials rows.
+        assertTrue(html.indexOf("id=\"verdict\"") < html.indexOf("id=\"facts\""));
+        NodeList verdicts = tableRows(page, "verdict");
+        assertEquals(2 * PAIRS.size(), verdicts.getLength());
+        for (int i = 0; i < verdicts.getLength(); i++) {
+            NodeList cells = ((Element) verdicts.item(i)).getElementsByTagName("td");
+            String words = cells.item(5).getTextContent();
+            double p = Double.parseDouble(cells.item(4).getTextContent());
+            assertEquals(p < 0.05 ? "separated" : "on the floor", words, "row " + i);
+        }
         assertSelfContained(html);
         assertIdsUnique(html);
     }
@@ -177,23 +195,28 @@ class ReportTest {
         ReportFiles files = Report.write(dir, "sparse", metrics, tv, facts());
 
         assertEquals(List.of("norms: no finite values to draw"), files.skipped());
-        assertTrue(files.charts().contains(dir.resolve("mixing.png")));
+        assertTrue(files.charts().contains(dir.resolve("mixing_1.png")));
         assertTrue(files.charts().contains(dir.resolve("tv_vs_n_epoch200.png")));
         assertTrue(files.charts().contains(dir.resolve("effective_lr.svg")));
-        assertPngIsAChart(dir.resolve("mixing.png"));
-        assertSvgNames(dir.resolve("mixing.svg"), List.of("Const vs LR-decay"));
+        assertPngIsAChart(dir.resolve("mixing_1.png"), Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
+        assertSvgNames(dir.resolve("mixing_1.svg"), List.of("Const vs LR-decay"));
         String html = Files.readString(files.html());
         Document page = parse(html, false);
         assertEquals(3, summaryRows(page).getLength());
         assertTrue(html.contains("<td>" + Html.MISSING + "</td>"));
         assertTrue(html.contains("only one record epoch"));
+        assertTrue(html.contains("not tested"), "no permutations, so no verdict");
     }
 
     private static void assertPngIsAChart(Path png) throws IOException {
+        assertPngIsAChart(png, Charts.WIDTH, Charts.HEIGHT);
+    }
+
+    private static void assertPngIsAChart(Path png, int width, int height) throws IOException {
         BufferedImage image = ImageIO.read(png.toFile());
         assertNotNull(image, png + " is not a readable image");
-        assertEquals(Charts.WIDTH, image.getWidth());
-        assertEquals(Charts.HEIGHT, image.getHeight());
+        assertEquals(width, image.getWidth());
+        assertEquals(height, image.getHeight());
         Set<Integer> colours = new HashSet<>();
         for (int y = 0; y < image.getHeight(); y += 3) {
             for (int x = 0; x < image.getWidth(); x += 3) {
@@ -216,9 +239,35 @@ class ReportTest {
         }
     }
 
+    /** The SVG's description names exactly these series, in this order. */
+    private static void assertSvgSeriesExactly(Path svg, List<String> series) throws Exception {
+        Document doc = parse(Files.readString(svg), true);
+        String desc = doc.getElementsByTagNameNS(SVG_NS, "desc").item(0).getTextContent();
+        assertEquals(series, List.of(desc.substring("Series: ".length()).split("; ")), svg.getFileName().toString());
+    }
+
     private static NodeList summaryRows(Document page) {
-        Element table = (Element) page.getElementsByTagName("tbody").item(0);
-        return table.getElementsByTagName("tr");
+        return tableRows(page, "summary");
+    }
+
+    /** The body rows of the table of the given class. */
+    private static NodeList tableRows(Document page, String tableClass) {
+        NodeList tables = page.getElementsByTagName("table");
+        for (int i = 0; i < tables.getLength(); i++) {
+            Element table = (Element) tables.item(i);
+            if (tableClass.equals(table.getAttribute("class"))) {
+                return ((Element) table.getElementsByTagName("tbody").item(0)).getElementsByTagName("tr");
+            }
+        }
+        throw new AssertionError("no table of class " + tableClass);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** Nothing the page would fetch: no scripts, no stylesheets, no web addresses other than XML namespaces. */

@@ -117,7 +117,7 @@ class TvJobTest {
         assertTrue(html.contains("low vs high") || html.contains("high vs low"), "the pair's TV series");
         assertTrue(html.contains("tiny"), "the experiment's name");
         assertTrue(files.skipped().isEmpty(), files.skipped().toString());
-        for (String chart : List.of("errors.png", "mixing.png", "norms.png", "effective_lr.png", "tv_vs_n_epoch2.png")) {
+        for (String chart : List.of("errors.png", "mixing_1.png", "norms.png", "effective_lr.png", "tv_vs_n_epoch2.png")) {
             assertTrue(Files.size(out.resolve("report").resolve(chart)) > 1000, chart);
         }
     }
