@@ -11,7 +11,8 @@ import java.lang.invoke.MethodType;
  * {@code org.nd4j.nativeblas.Nd4jCpu$Environment.getInstance().isUseMKLDNN()} by reflection. nd4j-native
  * M2.1 moved that class to {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu} and renamed the method
  * {@code isUseONEDNN()}, so the lookup throws, DL4J caches the failure, and every convolution, pooling and
- * batch-norm layer silently falls back to generic ND4J ops (about 5x slower on the MNIST CNN). This class
+ * batch-norm layer silently falls back to generic ND4J ops, several times slower
+ * (docs/performance.md, "Figures quoted by the code"). This class
  * restores the old name and delegates to the new one. {@code RuntimeSetupTest} proves the helpers run.
  *
  * <p>The delegate is found at run time, not linked at compile time: the CUDA build ({@code -Pcuda}) has no

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * do not predict the image's most common (pooled) class, grouped by the class they predict. A group's count of
  * a minority class is the sum of its weights over that class's list; its count of the common class is its
  * total weight minus its minority counts. One evaluation thus costs {@code images + minority entries}, not
- * {@code images x trials}: about 20 times less on sharp predictions, and no worse on diffuse ones.
+ * {@code images x trials}: far less where predictions are sharp (most trials agree), and no worse on diffuse ones.
  *
  * <p>A weighting is a {@code long} per pooled trial packing two multiplicities: how often the trial counts in
  * group A (low 32 bits) and in group B (high 32 bits). Summing packed weights sums both groups at once without

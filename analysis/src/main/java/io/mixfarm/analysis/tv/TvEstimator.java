@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
 /**
  * The mean plug-in TV between two schedules at one record epoch, with what it needs to be read: its value at
  * n trials per schedule, a whole-trial permutation null (noise floor, p-value, bias-corrected TV) and a
- * bootstrap confidence interval (section 4 of {@code experiment.md}).
+ * bootstrap confidence interval (docs/method.md, "Estimators").
  *
  * <p>Definitions, for schedules a and b with {@code N_a} and {@code N_b} trials and {@code T(G_A, G_B)} the
  * mean over images of {@code 1/2 sum_c |p_GA(c|x) - p_GB(c|x)|} between two groups of trials:

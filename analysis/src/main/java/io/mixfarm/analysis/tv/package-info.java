@@ -1,6 +1,6 @@
 /**
- * Function-space estimators: how far apart two schedules' trials are in what they predict (section 4 of
- * {@code experiment.md}).
+ * Function-space estimators: how far apart two schedules' trials are in what they predict (docs/method.md,
+ * "Estimators").
  *
  * <p>A {@link io.mixfarm.analysis.tv.PredictionMatrix} holds one schedule's predicted class of every test image
  * by every trial at one record epoch. {@link io.mixfarm.analysis.tv.TotalVariation} is the plain plug-in

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * The standard CIFAR training augmentation (experiment.md section 3): pad every side with {@code pad} black pixels,
+ * The standard CIFAR training augmentation (docs/method.md, "Trials"): pad every side with {@code pad} black pixels,
  * crop a random window of the original size, and mirror it left-right with probability 1/2; torchvision's
  * {@code RandomCrop(32, padding=4)} then {@code RandomHorizontalFlip()}.
  *

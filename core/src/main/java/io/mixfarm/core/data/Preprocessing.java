@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
  */
 public record Preprocessing(Normalise normalise, Augment augment) {
 
-    /** Pixels scaled to [0, 1], no augmentation (experiment.md section 2: MNIST needs neither under BN). */
+    /** Pixels scaled to [0, 1], no augmentation (docs/method.md, "Trials": MNIST needs neither under BN). */
     public static final Preprocessing NONE = new Preprocessing(Normalise.NONE, Augment.NONE);
-    /** The CIFAR pipeline of experiment.md section 3: per-channel standardisation, pad 4 + crop 32 + flip. */
+    /** The CIFAR pipeline of docs/method.md, "Trials": per-channel standardisation, pad 4 + crop 32 + flip. */
     public static final Preprocessing CIFAR = new Preprocessing(Normalise.PER_CHANNEL, Augment.PAD_CROP_FLIP);
 
     public Preprocessing {

@@ -23,7 +23,7 @@ import org.nd4j.linalg.activations.Activation;
 import java.util.List;
 
 /**
- * The scale-invariant 4-layer MNIST CNN of experiment.md section 2:
+ * The scale-invariant 4-layer MNIST CNN of figure 3 (docs/method.md, "Scale-invariant networks"):
  * {@code conv3x3(C->w) - BN - ReLU - conv3x3(w->2w) - BN - ReLU - maxpool2 - dense(->4w) - BN - ReLU -
  * dense(4w->classes, fixed) - softmax}, valid padding, no biases before a BN (BN cancels them). Every trainable
  * layer is followed by a BN, so each is a scale-invariant group of its own. How DL4J is made to apply the paper's

@@ -6,7 +6,7 @@ import java.util.List;
  * Which scale-invariant network a trial trains.
  *
  * @param architecture the network family, one of {@link #ARCHITECTURES}: {@value #MNIST_CNN} (the 4-layer CNN of
- *                     experiment.md section 2), {@value #PRERESNET32} or {@value #VGG16} (section 3)
+ *                     figure 3), {@value #PRERESNET32} or {@value #VGG16} (docs/method.md, "Scale-invariant networks")
  * @param width        channels of the first convolution, which sets all the others: mnist-cnn {@code w, 2w} and a
  *                     dense {@code 4w} (32 is the paper's); preresnet32 stages of {@code w, 2w, 4w} (16 is the
  *                     paper's); vgg16 blocks of {@code w, 2w, 4w, 8w, 8w} (64 is the paper's)

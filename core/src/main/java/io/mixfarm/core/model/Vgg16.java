@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scale-invariant VGG16 with BN for 32x32 images (figures 11 and 12; experiment.md section 3): five blocks of
+ * Scale-invariant VGG16 with BN (figures 11, 12; docs/method.md, "Scale-invariant networks"): five blocks of
  * {@code conv3x3 - BN - ReLU} (2, 2, 3, 3, 3 convolutions of {@code w, 2w, 4w, 8w, 8w} channels, padding 1), each
  * block ending in a 2x2 max-pool, so 32x32 comes out as 1x1 with {@code 8w} channels; then the fixed last layer
  * ({@code 8w -> classes}, no bias, never updated). This is the usual CIFAR VGG16-BN (a single linear classifier

@@ -10,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Three system properties decide whether DL4J's oneDNN layer helpers run, and they are off by default in
  * 1.0.0-M2.1: (a) {@code org.eclipse.deeplearning4j.helpers.disable} defaults to {@code true}; (b) the
  * oneDNN build of the natives is chosen with {@code org.bytedeco.javacpp.platform.extension=-onednn}; (c) the
- * helpers' availability check needs the {@link org.nd4j.nativeblas.Nd4jCpu} shim in this module. Measured on
- * the 2-core development machine: ~70 images/s per trial without them, ~400 with them. The launcher and
+ * helpers' availability check needs the {@link org.nd4j.nativeblas.Nd4jCpu} shim in this module. Without them
+ * a trial trains several times slower (docs/performance.md, "Figures quoted by the code"). The launcher and
  * surefire pass the same properties on the command line; setting them here too covers Spark executors and
  * embedded use, where no launcher runs first.
  *

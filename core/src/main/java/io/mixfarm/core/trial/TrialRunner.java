@@ -22,10 +22,10 @@ import java.util.List;
 public final class TrialRunner {
 
     /**
-     * Test images per inference call. 256 predicts as fast as 1,000 on CPU (6,068 against 5,428 images/s with
-     * {@code mixfarm bench --predict-chunk}) and a trial's resident memory is ~425 MB smaller: ND4J keeps an
-     * inference workspace per thread, sized by the chunk, and faults it in on each new task thread's first
-     * evaluation (3.5-4.8 s with 1,000, 0.8-1.0 s with 256).
+     * Test images per inference call. 256 predicts as fast as 1,000 on CPU and makes a trial's resident memory far
+     * smaller: ND4J keeps an inference workspace per thread, sized by the chunk, and faults it in on each new task
+     * thread's first evaluation (measured with {@code mixfarm bench --predict-chunk}:
+     * docs/performance.md, "What was tried").
      */
     public static final int EVAL_CHUNK = 256;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SchedulesTest {
 
-    /** experiment.md section 2, figure 3 of the paper: (schedule, epoch, eta, lambda). */
+    /** docs/method.md, "Schedules", figure 3 of the paper: (schedule, epoch, eta, lambda). */
     @ParameterizedTest(name = "{0} epoch {1}: lr {2} wd {3}")
     @CsvSource(textBlock = """
             Const,      1, 0.1,  0.1

@@ -77,9 +77,9 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private int farmRepeats;
 
-    @Option(names = "--peak-gflops-per-core", defaultValue = "134.4",
+    @Option(names = "--peak-gflops-per-core", defaultValue = "" + CpuPeak.DEVELOPMENT_MACHINE_GFLOPS_PER_CORE,
             description = "This CPU's fp32 peak per core, for the share-of-peak figures (default: ${DEFAULT-VALUE}, "
-                    + "the development machine's 2 FMA x 16 lanes x 2 x 2.1 GHz).")
+                    + "the development machine's, measured; docs/performance.md).")
     private double peakPerCore;
 
     @Override

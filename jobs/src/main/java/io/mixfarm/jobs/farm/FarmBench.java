@@ -33,8 +33,9 @@ import java.util.stream.Stream;
  * trial, into a temporary folder that is deleted afterwards.
  *
  * <p>The baseline is the same trials one after another on one thread of their own, outside Spark: ND4J's
- * workspaces are per thread and a new thread's first epoch pays ~90,000 page faults to fill them (~1 s here), so the
- * first trial on a thread costs more than the next. The farm pays that once per slot; the baseline pays it once. The
+ * workspaces are per thread and a new thread's first epoch pays tens of thousands of page faults to fill them
+ * (docs/performance.md, "How to measure", {@code solo_trial_s}), so the first trial on a thread costs more than the
+ * next. The farm pays that once per slot; the baseline pays it once. The
  * lone trial therefore runs twice on a new thread, and the baseline for {@code n} trials is the first time plus
  * {@code n - 1} times the second: like for like, where timing the lone trial on the bench's already-warm thread
  * would charge the farm for warm-up the baseline never pays.
@@ -49,7 +50,8 @@ public final class FarmBench {
 
     /**
      * Runs the lone trials and the farm, {@code repeats} times in alternation: on a shared or virtual machine the
-     * speed drifts by 10% from one minute to the next (measured here), so one pair of runs cannot tell 1.7 from 1.9.
+     * speed drifts from one minute to the next, so one pair of runs cannot tell 1.7 from 1.9
+     * (docs/performance.md, "What a busy neighbour costs, the farm's file writes, and the warm-up").
      *
      * @param dataSpec  the data set, as {@code Datasets.open} reads it (the embedded sample by default)
      * @param data      that data set, already read
@@ -96,12 +98,12 @@ public final class FarmBench {
     /**
      * An untimed farm of the rounds' own trials, so that the JIT compiles the code of both measured paths first: the
      * trial runner's, which the lone trials and the farm share (else the first round's first lone trial carries it
-     * and inflates the baseline: 22.54 against 19.11 s for the next, measured), and the farm's own (Spark's
-     * scheduling, Kryo, the Parquet writers), which only the farm runs (else the first round's farm carries it: the
-     * C2 compiler's threads used 10.5 s of CPU in a one-round bench, on the cores the two farm trials needed). A
-     * farm of one-epoch trials was not enough: C2 still used 0.033 cores during the first round's farm against
-     * 0.010-0.011 in the later ones (a flight recording's per-thread CPU), and the first round was the slowest of
-     * three in 8 of 10 runs.
+     * and inflates the baseline), and the farm's own (Spark's scheduling, Kryo, the Parquet writers), which only the
+     * farm runs (else the first round's farm carries it, and the C2 compiler's threads take the cores the two farm
+     * trials need). A farm of one-epoch trials was not enough: C2 was still busier during the first round's farm
+     * than in the later ones, and the first round was the slowest. The figures, from flight recordings and the
+     * bench's rounds: docs/performance.md, "Fewer Java objects per step, and a farm warm-up";
+     * docs/performance.md, "What a busy neighbour costs, the farm's file writes, and the warm-up".
      */
     private static void warmUp(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs) {
         Path output = temporaryFolder();

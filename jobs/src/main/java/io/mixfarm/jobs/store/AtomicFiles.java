@@ -39,9 +39,10 @@ final class AtomicFiles {
     }
 
     /**
-     * ZSTD: a predictions file of 10,000 images is 33 KB, against 51 KB with Snappy (which gains nothing on the
-     * plain {@code image} column). Its library, zstd-jni, ships with Spark. Pages stay format v1, Spark's default,
-     * for the widest reader support (v2's delta encoding would give 10 KB).
+     * ZSTD: predictions files are smaller than with Snappy, which gains nothing on the plain {@code image} column
+     * (the sizes: docs/performance.md, "Figures quoted by the code"). Its library, zstd-jni, ships with Spark. Pages
+     * stay format v1, Spark's default, for the widest reader support, although v2's delta encoding would make them
+     * smaller still.
      */
     private static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
 
@@ -149,7 +150,8 @@ final class AtomicFiles {
 
     /**
      * Reads with the configuration of the input file. {@code ParquetReader.builder(ReadSupport, Path)} would
-     * build and parse a fresh Hadoop configuration per file, which made reading a trials row three times slower.
+     * build and parse a fresh Hadoop configuration per file, which made reading a trials row several times slower
+     * (docs/performance.md, "Figures quoted by the code").
      */
     private static final class GroupReaderBuilder extends ParquetReader.Builder<Group> {
 

@@ -15,9 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Hadoop's local file system (checksummed, as {@code file:} paths get by default), except that it sets
  * permissions in this process. Hadoop's {@link RawLocalFileSystem} sets them with its native library, which no
  * Maven artifact ships, or else by running {@code chmod} as a child process: for every file it creates and every
- * folder it makes, so twice per Parquet file with its {@code .crc}. Measured: 22-28 ms per file written that way
- * against 7-13 ms, and in a farm the child waits for a core the other trial is using (a trial's three files took
- * 0.10-0.22 s to write on two busy cores, about 1% of an 18-second trial).
+ * folder it makes, so twice per Parquet file with its {@code .crc}: slower than writing the file, and in a farm
+ * the child waits for a core the other trial is using (the figures:
+ * docs/performance.md, "What a busy neighbour costs, the farm's file writes, and the warm-up").
  */
 final class InProcessLocalFileSystem extends LocalFileSystem {
 

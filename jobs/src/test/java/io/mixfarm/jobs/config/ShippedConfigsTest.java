@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The configs shipped in conf/: they load, and the paper ones are exactly experiment.md sections 2 and 3. */
+/** The configs shipped in conf/: they load, and the paper ones are exactly docs/method.md's "Schedules". */
 class ShippedConfigsTest {
 
     /** Tests run with the module as working directory; the shipped configs live in the project's conf/. */
@@ -116,7 +116,7 @@ class ShippedConfigsTest {
         }
     }
 
-    /** {lr, wd} of experiment.md section 2's table. */
+    /** {lr, wd} of docs/method.md's figure 3 table ("Schedules"). */
     private static double[] expected(String schedule, int epoch) {
         if (epoch > 120) {
             return new double[] {0.01, 0.0};

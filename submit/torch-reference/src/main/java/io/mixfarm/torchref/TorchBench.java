@@ -76,7 +76,8 @@ public final class TorchBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}); the equivalence check always runs both.")
     private List<String> engines;
 
-    @Option(names = "--peak-gflops-per-core", defaultValue = "134.4", description = "fp32 peak per core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--peak-gflops-per-core", defaultValue = "" + CpuPeak.DEVELOPMENT_MACHINE_GFLOPS_PER_CORE,
+            description = "fp32 peak per core (default: ${DEFAULT-VALUE}, the development machine's, measured).")
     private double peakPerCore;
 
     private final PrintStream out;

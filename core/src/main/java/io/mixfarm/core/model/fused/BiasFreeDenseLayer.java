@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A bias-free, identity-activation dense layer on oneDNN's inner product. DL4J's layer goes through ND4J's generic
- * matrix multiply three times per step at about a third of the speed oneDNN reaches on the same shapes
- * (docs/performance.md). Where oneDNN cannot be used, or the configuration is not this one, it is DL4J's layer.
+ * matrix multiply three times per step, slower than oneDNN on the same shapes (the figures:
+ * docs/performance.md, "What was tried"; docs/performance.md, "Figures quoted by the code"). Where oneDNN cannot be
+ * used, or the configuration is not this one, it is DL4J's layer.
  */
 public class BiasFreeDenseLayer extends DenseLayer {
 
