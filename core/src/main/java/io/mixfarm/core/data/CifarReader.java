@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -14,7 +16,12 @@ import java.util.stream.Stream;
  * byte and 3072 pixel bytes; CIFAR-100 files ({@code train.bin}, {@code test.bin}) hold a coarse label
  * byte, a fine label byte and 3072 pixel bytes. Either reader accepts the folder holding the
  * {@code .bin} files or its parent (where the archive was unpacked). A file whose size is not a whole
- * number of records is reported as truncated, a label outside its range as damage.
+ * number of records is reported as truncated, a label outside its range as damage, and a file that does not
+ * hold its published number of records ({@value #CIFAR10_RECORDS_PER_FILE} in each CIFAR-10 file,
+ * {@value #CIFAR100_TRAIN_RECORDS} and {@value #CIFAR100_TEST_RECORDS} in CIFAR-100's) as cut short: a
+ * file cut at a record boundary would otherwise read as a smaller data set. A folder that is not the
+ * published data set (a synthetic stand-in written by {@link CifarWriter}) declares its own counts, see
+ * {@link RecordCounts}.
  */
 public final class CifarReader {
 
@@ -32,15 +39,23 @@ public final class CifarReader {
     public static final int CIFAR100_FINE_CLASSES = 100;
     /** Coarse classes (superclasses) of CIFAR-100. */
     public static final int CIFAR100_COARSE_CLASSES = 20;
+    /** Records in each published CIFAR-10 file, the five training batches and the test batch alike. */
+    public static final int CIFAR10_RECORDS_PER_FILE = 10_000;
+    /** Records in the published CIFAR-100 {@code train.bin}. */
+    public static final int CIFAR100_TRAIN_RECORDS = 50_000;
+    /** Records in the published CIFAR-100 {@code test.bin}. */
+    public static final int CIFAR100_TEST_RECORDS = 10_000;
 
     private static final int CHANNELS = 3;
     private static final int SIDE = 32;
     private static final int IMAGE_BYTES = CHANNELS * SIDE * SIDE;
     private static final String CIFAR10_FOLDER = "cifar-10-batches-bin";
     private static final String CIFAR100_FOLDER = "cifar-100-binary";
-    private static final List<String> CIFAR10_TRAIN = List.of(
+    /** CIFAR-10's training files, in order (also {@link CifarWriter}'s). */
+    static final List<String> CIFAR10_TRAIN = List.of(
             "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
-    private static final List<String> CIFAR10_TEST = List.of("test_batch.bin");
+    /** CIFAR-10's test file (also {@link CifarWriter}'s). */
+    static final List<String> CIFAR10_TEST = List.of("test_batch.bin");
     private static final List<String> CIFAR100_TRAIN = List.of("train.bin");
     private static final List<String> CIFAR100_TEST = List.of("test.bin");
 
@@ -51,6 +66,8 @@ public final class CifarReader {
     public static Dataset readCifar10(Path folder) {
         Path dir = locate(folder, CIFAR10_FOLDER, CIFAR10_TRAIN, CIFAR10_TEST, "CIFAR-10");
         Layout layout = new Layout(new String[] {"label"}, new int[] {CIFAR10_CLASSES}, 0);
+        checkRecordCounts(dir, RecordCounts.of(dir, published(CIFAR10_TRAIN, CIFAR10_RECORDS_PER_FILE, CIFAR10_TEST,
+                CIFAR10_RECORDS_PER_FILE), "CIFAR-10"), layout);
         return new Dataset("cifar10", read(dir, CIFAR10_TRAIN, layout), read(dir, CIFAR10_TEST, layout));
     }
 
@@ -66,6 +83,8 @@ public final class CifarReader {
         Layout layout = new Layout(new String[] {"coarse label", "fine label"}, classes,
                 labels == Cifar100Labels.FINE ? 1 : 0);
         String name = labels == Cifar100Labels.FINE ? "cifar100" : "cifar100-coarse";
+        checkRecordCounts(dir, RecordCounts.of(dir, published(CIFAR100_TRAIN, CIFAR100_TRAIN_RECORDS, CIFAR100_TEST,
+                CIFAR100_TEST_RECORDS), "CIFAR-100"), layout);
         return new Dataset(name, read(dir, CIFAR100_TRAIN, layout), read(dir, CIFAR100_TEST, layout));
     }
 
@@ -87,6 +106,23 @@ public final class CifarReader {
 
         int classes() {
             return labelClasses[used];
+        }
+    }
+
+    /** Every training file with {@code trainRecords}, every test file with {@code testRecords}, in order. */
+    private static Map<String, Integer> published(List<String> train, int trainRecords, List<String> test,
+                                                  int testRecords) {
+        Map<String, Integer> records = new LinkedHashMap<>();
+        train.forEach(file -> records.put(file, trainRecords));
+        test.forEach(file -> records.put(file, testRecords));
+        return records;
+    }
+
+    /** Checks every file's record count from its size, before any is read. */
+    private static void checkRecordCounts(Path dir, RecordCounts counts, Layout layout) {
+        for (String name : counts.records().keySet()) {
+            Path file = dir.resolve(name);
+            counts.check(file, countRecords(file, layout));
         }
     }
 

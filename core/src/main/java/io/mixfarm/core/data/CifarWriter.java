@@ -3,16 +3,19 @@ package io.mixfarm.core.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Writes a data set of 3x32x32 images with at most 10 classes in the CIFAR-10 binary format that
  * {@link CifarReader} reads: records of one label byte and 3072 pixel bytes (CHW), the training images split over
- * {@code data_batch_1.bin .. data_batch_5.bin} and the test images in {@code test_batch.bin}. For tests and
- * synthetic stand-ins of CIFAR-10, as {@link IdxWriter} is for MNIST.
+ * {@code data_batch_1.bin .. data_batch_5.bin} and the test images in {@code test_batch.bin}, and the records each
+ * file holds declared in {@link RecordCounts#FILE} (they are not CIFAR-10's). For tests and synthetic stand-ins of
+ * CIFAR-10, as {@link IdxWriter} is for MNIST.
  */
 public final class CifarWriter {
 
-    private static final int BATCHES = 5;
+    private static final int BATCHES = CifarReader.CIFAR10_TRAIN.size();
 
     private CifarWriter() {
     }
@@ -39,12 +42,18 @@ public final class CifarWriter {
         } catch (IOException e) {
             throw DatasetException.inFile(folder, "cannot create folder (" + DatasetException.describe(e) + ")", e);
         }
+        Map<String, Integer> records = new LinkedHashMap<>();
         for (int b = 0; b < BATCHES; b++) {
             int from = (int) ((long) train.count() * b / BATCHES);
             int to = (int) ((long) train.count() * (b + 1) / BATCHES);
-            write(folder.resolve("data_batch_" + (b + 1) + ".bin"), train, from, to);
+            String file = CifarReader.CIFAR10_TRAIN.get(b);
+            write(folder.resolve(file), train, from, to);
+            records.put(file, to - from);
         }
-        write(folder.resolve("test_batch.bin"), dataset.test(), 0, dataset.test().count());
+        String test = CifarReader.CIFAR10_TEST.get(0);
+        write(folder.resolve(test), dataset.test(), 0, dataset.test().count());
+        records.put(test, dataset.test().count());
+        RecordCounts.declare(folder, records);
     }
 
     private static void write(Path file, ImageSet set, int from, int to) {

@@ -1,22 +1,37 @@
 package io.mixfarm.core.model.fused;
 
+import io.mixfarm.core.bench.Minibatches;
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedules;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,58 +42,128 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
- * The fused oneDNN layers compute what DL4J's stock layers compute: forward, backward and the SGD steps built on
- * them, and the running statistics. DL4J's layers are the reference (their maths is DL4J's, their kernels its
- * oneDNN helpers); agreement is to float32 rounding, since the two sum in different orders.
+ * The fused oneDNN layers compute what DL4J's stock layers compute: forward, backward and the running statistics.
+ * DL4J's layers are the reference (their maths is DL4J's, their kernels its oneDNN helpers); agreement is to float32
+ * rounding, since the two sum in different orders.
  */
 class FusedLayersTest {
 
     private static final InputShape MNIST = new InputShape(1, 28, 28, 10);
     private static final ModelSpec MODEL = ModelSpec.mnistCnn(4);
-    private static final List<String> TRAINED = List.of("conv1", "conv2", "fc1");
+    private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+    private static final Dataset SAMPLE = EmbeddedSample.load();
+    private static final int BATCH = 128;
+    /** Network states per width: the initial weights and two trained ones. */
+    private static final int STATES = 3;
+    /** The fused layers with weights; the fixed last layer is DL4J's own in both networks. */
+    private static final List<String> WEIGHTED = List.of("conv1", "conv2", "fc1");
+    /** Of every comparison, relative to the reference's norm (issue 16's bound; measured figures in the docs). */
+    private static final double TOLERANCE = 1e-3;
+    /** Of a whole network's float32 gradients against float64 (measured: up to 1.1e-2, docs/performance.md). */
+    private static final double FLOAT32_REACH = 3e-2;
 
     @BeforeAll
     static void setUp() {
         RuntimeSetup.configure();
     }
 
-    @Test
-    void trainingMatchesDl4jLayersStepByStep() {
-        MultiLayerNetwork reference = build(Kernels.DL4J);
-        MultiLayerNetwork fused = build(Kernels.FUSED);
-        for (String layer : List.of("conv1", "conv2", "fc1", "out")) {
-            assertEquals(reference.getLayer(layer).getParam("W"), fused.getLayer(layer).getParam("W"),
-                    "initial " + layer);
-        }
-        // Each step starts from the reference's weights: over several steps float32 rounding compounds (a
-        // pre-activation that rounds to the other side of 0 flips a ReLU and moves the gradient by ~1e-5), so
-        // comparing trajectories would test chaos, not the layers.
-        for (int step = 0; step < 6; step++) {
-            for (String layer : TRAINED) {
+    /**
+     * At the sample's width (8) and the paper's (32), on real MNIST batches of 128, each fused layer is given the
+     * input and output gradient that DL4J's layers see at that point of the network, and must compute DL4J's
+     * output, weight gradient and input gradient; its BN's batch statistics, which the running statistics take up,
+     * must be the closed form. Layer by layer, not the network's gradients against each other: BN's backward
+     * subtracts each channel's mean gradient, and the convolutions' weight gradients are what is left of that
+     * cancellation, so float32 rounding anywhere upstream reaches them amplified (two correct float32
+     * implementations differ there by more than a kernel bug would; docs/performance.md gives the figures).
+     * The states are the reference's trajectory: its initial weights and two trained ones.
+     */
+    @ParameterizedTest(name = "width {0}")
+    @ValueSource(ints = {8, 32})
+    void everyFusedLayerComputesWhatDl4jsComputesOnMnistActivations(int width) {
+        ModelSpec model = ModelSpec.mnistCnn(width);
+        MultiLayerNetwork reference = build(model, Kernels.DL4J);
+        MultiLayerNetwork fused = build(model, Kernels.FUSED);
+        List<DataSet> batches = Minibatches.of(SAMPLE.train(), BATCH, STATES, width);
+        assertEquals(STATES, batches.size());
+        for (int state = 0; state < STATES; state++) {
+            for (String layer : WEIGHTED) {
                 fused.getLayer(layer).setParam("W", reference.getLayer(layer).getParam("W").dup());
             }
-            DataSet batch = randomBatch(step == 5 ? 37 : 64, step);
-            reference.fit(batch);
-            fused.fit(batch);
-            assertEquals(reference.score(), fused.score(), 1e-5 * Math.abs(reference.score()), "loss, step " + step);
-            for (String layer : TRAINED) {
-                assertClose(reference.getLayer(layer).getParam("W"), fused.getLayer(layer).getParam("W"), 1e-4,
-                        layer + " after step " + step);
+            String at = "width " + width + ", state " + state + ": ";
+            DataSet batch = batches.get(state);
+            LayerPass pass = LayerPass.of(reference, batch);
+            for (String name : WEIGHTED) {
+                Layer layer = fused.getLayer(name);
+                assertRelative(pass.output(name), activate(layer, pass.input(name)), TOLERANCE, at + name + " output");
+                Pair<Gradient, INDArray> gradients = layer.backpropGradient(pass.outputGradient(name), NO_WORKSPACES);
+                assertRelative(pass.weightGradient(name),
+                        gradients.getFirst().getGradientFor(DefaultParamInitializer.WEIGHT_KEY), TOLERANCE,
+                        at + name + " weight gradient");
+                if (name.equals("conv1")) {
+                    assertNull(gradients.getSecond(), at + "nothing reads the first layer's input gradient");
+                } else {
+                    assertRelative(pass.inputGradient(name), gradients.getSecond(), TOLERANCE,
+                            at + name + " input gradient");
+                }
+            }
+            for (int k = 1; k <= 3; k++) {
+                String bn = "bn" + k;
+                String relu = "relu" + k;
+                Layer layer = fused.getLayer(bn);
+                INDArray x = pass.input(bn);
+                assertRelative(pass.output(relu), activate(layer, x), TOLERANCE, at + bn + " + relu output");
+                RunningStatistics before = RunningStatistics.of(layer);
+                Pair<Gradient, INDArray> gradients = layer.backpropGradient(pass.outputGradient(relu), NO_WORKSPACES);
+                assertRelative(pass.inputGradient(bn), gradients.getSecond(), TOLERANCE,
+                        at + bn + " + relu input gradient");
+                RunningStatistics batchTakenUp = before.batchTakenUp(gradients.getFirst(), decay(layer));
+                RunningStatistics exact = RunningStatistics.ofBatch(x);
+                assertRelative(exact.mean(), batchTakenUp.mean(), TOLERANCE, at + bn + " batch mean");
+                assertRelative(exact.variance(), batchTakenUp.variance(), TOLERANCE, at + bn + " batch variance");
+
+                // Inference normalises with the running statistics: the reference's, taken over.
+                Layer referenceBn = reference.getLayer(bn);
+                layer.setParam(BatchNormalizationParamInitializer.GLOBAL_MEAN,
+                        referenceBn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).dup());
+                layer.setParam(BatchNormalizationParamInitializer.GLOBAL_VAR, referenceVariance(referenceBn));
+                INDArray expected = activate(reference.getLayer(relu), activate(referenceBn, x, false), false);
+                assertRelative(expected, activate(layer, x, false), TOLERANCE, at + bn + " + relu inference");
+            }
+            if (state < STATES - 1) {
+                reference.fit(batch);
             }
         }
-        for (String bn : List.of("bn1", "bn2", "bn3")) {
-            assertClose(reference.getLayer(bn).getParam("mean"), fused.getLayer(bn).getParam("mean"), 1e-4,
-                    bn + " running mean");
-            // DL4J's stock layer keeps log10 of the running std; the fused one keeps the variance.
-            INDArray log10Std = reference.getLayer(bn).getParam("log10stdev");
-            INDArray referenceVar = Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0f), log10Std.mul(2));
-            assertClose(referenceVar, fused.getLayer(bn).getParam("var"), 1e-4, bn + " running variance");
+    }
+
+    /**
+     * The fused network as a whole, its wiring between layers included (the test above takes each layer's input
+     * from DL4J's network): the loss, and every weight's gradient as close to a float64 copy's as float32 gets. The
+     * bound is float32's reach, not a kernel's (the test above holds the kernels to 1e-3; why the network's
+     * gradients cannot be, docs/performance.md): DL4J's stock layers are held to it too, and a wrong layout, scale
+     * or layer order is O(1).
+     */
+    @ParameterizedTest(name = "width {0}")
+    @ValueSource(ints = {8, 32})
+    void theNetworksGradientsAreTheFloat64OnesToFloat32Rounding(int width) {
+        ModelSpec model = ModelSpec.mnistCnn(width);
+        MultiLayerNetwork reference = build(model, Kernels.DL4J);
+        MultiLayerNetwork fused = build(model, Kernels.FUSED);
+        MultiLayerNetwork exact = reference.convertDataType(DataType.DOUBLE);
+        DataSet batch = Minibatches.of(SAMPLE.train(), BATCH, 1, width).get(0);
+        DataSet batch64 = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE),
+                batch.getLabels().castTo(DataType.DOUBLE));
+        Map<String, INDArray> expected = weightGradients(exact, batch64);
+        assertEquals(List.of("conv1", "conv2", "fc1", "out"), List.copyOf(expected.keySet()));
+        double loss = crossEntropy(exact, batch64);
+        for (MultiLayerNetwork network : List.of(reference, fused)) {
+            String at = "width " + width + ", " + (network == fused ? "fused" : "stock") + " layers: ";
+            assertEquals(loss, crossEntropy(network, batch), 1e-5 * loss, at + "loss");
+            Map<String, INDArray> actual = weightGradients(network, batch);
+            assertEquals(expected.keySet(), actual.keySet(), at + "layers with weight gradients");
+            for (String layer : expected.keySet()) {
+                assertRelative(expected.get(layer), actual.get(layer), FLOAT32_REACH, at + layer + " gradient");
+            }
         }
-        for (String layer : TRAINED) {
-            fused.getLayer(layer).setParam("W", reference.getLayer(layer).getParam("W").dup());
-        }
-        INDArray test = randomBatch(50, 99).getFeatures();
-        assertClose(reference.output(test, false), fused.output(test, false), 1e-4, "inference outputs");
     }
 
     @Test
@@ -179,10 +264,172 @@ class FusedLayersTest {
     }
 
     private static MultiLayerNetwork build(Kernels kernels) {
-        MultiLayerNetwork network = (MultiLayerNetwork) MnistCnn.build(MODEL, MNIST, Schedules.named("Const", 200),
+        return build(MODEL, kernels);
+    }
+
+    private static MultiLayerNetwork build(ModelSpec model, Kernels kernels) {
+        MultiLayerNetwork network = (MultiLayerNetwork) MnistCnn.build(model, MNIST, Schedules.named("Const", 200),
                 11, kernels).network();
         network.setEpochCount(0);
         return network;
+    }
+
+    /** The gradient of every layer's weights {@code W} for {@code batch}, by layer name in network order. */
+    private static Map<String, INDArray> weightGradients(MultiLayerNetwork network, DataSet batch) {
+        Gradient gradient = network.calculateGradients(batch.getFeatures(), batch.getLabels(), null, null)
+                .getFirst();
+        Map<String, INDArray> byLayer = new LinkedHashMap<>();
+        for (int i = 0; i < network.getnLayers(); i++) {
+            INDArray w = gradient.gradientForVariable().get(i + "_" + DefaultParamInitializer.WEIGHT_KEY);
+            if (w != null) {
+                byLayer.put(network.getLayer(i).conf().getLayer().getLayerName(), w.dup());
+            }
+        }
+        return byLayer;
+    }
+
+    /** The mean cross-entropy of the batch in training mode (DL4J's score would add the weight decay term). */
+    private static double crossEntropy(MultiLayerNetwork network, DataSet batch) {
+        INDArray p = network.output(batch.getFeatures(), true).castTo(DataType.DOUBLE);
+        INDArray picked = p.mul(batch.getLabels().castTo(DataType.DOUBLE)).sum(1);
+        return -Transforms.log(picked, false).meanNumber().doubleValue();
+    }
+
+    /** A layer's training-mode output for {@code input}. */
+    private static INDArray activate(Layer layer, INDArray input) {
+        return activate(layer, input, true);
+    }
+
+    private static INDArray activate(Layer layer, INDArray input, boolean training) {
+        layer.setInput(input, NO_WORKSPACES);
+        return layer.activate(training, NO_WORKSPACES);
+    }
+
+    /** DL4J's stock BN keeps log10 of the running std; the fused one keeps the variance. */
+    private static INDArray referenceVariance(Layer bn) {
+        INDArray log10Std = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+        return Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0f), log10Std.mul(2));
+    }
+
+    private static double decay(Layer bn) {
+        return ((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer()).getDecay();
+    }
+
+    /**
+     * One training-mode forward and backward pass through a network, layer by layer as DL4J's network runs it, with
+     * every layer's input, output and their gradients kept by layer name.
+     */
+    private record LayerPass(Map<String, INDArray> inputs, Map<String, INDArray> outputs,
+                             Map<String, INDArray> outputGradients, Map<String, INDArray> inputGradients,
+                             Map<String, INDArray> weightGradients) {
+
+        static LayerPass of(MultiLayerNetwork network, DataSet batch) {
+            LayerPass pass = new LayerPass(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
+                    new HashMap<>());
+            int size = (int) batch.getFeatures().size(0);
+            INDArray activation = batch.getFeatures();
+            for (int i = 0; i < network.getnLayers(); i++) {
+                InputPreProcessor pre = network.getLayerWiseConfigurations().getInputPreProcess(i);
+                if (pre != null) {
+                    activation = pre.preProcess(activation, size, NO_WORKSPACES);
+                }
+                Layer layer = network.getLayer(i);
+                String name = layer.conf().getLayer().getLayerName();
+                pass.inputs.put(name, activation.dup());
+                if (layer instanceof IOutputLayer output) {
+                    output.setLabels(batch.getLabels());
+                }
+                activation = activate(layer, activation).dup();
+                pass.outputs.put(name, activation);
+            }
+            INDArray gradient = null; // the output layer computes its own from the labels
+            for (int i = network.getnLayers() - 1; i >= 0; i--) {
+                Layer layer = network.getLayer(i);
+                String name = layer.conf().getLayer().getLayerName();
+                pass.outputGradients.put(name, gradient);
+                Pair<Gradient, INDArray> gradients = layer.backpropGradient(gradient, NO_WORKSPACES);
+                INDArray w = gradients.getFirst().getGradientFor(DefaultParamInitializer.WEIGHT_KEY);
+                if (w != null) {
+                    pass.weightGradients.put(name, w.dup());
+                }
+                gradient = gradients.getSecond() == null ? null : gradients.getSecond().dup();
+                pass.inputGradients.put(name, gradient);
+                InputPreProcessor pre = network.getLayerWiseConfigurations().getInputPreProcess(i);
+                if (pre != null && gradient != null) {
+                    gradient = pre.backprop(gradient, size, NO_WORKSPACES);
+                }
+            }
+            return pass;
+        }
+
+        INDArray input(String layer) {
+            return present(inputs, layer);
+        }
+
+        INDArray output(String layer) {
+            return present(outputs, layer);
+        }
+
+        /** {@code null} for the output layer, which computes its own from the labels. */
+        INDArray outputGradient(String layer) {
+            return outputGradients.get(layer);
+        }
+
+        INDArray inputGradient(String layer) {
+            return present(inputGradients, layer);
+        }
+
+        INDArray weightGradient(String layer) {
+            return present(weightGradients, layer);
+        }
+
+        private static INDArray present(Map<String, INDArray> arrays, String layer) {
+            INDArray array = arrays.get(layer);
+            assertNotNull(array, layer);
+            return array;
+        }
+    }
+
+    /** A BN layer's mean and variance per channel, in float64. */
+    private record RunningStatistics(INDArray mean, INDArray variance) {
+
+        /** The fused layer's running statistics (it keeps the variance, not DL4J's default log10 of the std). */
+        static RunningStatistics of(Layer bn) {
+            return new RunningStatistics(
+                    bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).castTo(DataType.DOUBLE),
+                    bn.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).castTo(DataType.DOUBLE));
+        }
+
+        /** The closed form: each channel's (last axis) mean and biased variance over the rest, in float64. */
+        static RunningStatistics ofBatch(INDArray x) {
+            INDArray flat = x.castTo(DataType.DOUBLE).reshape(-1, x.size(x.rank() - 1));
+            INDArray mean = flat.mean(0);
+            INDArray centred = flat.subRowVector(mean);
+            return new RunningStatistics(mean, centred.mul(centred).mean(0));
+        }
+
+        /**
+         * The batch statistics a step takes up, from the running statistics before it ({@code this}) and the
+         * layer's "gradient" of them, which DL4J's NoOp updater subtracts: {@code running' = running - step} with
+         * {@code running' = decay * running + (1 - decay) * batch}, solved for {@code batch}.
+         */
+        RunningStatistics batchTakenUp(Gradient step, double decay) {
+            INDArray meanStep = step.getGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN)
+                    .castTo(DataType.DOUBLE);
+            INDArray varStep = step.getGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR)
+                    .castTo(DataType.DOUBLE);
+            return new RunningStatistics(mean.sub(meanStep.div(1 - decay)), variance.sub(varStep.div(1 - decay)));
+        }
+    }
+
+    /** {@code ||actual - expected|| / ||expected||} (Euclidean norms, in float64) within {@code tolerance}. */
+    private static void assertRelative(INDArray expected, INDArray actual, double tolerance, String what) {
+        INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
+        INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
+        double norm = e.norm2Number().doubleValue();
+        double distance = e.sub(a).norm2Number().doubleValue() / norm;
+        assertTrue(norm > 0 && distance <= tolerance, what + ": ||difference|| / ||reference|| = " + distance
+                + " > " + tolerance + " (||reference|| = " + norm + ")");
     }
 
     /** Largest absolute difference within {@code tolerance} of the largest magnitude. */
