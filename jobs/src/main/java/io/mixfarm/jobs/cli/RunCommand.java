@@ -109,8 +109,8 @@ final class RunCommand implements Callable<Integer> {
             new TvJob(stdout).run(experiment.output(), TvOptions.DEFAULT);
             new ReportJob(stdout).run(experiment.output());
             w.printf("report: %s/report/report.html%n", experiment.output());
-            w.printf("SQL: ./submit/mixfarm sql --out %s \"SELECT epoch, a, b, n, tv, corrected_tv, p_value FROM "
-                    + "tv_summary WHERE n = trials_a ORDER BY ALL\"%n", experiment.output());
+            w.printf("SQL: ./submit/mixfarm sql --out %s \"SELECT epoch, a, b, tv, corrected_tv, p_value, p_holm FROM "
+                    + "tv_summary WHERE all_trials ORDER BY ALL\"%n", experiment.output());
             w.flush();
         }
         return report.failed().isEmpty() ? 0 : 1;
