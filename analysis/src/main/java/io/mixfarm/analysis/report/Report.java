@@ -76,7 +76,7 @@ public final class Report {
             + " images. Dash-dot with band: the noise floor. " + NOISE_FLOOR;
 
     private static final String MIXING_CAPTION = "TV between each pair of schedules at every record epoch, from all"
-            + " trials (the row with the largest n for that epoch and pair), with its 95% bootstrap confidence interval"
+            + " finished trials (the all_trials row of that epoch and pair), with its 95% bootstrap confidence interval"
             + " (resampling trials) as error bars. Dashed with band: the noise floor. " + NOISE_FLOOR + " Where a"
             + " pair's TV comes down to its floor, the two schedules have become indistinguishable in function space;"
             + " the conjecture predicts this O(1/(η λ)) steps after their intrinsic learning rates become equal. Pairs"
