@@ -29,6 +29,14 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class SqlQuery {
 
+    /** Printed by {@code mixfarm run} after the farm: mean errors per schedule and epoch (figure 3a). */
+    public static final String ERRORS_EXAMPLE = "SELECT schedule, epoch, avg(train_error) AS train, "
+            + "avg(test_error) AS test, count(*) AS trials FROM metrics GROUP BY ALL ORDER BY ALL";
+
+    /** Printed by {@code mixfarm run} after the TV job: the mixing curve, one row per record epoch and pair. */
+    public static final String MIXING_EXAMPLE = "SELECT epoch, a, b, tv, corrected_tv, p_value, p_holm FROM tv_summary "
+            + "WHERE all_trials ORDER BY ALL";
+
     /** The datasets of an output folder that become views, in the order they are documented. */
     private static final List<String> DATASETS = List.of("predictions", "metrics", "trials", "tv_summary",
             "tv_by_image");

@@ -212,6 +212,16 @@ class ReadmeQueriesTest {
     }
 
     @Test
+    void theQueriesMixfarmRunPrintsRunToo() {
+        Result errors = sparkSql(SqlQuery.ERRORS_EXAMPLE);
+        assertEquals(namedColumns(SqlQuery.ERRORS_EXAMPLE), errors.columns());
+        assertEquals(2 * 200, errors.rows().size(), "2 schedules x 200 epochs");
+        Result mixing = sparkSql(SqlQuery.MIXING_EXAMPLE);
+        assertEquals(namedColumns(SqlQuery.MIXING_EXAMPLE), mixing.columns());
+        assertEquals(3, mixing.rows().size(), "3 record epochs x 1 pair");
+    }
+
+    @Test
     void theMixingCurveIsOneRowPerRecordEpochAndPairAlsoWithUnequalCounts() {
         List<Query> mixing = readmeQueries().stream().filter(q -> q.label().contains("mixing curve")).toList();
         assertEquals(List.of(Engine.SPARK, Engine.DUCKDB), mixing.stream().map(Query::engine).toList());
