@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Spark TV job against an independent computation of the same per-image TV, as one DuckDB query. */
@@ -233,8 +234,24 @@ class TvJobTest {
     }
 
     @Test
-    void onAFarmStillRunningOnlyTrialsWithASucceededRowCount(@TempDir Path copy) throws IOException {
-        // A trial still training may already have its predictions on disk but not its trials row (written last).
+    void aTvSummaryWrittenBeforeAllTrialsExistedAsksForTheTvJobAgain(@TempDir Path copy)
+            throws IOException, SQLException {
+        copyOutput(copy);
+        Path summary = copy.resolve("tv_summary");
+        try (var files = Files.list(summary)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        execute("COPY (SELECT * EXCLUDE (all_trials, p_holm) FROM read_parquet('" + out
+                + "/tv_summary/*.parquet')) TO '" + summary.resolve("part-0.parquet") + "' (FORMAT parquet)");
+        IllegalArgumentException old = assertThrows(IllegalArgumentException.class,
+                () -> new ReportJob(new PrintStream(new ByteArrayOutputStream(), true)).run(copy.toString()));
+        assertEquals(copy + "/tv_summary was written by an older mixfarm (no all_trials column): run "
+                + "./submit/mixfarm tv --out " + copy + " again", old.getMessage());
+    }
+
+    private static void copyOutput(Path copy) throws IOException {
         try (var files = Files.walk(out)) {
             for (Path source : files.toList()) {
                 Path target = copy.resolve(out.relativize(source).toString());
@@ -245,6 +262,12 @@ class TvJobTest {
                 }
             }
         }
+    }
+
+    @Test
+    void onAFarmStillRunningOnlyTrialsWithASucceededRowCount(@TempDir Path copy) throws IOException {
+        // A trial still training may already have its predictions on disk but not its trials row (written last).
+        copyOutput(copy);
         try (var rows = Files.list(copy.resolve("trials").resolve("schedule=high"))) {
             Path row = rows.filter(p -> p.getFileName().toString().equals("trial-00002.parquet")).findFirst()
                     .orElseThrow();
@@ -253,6 +276,13 @@ class TvJobTest {
         ExperimentStore store = new ExperimentStore(copy.toString(), new Configuration());
         Map<String, List<Integer>> finished = TvJob.finishedTrials(FarmJob.recordedConfig(store), store);
         assertEquals(Map.of("low", List.of(0, 1, 2, 3), "high", List.of(0, 1, 3)), finished);
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static double scalar(String sql) throws SQLException {
