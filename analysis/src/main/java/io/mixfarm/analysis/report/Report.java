@@ -58,8 +58,10 @@ public final class Report {
 
     private static final String NOISE_FLOOR = "The noise floor is what the same statistic gives when both samples come"
             + " from one distribution: its mean over permutations of whole-trial labels between the two schedules,"
-            + " with a band of ± 2 standard deviations. A TV above the floor with p &lt; 0.05 (see the table) is a real"
-            + " difference between the schedules; a TV on the floor is what two schedules that have mixed look like.";
+            + " with a band of ± 2 standard deviations. The table calls a pair <em>separated</em> at an epoch when its"
+            + " permutation p-value, Holm-adjusted over every epoch and pair of the run, is below " + Verdict.ALPHA
+            + " (so the chance of even one such call where no pair differs stays below " + Verdict.ALPHA + "), and"
+            + " <em>on the floor</em> otherwise: what two schedules that have mixed look like.";
 
     private static final String ERRORS_CAPTION = "Mean train error (dashed) and test error (solid) of each schedule"
             + " per epoch, averaged over its trials, as in the paper's figure 3a. The shaded band around each curve"
@@ -93,16 +95,18 @@ public final class Report {
             + " out.";
 
     private static final String VERDICT_CAPTION = "Per record epoch and pair of schedules, from all trials: the TV,"
-            + " the TV less its noise floor, and the permutation p-value. A pair is <em>separated</em> when p &lt; 0.05"
-            + " and <em>on the floor</em> otherwise: indistinguishable from two samples of one distribution at this"
-            + " number of trials. " + NOISE_FLOOR;
+            + " the TV less its noise floor, and the permutation p-value adjusted by Holm's method over every epoch and"
+            + " pair of the run. " + NOISE_FLOOR;
 
     private static final String TABLE_CAPTION = "One row per record epoch, schedule pair and n. tv: plug-in mean TV"
             + " over test images; corrected tv: tv minus the noise floor's mean; 95% CI: bootstrap interval of tv;"
             + " noise floor: mean ± sd of the statistic under permutations of whole-trial labels; p: permutation"
-            + " p-value, in bold when below 0.05; baseline: sum of the two schedules' mean test errors; random"
-            + " n-subsets: the statistic over random subsets of n trials. Many rows are tested at once, so about one in"
-            + " twenty falls below 0.05 by chance where there is no difference; " + Html.MISSING + " marks a value"
+            + " p-value; Holm p: p adjusted by Holm's method over the all-trials rows of every epoch and pair, since many"
+            + " are tested at once (about one in twenty raw p-values falls below 0.05 by chance where there is no"
+            + " difference), in bold when below " + Verdict.ALPHA + "; verdict: <em>separated</em> when Holm p is"
+            + " below " + Verdict.ALPHA + ", else <em>on the floor</em>. Rows at smaller n re-use the same trials as"
+            + " a curve, not as tests, so they get neither. Baseline: sum of the two schedules' mean test errors;"
+            + " random n-subsets: the statistic over random subsets of n trials; " + Html.MISSING + " marks a value"
             + " that was not computed.";
 
     private Report() {
@@ -297,19 +301,19 @@ public final class Report {
     /** The verdict per record epoch and pair, from the all-trials rows. */
     private static void verdictTable(StringBuilder h, List<TvSummaryRow> tv) {
         h.append("<table class=\"verdict\">\n<thead><tr><th>epoch</th><th class=\"text\">pair</th><th>tv</th>")
-                .append("<th>corrected tv</th><th>p</th><th class=\"text\">verdict</th></tr></thead>\n<tbody>\n");
+                .append("<th>corrected tv</th><th>Holm p</th><th class=\"text\">verdict</th></tr></thead>\n<tbody>\n");
         List<TvSummaryRow> rows = new ArrayList<>();
         TvRows.allTrialsByEpoch(tv).values().forEach(rows::addAll);
         rows.sort(TvRows.ORDER);
         for (TvSummaryRow r : rows) {
-            Verdict verdict = Verdict.of(r.pValue());
+            Verdict verdict = Verdict.of(r);
             h.append("<tr><td>").append(r.epoch())
                     .append("</td><td class=\"text\">").append(Html.escape(TvRows.pair(r)))
                     .append("</td><td>").append(Html.number(r.tv(), 4))
                     .append("</td><td>").append(Html.number(r.correctedTv(), 4))
-                    .append("</td><td>").append(Html.pValue(r.pValue()))
+                    .append("</td><td>").append(Html.pValue(r.pHolm()))
                     .append(verdict == Verdict.SEPARATED ? "</td><td class=\"text sig\">" : "</td><td class=\"text\">")
-                    .append(verdict.words()).append("</td></tr>\n");
+                    .append(verdict.label()).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n");
     }
@@ -317,10 +321,11 @@ public final class Report {
     private static void summaryTable(StringBuilder h, List<TvSummaryRow> tv) {
         h.append("<table class=\"summary\">\n<thead><tr><th>epoch</th><th class=\"text\">a</th>")
                 .append("<th class=\"text\">b</th><th>n</th><th>trials a / b</th><th>tv</th><th>corrected tv</th>")
-                .append("<th>95% CI</th><th>noise floor (mean ± sd)</th><th>p</th><th>baseline</th>")
+                .append("<th>95% CI</th><th>noise floor (mean ± sd)</th><th>p</th><th>Holm p</th>")
+                .append("<th class=\"text\">verdict</th><th>baseline</th>")
                 .append("<th>random n-subsets (mean ± sd)</th></tr></thead>\n<tbody>\n");
         for (TvSummaryRow r : tv.stream().sorted(TvRows.ORDER).toList()) {
-            boolean significant = Verdict.of(r.pValue()) == Verdict.SEPARATED;
+            Verdict verdict = Verdict.of(r);
             h.append("<tr><td>").append(r.epoch())
                     .append("</td><td class=\"text\">").append(Html.escape(r.a()))
                     .append("</td><td class=\"text\">").append(Html.escape(r.b()))
@@ -330,7 +335,10 @@ public final class Report {
                     .append("</td><td>").append(Html.number(r.correctedTv(), 4))
                     .append("</td><td>").append(interval(r.ciLow(), r.ciHigh()))
                     .append("</td><td>").append(plusMinus(r.nullMean(), r.nullSd()))
-                    .append(significant ? "</td><td class=\"sig\">" : "</td><td>").append(Html.pValue(r.pValue()))
+                    .append("</td><td>").append(Html.pValue(r.pValue()))
+                    .append(verdict == Verdict.SEPARATED ? "</td><td class=\"sig\">" : "</td><td>")
+                    .append(Html.pValue(r.pHolm()))
+                    .append("</td><td class=\"text\">").append(verdict == null ? "" : verdict.label())
                     .append("</td><td>").append(Html.number(r.baseline(), 4))
                     .append("</td><td>").append(plusMinus(r.tvRandomMean(), r.tvRandomSd()))
                     .append("</td></tr>\n");

@@ -49,14 +49,10 @@ final class TvRows {
         return out;
     }
 
-    /**
-     * The mixing curve: per pair (in {@link #pairs} order), the all-trials row of every epoch, ascending by epoch. The
-     * all-trials row is the one with the largest n; among equal n, the one that used the most trials.
-     */
+    /** The mixing curve: per pair (in {@link #pairs} order), the all-trials row of every epoch, ascending by epoch. */
     static Map<String, List<TvSummaryRow>> allTrialsByEpoch(List<TvSummaryRow> rows) {
         Map<String, Map<Integer, TvSummaryRow>> byPair = new TreeMap<>();
-        // ORDER puts the largest n (and then the most trials) last within an epoch, so the last row seen wins.
-        rows.stream().sorted(ORDER).forEach(r -> byPair
+        rows.stream().filter(TvSummaryRow::allTrials).forEach(r -> byPair
                 .computeIfAbsent(pair(r), p -> new TreeMap<>())
                 .put(r.epoch(), r));
         Map<String, List<TvSummaryRow>> out = new LinkedHashMap<>();

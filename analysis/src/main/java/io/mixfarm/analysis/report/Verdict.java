@@ -1,34 +1,37 @@
 package io.mixfarm.analysis.report;
 
-/** What the report says of a pair of schedules at one record epoch, from its all-trials p-value. */
-enum Verdict {
+import io.mixfarm.analysis.tv.TvSummaryRow;
 
-    /** p below {@link #LEVEL}: the two schedules' predictions differ by more than their noise floor. */
+/** What the report says of a pair at a record epoch: read from the Holm-adjusted p-value of its all-trials row. */
+enum Verdict {
+    /** The TV is above the noise floor, by a test that holds for the whole run's family of comparisons. */
     SEPARATED("separated"),
-    /** p at or above {@link #LEVEL}: indistinguishable from two samples of one distribution, at this many trials. */
+    /** The TV cannot be told from the noise floor: what two schedules that have mixed look like. */
     ON_THE_FLOOR("on the floor"),
     /** No permutations were run, so there is no p-value. */
     NOT_TESTED("not tested");
 
-    /** The level the report's wording uses. */
-    static final double LEVEL = 0.05;
+    /** The family-wise error rate the verdicts hold at. */
+    static final double ALPHA = 0.05;
 
-    private final String words;
+    private final String label;
 
-    Verdict(String words) {
-        this.words = words;
+    Verdict(String label) {
+        this.label = label;
     }
 
-    /** The verdict for a p-value; NaN (no permutations) gives {@link #NOT_TESTED}. */
-    static Verdict of(double p) {
-        if (Double.isNaN(p)) {
+    String label() {
+        return label;
+    }
+
+    /** The verdict of an all-trials row; {@code null} for rows at other n, which are a curve, not tests. */
+    static Verdict of(TvSummaryRow row) {
+        if (!row.allTrials()) {
+            return null;
+        }
+        if (Double.isNaN(row.pHolm())) {
             return NOT_TESTED;
         }
-        return p < LEVEL ? SEPARATED : ON_THE_FLOOR;
-    }
-
-    /** The words the report prints. */
-    String words() {
-        return words;
+        return row.pHolm() < ALPHA ? SEPARATED : ON_THE_FLOOR;
     }
 }

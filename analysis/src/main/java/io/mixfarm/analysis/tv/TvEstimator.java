@@ -77,8 +77,8 @@ public final class TvEstimator {
     }
 
     /**
-     * The TV between every trial of {@code a} and every trial of {@code b}. The row's {@code n} is
-     * {@code min(trialsA, trialsB)}; {@code tvRandomMean = tv} and {@code tvRandomSd = 0}, exactly, since the
+     * The TV between every trial of {@code a} and every trial of {@code b}: the row with {@code allTrials} set. Its
+     * {@code n} is {@code min(trialsA, trialsB)}; {@code tvRandomMean = tv} and {@code tvRandomSd = 0}, exactly, since the
      * only subset of all trials is all of them.
      *
      * @param epoch    record epoch
@@ -99,7 +99,7 @@ public final class TvEstimator {
         Draws.nested(pool, nA, nB, observed);
         long tv = pool.numerator(observed);
         double value = tv / pool.denominator(nA, nB);
-        return summarize(epoch, a, b, Math.min(nA, nB), pool, nA, nB, tv, value, 0.0, baseline);
+        return summarize(epoch, a, b, Math.min(nA, nB), pool, nA, nB, tv, value, 0.0, baseline, true);
     }
 
     /**
@@ -189,7 +189,7 @@ public final class TvEstimator {
         long[] random = run(pool, key, resamples, (rng, w, scratch) -> Draws.subsets(pool, n, rng, w, scratch));
         double denominator = pool.denominator(n, n);
         return summarize(epoch, a, b, n, pool, n, n, tv, SampleStats.mean(random, denominator),
-                SampleStats.sd(random, denominator), baseline);
+                SampleStats.sd(random, denominator), baseline, n == pool.trialsA() && n == pool.trialsB());
     }
 
     /**
@@ -198,7 +198,8 @@ public final class TvEstimator {
      * trials, so every value shares the observed statistic's denominator.
      */
     private TvSummaryRow summarize(int epoch, String a, String b, int n, PooledPredictions pool, int groupA,
-                                   int groupB, long tv, double randomMean, double randomSd, double baseline) {
+                                   int groupB, long tv, double randomMean, double randomSd, double baseline,
+                                   boolean allTrials) {
         double denominator = pool.denominator(groupA, groupB);
         long nullKey = TaskSeeds.streamKey(seed, TaskSeeds.NULL, epoch, a, b, groupA, groupB);
         long[] nulls = run(pool, nullKey, permutations,
@@ -213,7 +214,7 @@ public final class TvEstimator {
                 : (1.0 + SampleStats.atLeast(nulls, tv)) / (1.0 + nulls.length);
         return new TvSummaryRow(epoch, a, b, n, groupA, groupB, value, randomMean, randomSd, baseline,
                 nullMean, SampleStats.sd(nulls, denominator), pValue, value - nullMean,
-                basicLow(value, boots, denominator), basicHigh(value, boots, denominator));
+                basicLow(value, boots, denominator), basicHigh(value, boots, denominator), allTrials, Double.NaN);
     }
 
     /*

@@ -1,5 +1,8 @@
 package io.mixfarm.analysis.tv;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One row of the {@code tv_summary} table: how far apart schedules {@code a} and {@code b} are in function space
  * at one record epoch, estimated from {@code n} trials per schedule.
@@ -21,8 +24,37 @@ package io.mixfarm.analysis.tv;
  * @param correctedTv  {@code tv - nullMean}, the bias-corrected estimate
  * @param ciLow        lower end of the bootstrap 95% confidence interval of {@code tv} (resampling trials)
  * @param ciHigh       upper end of that interval
+ * @param allTrials    whether this row used every trial of both schedules; the TV job writes exactly one such row
+ *                     per epoch and pair, also when the schedules' counts differ (then {@code n} is the smaller)
+ * @param pHolm        {@code pValue} adjusted by {@link Holm} over the all-trials rows of the run (every epoch and
+ *                     pair: the tests the run's claims rest on); NaN on rows at other n, which re-use the same
+ *                     trials and are read as a curve, not as tests, and before {@link #withHolm} has run
  */
 public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
                            double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
-                           double pValue, double correctedTv, double ciLow, double ciHigh) {
+                           double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
+                           double pHolm) {
+
+    /**
+     * The rows of one run with {@code pHolm} filled in: Holm's adjustment of the all-trials rows' p-values as one
+     * family, NaN on every other row.
+     *
+     * @param rows every row of a run, in any order (kept)
+     * @return the same rows, in the same order, with {@code pHolm} set
+     */
+    public static List<TvSummaryRow> withHolm(List<TvSummaryRow> rows) {
+        double[] family = rows.stream().filter(TvSummaryRow::allTrials).mapToDouble(TvSummaryRow::pValue).toArray();
+        double[] adjusted = Holm.adjust(family);
+        List<TvSummaryRow> out = new ArrayList<>(rows.size());
+        int next = 0;
+        for (TvSummaryRow r : rows) {
+            out.add(r.withPHolm(r.allTrials() ? adjusted[next++] : Double.NaN));
+        }
+        return List.copyOf(out);
+    }
+
+    private TvSummaryRow withPHolm(double adjusted) {
+        return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted);
+    }
 }

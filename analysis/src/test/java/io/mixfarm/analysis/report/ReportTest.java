@@ -183,7 +183,7 @@ class ReportTest {
         List<TvSummaryRow> tv = new ArrayList<>();
         for (int n : List.of(1, 2, 4)) {
             tv.add(new TvSummaryRow(200, "Const", "LR-decay", n, n, n, 0.02 / n, Double.NaN, Double.NaN, 0.03,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, n == 4, Double.NaN));
         }
         // Norms were not recorded; one effective LR is zero, which a log axis cannot show.
         List<MetricRow> metrics = new ArrayList<>();
@@ -206,6 +206,38 @@ class ReportTest {
         assertTrue(html.contains("<td>" + Html.MISSING + "</td>"));
         assertTrue(html.contains("only one record epoch"));
         assertTrue(html.contains("not tested"), "no permutations, so no verdict");
+    }
+
+    @Test
+    void theVerdictReadsTheHolmAdjustedPValuesOfTheAllTrialsRows() throws Exception {
+        // Raw p 0.001, 0.03 and 0.04 are each below 0.05; Holm over the three all-trials rows gives 3 x 0.001 =
+        // 0.003, then 2 x 0.03 = 0.06 and max(0.06, 1 x 0.04) = 0.06: one pair separated, two on the floor. The
+        // n = 1 row is part of a curve, not a test: no Holm p, no verdict.
+        List<TvSummaryRow> tv = new ArrayList<>();
+        double[] p = {0.001, 0.03, 0.04};
+        for (int i = 0; i < PAIRS.size(); i++) {
+            String[] pair = PAIRS.get(i).split(" vs ");
+            tv.add(new TvSummaryRow(200, pair[0], pair[1], 4, 4, 4, 0.1, 0.1, 0, 0.03, 0.05, 0.01, p[i], 0.05, 0.02,
+                    0.2, true, Double.NaN));
+        }
+        tv.add(new TvSummaryRow(200, "Const", "LR-decay", 1, 1, 1, 0.3, 0.3, 0, 0.03, 0.2, 0.05, 0.001, 0.1, 0, 0.5,
+                false, Double.NaN));
+
+        ReportFiles files = Report.write(dir, "verdicts", List.of(), TvSummaryRow.withHolm(tv), facts());
+
+        NodeList rows = summaryRows(parse(Files.readString(files.html()), false));
+        List<String> seen = new ArrayList<>();
+        for (int r = 0; r < rows.getLength(); r++) {
+            NodeList cells = ((Element) rows.item(r)).getElementsByTagName("td");
+            seen.add(cells.item(1).getTextContent() + " vs " + cells.item(2).getTextContent() + " n="
+                    + cells.item(3).getTextContent() + ": p " + cells.item(9).getTextContent() + ", Holm p "
+                    + cells.item(10).getTextContent() + ", " + cells.item(11).getTextContent());
+        }
+        assertEquals(List.of(
+                "Const vs LR-decay n=1: p 0.001, Holm p " + Html.MISSING + ", ",
+                "Const vs LR-decay n=4: p 0.001, Holm p 0.003, separated",
+                "Const vs WD-decay n=4: p 0.030, Holm p 0.060, on the floor",
+                "LR-decay vs WD-decay n=4: p 0.040, Holm p 0.060, on the floor"), seen);
     }
 
     private static void assertPngIsAChart(Path png) throws IOException {

@@ -60,11 +60,12 @@ final class Synthetic {
                         double tv = truth + floor * 1.02;
                         rows.add(new TvSummaryRow(epoch, schedules.get(i), schedules.get(j), n, n, n, tv,
                                 tv * 1.01, floor * 0.1, 0.024, floor, floor * 0.08,
-                                truth > 0.001 ? 0.001 : 0.4, tv - floor, tv - 0.15 * floor, tv + 0.2 * floor));
+                                truth > 0.001 ? 0.001 : 0.4, tv - floor, tv - 0.15 * floor, tv + 0.2 * floor,
+                                n == trials, Double.NaN));
                     }
                 }
             }
         }
-        return rows;
+        return TvSummaryRow.withHolm(rows);
     }
 }

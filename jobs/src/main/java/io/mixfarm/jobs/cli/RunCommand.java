@@ -12,6 +12,7 @@ import io.mixfarm.jobs.farm.FarmReport;
 import io.mixfarm.jobs.farm.Faults;
 import io.mixfarm.jobs.farm.TrialOutcome;
 import io.mixfarm.jobs.report.ReportJob;
+import io.mixfarm.jobs.sql.SqlQuery;
 import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import picocli.CommandLine.Command;
@@ -109,8 +110,7 @@ final class RunCommand implements Callable<Integer> {
             new TvJob(stdout).run(experiment.output(), TvOptions.DEFAULT);
             new ReportJob(stdout).run(experiment.output());
             w.printf("report: %s/report/report.html%n", experiment.output());
-            w.printf("SQL: ./submit/mixfarm sql --out %s \"SELECT epoch, a, b, n, tv, corrected_tv, p_value FROM "
-                    + "tv_summary WHERE n = trials_a ORDER BY ALL\"%n", experiment.output());
+            w.printf("SQL: ./submit/mixfarm sql --out %s \"%s\"%n", experiment.output(), SqlQuery.MIXING_EXAMPLE);
             w.flush();
         }
         return report.failed().isEmpty() ? 0 : 1;
@@ -151,8 +151,8 @@ final class RunCommand implements Callable<Integer> {
         String root = experiment.output();
         w.printf("outputs: %s/{predictions,metrics,trials}/ (Parquet, Hive-partitioned), %s/experiment.json%n",
                 root, root);
-        w.printf("query them, e.g. with DuckDB:%n  SELECT schedule, epoch, avg(test_error) FROM read_parquet('%s/metrics/**/*.parquet', "
-                + "hive_partitioning=true) GROUP BY ALL ORDER BY ALL;%n", root);
+        w.printf("query them (finished trials only; DuckDB recipes in README.md):%n  ./submit/mixfarm sql --out %s \"%s\"%n",
+                root, SqlQuery.ERRORS_EXAMPLE);
         w.flush();
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /** Read-only Spark SQL over an experiment's outputs. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Run a read-only Spark SQL query over an output folder.",
-                "Views: predictions, metrics, trials, tv_summary, tv_by_image (those that exist)."})
+                "Views: predictions, metrics (trials that succeeded), predictions_all, metrics_all (every file),",
+                "trials, tv_summary, tv_by_image (those that exist)."})
 final class SqlCommand implements Callable<Integer> {
 
     @Spec

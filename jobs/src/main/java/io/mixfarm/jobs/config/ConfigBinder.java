@@ -212,7 +212,7 @@ final class ConfigBinder {
         String namePath = path + "." + Keys.NAME;
         String textPath = path + "." + Keys.TEXT;
         String name = string(object, Keys.NAME, namePath);
-        String problem = ExperimentConfig.scheduleNameProblem(name);
+        String problem = ScheduleName.problem(name);
         if (problem != null) {
             throw fail(namePath, object.get(Keys.NAME), problem);
         }

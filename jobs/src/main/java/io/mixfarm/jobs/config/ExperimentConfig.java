@@ -267,7 +267,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         for (int i = 0; i < schedules.size(); i++) {
             Schedule schedule = schedules.get(i);
             String where = Keys.schedulePath(i) + ": ";
-            String problem = scheduleNameProblem(schedule.name());
+            String problem = ScheduleName.problem(schedule.name());
             if (problem != null) {
                 throw new ConfigException(where + problem);
             }
@@ -285,15 +285,6 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
                 throw new ConfigException(where + e.getMessage(), e);
             }
         }
-    }
-
-    /** Why {@code name} cannot name a schedule, or {@code null} if it can. */
-    static String scheduleNameProblem(String name) {
-        if (!TrialKey.SAFE_NAME.matcher(name).matches()) {
-            return "schedule name \"" + name + "\" must match " + TrialKey.SAFE_NAME.pattern()
-                    + " (it becomes a Hive partition value and a folder name)";
-        }
-        return null;
     }
 
     static String duplicateProblem(String name, int firstIndex) {

@@ -2,29 +2,22 @@ package io.mixfarm.jobs.config;
 
 import java.io.Serializable;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Names one trial of an experiment, e.g. {@code Const/7}: small and serializable, so it is what a farm ships to
  * executors and keys results by; {@link ExperimentConfig#planned(TrialKey)} gives the trial's full spec.
  *
- * @param schedule the schedule's name, matching {@code [A-Za-z0-9._-]+} like every schedule name
+ * @param schedule the schedule's name, valid by {@link ScheduleName}
  * @param trial    the trial's 0-based index within its schedule
  */
 public record TrialKey(String schedule, int trial) implements Serializable {
 
-    /**
-     * Characters allowed in a schedule name: a schedule name becomes a Hive partition value
-     * ({@code schedule=LR-decay}) and a path segment, where '/', '=', spaces and '%' would be escaped or break.
-     */
-    static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
-
     /** Checks the schedule name and the index. */
     public TrialKey {
         Objects.requireNonNull(schedule, "schedule");
-        if (!SAFE_NAME.matcher(schedule).matches()) {
-            throw new ConfigException("trial key: schedule name \"" + schedule + "\" must match "
-                    + SAFE_NAME.pattern());
+        String problem = ScheduleName.problem(schedule);
+        if (problem != null) {
+            throw new ConfigException("trial key: " + problem);
         }
         if (trial < 0) {
             throw new ConfigException("trial key: trial index must be >= 0, got " + trial);

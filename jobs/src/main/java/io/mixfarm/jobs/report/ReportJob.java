@@ -108,12 +108,18 @@ public final class ReportJob {
         if (!Path.of(output, "tv_summary").toFile().isDirectory()) {
             return List.of();
         }
+        Dataset<Row> table = spark.read().parquet(output + "/tv_summary");
+        if (!List.of(table.columns()).contains("all_trials")) {
+            throw new IllegalArgumentException(output + "/tv_summary was written by an older mixfarm (no all_trials "
+                    + "column): run ./submit/mixfarm tv --out " + output + " again");
+        }
         List<TvSummaryRow> rows = new ArrayList<>();
-        for (Row r : spark.read().parquet(output + "/tv_summary").collectAsList()) {
+        for (Row r : table.collectAsList()) {
             rows.add(new TvSummaryRow(r.getAs("epoch"), r.getAs("a"), r.getAs("b"), r.getAs("n"), r.getAs("trials_a"),
                     r.getAs("trials_b"), r.getAs("tv"), r.getAs("tv_random_mean"), r.getAs("tv_random_sd"),
                     r.getAs("baseline"), r.getAs("null_mean"), r.getAs("null_sd"), r.getAs("p_value"),
-                    r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high")));
+                    r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high"), r.getAs("all_trials"),
+                    r.getAs("p_holm")));
         }
         return rows;
     }

@@ -1,12 +1,16 @@
 package io.mixfarm.jobs.sql;
 
+import io.mixfarm.jobs.store.TrialRecord;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalog.Table;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import scala.jdk.javaapi.CollectionConverters;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +18,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static org.apache.spark.sql.functions.col;
+
 /**
  * Read-only Spark SQL over an experiment's output folder: each dataset present ({@code predictions},
  * {@code metrics}, {@code trials}, {@code tv_summary}, {@code tv_by_image}) is a temporary view of that name.
+ * {@code predictions} and {@code metrics} hold only the trials whose {@code trials/} row says succeeded, because a
+ * trial that failed, diverged or is still running may have left files behind and is no sample of its schedule;
+ * {@code predictions_all} and {@code metrics_all} are every file.
  */
 public final class SqlQuery {
 
-    /** The views, in the order they are documented. */
-    public static final List<String> VIEWS = List.of("predictions", "metrics", "trials", "tv_summary", "tv_by_image");
+    /** Printed by {@code mixfarm run} after the farm: mean errors per schedule and epoch (figure 3a). */
+    public static final String ERRORS_EXAMPLE = "SELECT schedule, epoch, avg(train_error) AS train, "
+            + "avg(test_error) AS test, count(*) AS trials FROM metrics GROUP BY ALL ORDER BY ALL";
+
+    /** Printed by {@code mixfarm run} after the TV job: the mixing curve, one row per record epoch and pair. */
+    public static final String MIXING_EXAMPLE = "SELECT epoch, a, b, tv, corrected_tv, p_value, p_holm FROM tv_summary "
+            + "WHERE all_trials ORDER BY ALL";
+
+    /** The datasets of an output folder that become views, in the order they are documented. */
+    private static final List<String> DATASETS = List.of("predictions", "metrics", "trials", "tv_summary",
+            "tv_by_image");
+
+    /** Datasets a trial writes before its {@code trials/} row: their default view keeps finished trials only. */
+    private static final Set<String> PER_TRIAL = Set.of("predictions", "metrics");
+
+    /** Suffix of the view of every file of a per-trial dataset. */
+    private static final String ALL = "_all";
 
     /** Commands that only describe; everything else that is a command (or writes) is refused. */
     private static final Set<String> READ_ONLY_COMMANDS = Set.of("ShowTables", "ShowViews", "ShowColumns",
@@ -34,14 +58,35 @@ public final class SqlQuery {
     /** Registers a view for each dataset of {@code output} that exists; returns their names. */
     public static List<String> registerViews(SparkSession spark, String output) {
         List<String> registered = new ArrayList<>();
-        for (String view : VIEWS) {
-            String location = output + "/" + view;
-            if (exists(spark, location)) {
-                spark.read().option("basePath", location).parquet(location).createOrReplaceTempView(view);
-                registered.add(view);
+        Dataset<Row> succeeded = null;
+        if (exists(spark, output + "/trials")) {
+            succeeded = read(spark, output + "/trials").filter(col("status").equalTo(TrialRecord.SUCCEEDED))
+                    .select("schedule", "trial");
+        }
+        for (String dataset : DATASETS) {
+            String location = output + "/" + dataset;
+            if (!exists(spark, location)) {
+                continue;
+            }
+            Dataset<Row> files = read(spark, location);
+            if (PER_TRIAL.contains(dataset)) {
+                files.createOrReplaceTempView(dataset + ALL);
+                Dataset<Row> finished = succeeded == null ? files.limit(0)
+                        : files.join(succeeded, CollectionConverters.asScala(List.of("schedule", "trial")).toSeq(),
+                                "left_semi");
+                finished.createOrReplaceTempView(dataset);
+                registered.add(dataset);
+                registered.add(dataset + ALL);
+            } else {
+                files.createOrReplaceTempView(dataset);
+                registered.add(dataset);
             }
         }
         return registered;
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String location) {
+        return spark.read().option("basePath", location).parquet(location);
     }
 
     /**
@@ -53,7 +98,7 @@ public final class SqlQuery {
         try {
             plan = spark.sessionState().sqlParser().parsePlan(sql);
         } catch (Exception e) { // ParseException is checked in Java's eyes
-            throw new IllegalArgumentException("not valid SQL: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new IllegalArgumentException("not valid SQL: " + firstLine(e.getMessage()), e);
         }
         String writer = findWriter(plan);
         if (writer != null) {
@@ -68,7 +113,7 @@ public final class SqlQuery {
         if (command || name.contains("Insert") || name.contains("CreateTable") || name.contains("Write")) {
             return name;
         }
-        for (LogicalPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
+        for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
             String found = findWriter(child);
             if (found != null) {
                 return found;
@@ -77,10 +122,33 @@ public final class SqlQuery {
         return null;
     }
 
-    /** Checks, then runs the query. */
+    /**
+     * Checks, then runs the query. A query Spark cannot analyse (an unknown view or column) fails with one line: for
+     * an unknown view, the views that exist.
+     */
     public static Dataset<Row> run(SparkSession spark, String sql) {
         checkReadOnly(spark, sql);
-        return spark.sql(sql);
+        try {
+            return spark.sql(sql);
+        } catch (Exception e) { // AnalysisException is checked in Java's eyes, though spark.sql declares nothing
+            if (!(e instanceof AnalysisException analysis)) {
+                throw e;
+            }
+            if ("TABLE_OR_VIEW_NOT_FOUND".equals(analysis.getCondition())) {
+                List<String> views = spark.catalog().listTables().collectAsList().stream()
+                        .filter(Table::isTemporary).map(Table::name).sorted().toList();
+                throw new IllegalArgumentException("unknown table or view "
+                        + analysis.getMessageParameters().getOrDefault("relationName", "") + "; the views here are "
+                        + String.join(", ", views), e);
+            }
+            // Spark's own message goes on to print the query plan: keep its first line, which says what is wrong.
+            throw new IllegalArgumentException("cannot run the query: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The first line of a Spark message that has text (Spark's parse errors start with a line break). */
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().filter(line -> !line.isBlank()).findFirst().orElse("").strip();
     }
 
     private static boolean exists(SparkSession spark, String location) {

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.jobs.config.ScheduleName;
 import org.apache.hadoop.fs.Path;
 
 import java.util.Locale;
@@ -16,11 +17,6 @@ final class Layout {
     static final String TRIALS = "trials";
     static final String MANIFEST = "experiment.json";
 
-    /**
-     * A schedule name becomes a Hive partition value, so it must need no escaping in Spark or DuckDB, must not
-     * start with {@code .} or {@code _} (hidden), and starts with a letter so neither infers a number or a date.
-     */
-    private static final Pattern SCHEDULE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
     private static final Pattern TRIAL_FILE = Pattern.compile("trial-(\\d+)\\.parquet");
 
     /**
@@ -99,11 +95,12 @@ final class Layout {
         return schedule + "/" + trial;
     }
 
+    /** The name, if {@link ScheduleName} allows it as a partition folder. */
     static String requireScheduleName(String schedule) {
         Objects.requireNonNull(schedule, "schedule");
-        if (!SCHEDULE_NAME.matcher(schedule).matches()) {
-            throw new IllegalArgumentException("schedule name \"" + schedule + "\" cannot be a partition folder:"
-                    + " use a letter, then letters, digits, '.', '_' or '-'");
+        String problem = ScheduleName.problem(schedule);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         return schedule;
     }

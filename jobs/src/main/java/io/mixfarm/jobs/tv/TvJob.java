@@ -172,7 +172,8 @@ public final class TvJob {
                 .collect();
         List<TvSummaryRow> all = new ArrayList<>();
         rows.forEach(all::addAll);
-        return all;
+        // Holm over the whole run, not per task: the family is every (epoch, pair) the run tests.
+        return TvSummaryRow.withHolm(all);
     }
 
     static List<TvSummaryRow> estimateOne(Map<String, PredictionMatrix> matrices, Comparison c, long seed,

@@ -24,7 +24,7 @@ import java.util.List;
 /** The TV job's output tables: their schemas, rows and the CSV form of the summary. */
 final class TvTables {
 
-    /** {@code tv_summary}: one row per (epoch, pair, n). */
+    /** {@code tv_summary}: one row per (epoch, pair, n); one row per (epoch, pair) has {@code all_trials}. */
     static final StructType SUMMARY = new StructType()
             .add("epoch", DataTypes.IntegerType, false)
             .add("a", DataTypes.StringType, false)
@@ -41,7 +41,9 @@ final class TvTables {
             .add("p_value", DataTypes.DoubleType, false)
             .add("corrected_tv", DataTypes.DoubleType, false)
             .add("ci_low", DataTypes.DoubleType, false)
-            .add("ci_high", DataTypes.DoubleType, false);
+            .add("ci_high", DataTypes.DoubleType, false)
+            .add("all_trials", DataTypes.BooleanType, false)
+            .add("p_holm", DataTypes.DoubleType, false);
 
     /** {@code tv_by_image}: one row per (epoch, pair, test image), with both schedules' class counts. */
     static final StructType BY_IMAGE = new StructType()
@@ -61,7 +63,7 @@ final class TvTables {
     static Row summaryRow(TvSummaryRow r) {
         return RowFactory.create(r.epoch(), r.a(), r.b(), r.n(), r.trialsA(), r.trialsB(), r.tv(), r.tvRandomMean(),
                 r.tvRandomSd(), r.baseline(), r.nullMean(), r.nullSd(), r.pValue(), r.correctedTv(), r.ciLow(),
-                r.ciHigh());
+                r.ciHigh(), r.allTrials(), r.pHolm());
     }
 
     static List<Row> byImageRows(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
@@ -103,7 +105,7 @@ final class TvTables {
                         Integer.toString(r.n()), Integer.toString(r.trialsA()), Integer.toString(r.trialsB()),
                         num(r.tv()), num(r.tvRandomMean()), num(r.tvRandomSd()), num(r.baseline()),
                         num(r.nullMean()), num(r.nullSd()), num(r.pValue()), num(r.correctedTv()), num(r.ciLow()),
-                        num(r.ciHigh()))) + "\n");
+                        num(r.ciHigh()), Boolean.toString(r.allTrials()), num(r.pHolm()))) + "\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -71,4 +71,18 @@ class RunCommandTest {
         assertEquals(2, run("run", "../conf/mnist-sample.conf", "--schedules", "Cosine", "--out", tmp.toString()));
         assertTrue(err.toString().contains("Cosine"), err.toString());
     }
+
+    @Test
+    void aScheduleNameTheStoreCannotHoldFailsTheDryRunWithOneLine() throws IOException {
+        // The store's partition folders need a letter first; the config once allowed "1cycle", so a farm trained it
+        // and then aborted when it wrote the first row.
+        Path config = tmp.resolve("onecycle.conf");
+        Files.writeString(config, "experiment { schedules = [Const, { name = 1cycle, text = \"1: lr=0.4 wd=0.01\" }] }\n");
+        assertEquals(2, run("run", config.toString(), "--dry-run", "--out", tmp.resolve("out").toString()),
+                out.toString());
+        String message = err.toString().strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("experiment.schedules[1].name: schedule name \"1cycle\" must start with a letter"),
+                message);
+    }
 }

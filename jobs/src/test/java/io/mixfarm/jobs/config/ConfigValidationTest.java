@@ -92,8 +92,10 @@ class ConfigValidationTest {
             experiment.schedules = ["1: lr=0.1 wd=0"]    | experiment.schedules[0]: a schedule text needs a name
             experiment.schedules = [{ name = neg }]      | experiment.schedules[0].text: missing
             experiment.schedules = [{ text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: missing
-            experiment.schedules = [{ name = "neg control", text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: schedule name "neg control" must match [A-Za-z0-9._-]+
-            experiment.schedules = [{ name = "a/b", text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: schedule name "a/b" must match
+            experiment.schedules = [{ name = "neg control", text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: schedule name "neg control" must start with a letter, then only letters
+            experiment.schedules = [{ name = "a/b", text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: schedule name "a/b" must start with a letter
+            experiment.schedules = [{ name = 1cycle, text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: schedule name "1cycle" must start with a letter
+            experiment.schedules = [{ name = _x, text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: schedule name "_x" must start with a letter
             experiment.schedules = [{ name = const, text = "1: lr=0.1 wd=0.1" }] | experiment.schedules[0].name: "const" is the paper's Const schedule
             experiment.schedules = [{ name = neg, text = "1: lr=0.1" }] | experiment.schedules[0].text: schedule "neg": phase 1 "1: lr=0.1": the first phase must set wd
             experiment.schedules = [{ name = neg, text = "1: lr=0.1 wd=0.1; 201: lr=0" }] | experiment.schedules[0].text: schedule "neg": phase 2 starts at epoch 201, after the last epoch 200

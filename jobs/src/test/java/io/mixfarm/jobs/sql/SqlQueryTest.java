@@ -30,8 +30,10 @@ class SqlQueryTest {
     private static SparkSession spark;
 
     @BeforeAll
-    static void farm() {
+    static void farm() throws Exception {
         out = TinyFarm.run(dir, 2);
+        // high/1 as if still running: its predictions and metrics are on disk, its trials row (written last) is not.
+        Files.delete(out.resolve("trials/schedule=high/trial-00001.parquet"));
         spark = SparkSession.builder().master("local[1]").appName("sql-test").getOrCreate();
     }
 
@@ -42,12 +44,64 @@ class SqlQueryTest {
 
     @Test
     void viewsSeeEveryDatasetWithItsPartitionColumns() {
-        assertEquals(List.of("predictions", "metrics", "trials"), SqlQuery.registerViews(spark, out.toString()));
-        List<Row> rows = SqlQuery.run(spark, "SELECT schedule, epoch, count(*) AS n FROM predictions "
+        assertEquals(List.of("predictions", "predictions_all", "metrics", "metrics_all", "trials"),
+                SqlQuery.registerViews(spark, out.toString()));
+        List<Row> rows = SqlQuery.run(spark, "SELECT schedule, epoch, count(*) AS n FROM predictions_all "
                 + "GROUP BY schedule, epoch ORDER BY schedule, epoch").collectAsList();
         assertEquals(4, rows.size());
         assertEquals(200L, rows.get(0).getLong(2), "2 trials x 100 images");
-        assertEquals(4L, SqlQuery.run(spark, "SELECT * FROM trials WHERE status = 'succeeded'").count());
+        assertEquals(3L, SqlQuery.run(spark, "SELECT * FROM trials WHERE status = 'succeeded'").count());
+    }
+
+    @Test
+    void predictionsAndMetricsHoldOnlyTrialsThatSucceeded() {
+        SqlQuery.registerViews(spark, out.toString());
+        for (String dataset : List.of("predictions", "metrics")) {
+            assertEquals(List.of("high/0", "low/0", "low/1"), trials(dataset), dataset);
+            assertEquals(List.of("high/0", "high/1", "low/0", "low/1"), trials(dataset + "_all"), dataset + "_all");
+        }
+        assertEquals(SqlQuery.run(spark, "SELECT * FROM predictions_all").columns().length,
+                SqlQuery.run(spark, "SELECT * FROM predictions").columns().length, "the same columns");
+    }
+
+    private static List<String> trials(String view) {
+        return SqlQuery.run(spark, "SELECT DISTINCT concat(schedule, '/', trial) FROM " + view + " ORDER BY 1")
+                .collectAsList().stream().map(r -> r.getString(0)).toList();
+    }
+
+    @Test
+    void aTypoAndAnUnknownViewAreOneLineSayingWhatIsWrong() {
+        SqlQuery.registerViews(spark, out.toString());
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> SqlQuery.run(spark, "SELEC 1"));
+        assertTrue(typo.getMessage().startsWith("not valid SQL: ") && typo.getMessage().contains("'SELEC'"),
+                typo.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> SqlQuery.run(spark, "SELECT * FROM tv_sumary"));
+        assertEquals("unknown table or view `tv_sumary`; the views here are metrics, metrics_all, predictions, "
+                + "predictions_all, trials", unknown.getMessage());
+        IllegalArgumentException column = assertThrows(IllegalArgumentException.class,
+                () -> SqlQuery.run(spark, "SELECT no_such_column FROM trials"));
+        assertTrue(column.getMessage().contains("no_such_column"), column.getMessage());
+        for (IllegalArgumentException e : List.of(typo, unknown, column)) {
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+    }
+
+    @Test
+    void arraysMapsAndStructsPrintAsPlainValues() {
+        var result = SqlQuery.run(spark, "SELECT array(1, 3, 0) AS counts, map('a', 1) AS m, "
+                + "named_struct('x', 1, 's', 'b,c') AS st");
+        StringWriter csv = new StringWriter();
+        ResultPrinter.print(result, ResultPrinter.Format.CSV, new PrintWriter(csv));
+        assertEquals(List.of("counts,m,st", "\"[1,3,0]\",\"{\"\"a\"\":1}\",\"{\"\"x\"\":1,\"\"s\"\":\"\"b,c\"\"}\""),
+                csv.toString().lines().toList());
+        StringWriter json = new StringWriter();
+        ResultPrinter.print(result, ResultPrinter.Format.JSON, new PrintWriter(json));
+        assertEquals("{\"counts\":[1,3,0],\"m\":{\"a\":1},\"st\":{\"x\":1,\"s\":\"b,c\"}}", json.toString().strip());
+        StringWriter table = new StringWriter();
+        ResultPrinter.print(result, ResultPrinter.Format.TABLE, new PrintWriter(table));
+        assertTrue(table.toString().contains("[1,3,0]"), table.toString());
     }
 
     @ParameterizedTest
@@ -86,9 +140,9 @@ class SqlQueryTest {
         assertTrue(table.toString().contains("schedule | trials") && table.toString().contains("(2 rows)"), table.toString());
         StringWriter csv = new StringWriter();
         ResultPrinter.print(result, ResultPrinter.Format.CSV, new PrintWriter(csv));
-        assertEquals(List.of("schedule,trials", "high,2", "low,2"), csv.toString().lines().toList());
+        assertEquals(List.of("schedule,trials", "high,1", "low,2"), csv.toString().lines().toList());
         StringWriter json = new StringWriter();
         ResultPrinter.print(result, ResultPrinter.Format.JSON, new PrintWriter(json));
-        assertEquals("{\"schedule\":\"high\",\"trials\":2}", json.toString().lines().findFirst().orElse(""));
+        assertEquals("{\"schedule\":\"high\",\"trials\":1}", json.toString().lines().findFirst().orElse(""));
     }
 }

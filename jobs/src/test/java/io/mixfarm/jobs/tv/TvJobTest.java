@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.tv;
 
 import io.mixfarm.analysis.report.ReportFiles;
+import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.TinyFarm;
@@ -26,10 +27,14 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Spark TV job against an independent computation of the same per-image TV, as one DuckDB query. */
 class TvJobTest {
+
+    /** Enough for the p-value to sit within a few binomial standard errors of the exact permutation p. */
+    private static final int PERMUTATIONS = 4999;
 
     @TempDir
     static Path dir;
@@ -41,7 +46,7 @@ class TvJobTest {
         out = TinyFarm.run(dir, 4);
         System.setProperty("spark.master", "local[2]");
         result = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
-                .run(out.toString(), new TvOptions(49, 5, 49, List.of()));
+                .run(out.toString(), new TvOptions(PERMUTATIONS, 5, 49, List.of()));
     }
 
     @AfterAll
@@ -100,12 +105,118 @@ class TvJobTest {
             assertEquals(duck, all.tv(), 1e-12);
             // The basic bootstrap interval corrects the plug-in's upward bias, so it need not contain tv itself.
             assertTrue(0 <= all.ciLow() && all.ciLow() <= all.ciHigh() && all.ciHigh() <= 1, all.toString());
-            assertTrue(all.pValue() > 0 && all.pValue() <= 1, all.toString());
             assertEquals(all.tv() - all.nullMean(), all.correctedTv(), 1e-12);
-            assertTrue(all.baseline() > 0 && all.baseline() <= 2, all.toString());
+            assertTrue(all.allTrials(), all.toString());
+            assertEquals(1, rows.stream().filter(TvSummaryRow::allTrials).count(), "one all-trials row per pair");
+            // Figure 3b's baseline, independently: DuckDB's mean test error per schedule over succeeded trials, summed.
+            double baseline = scalar("WITH done AS (SELECT schedule, trial FROM read_parquet('" + out
+                    + "/trials/**/*.parquet', hive_partitioning=true) WHERE status = 'succeeded'), "
+                    + "e AS (SELECT schedule, avg(test_error) AS e FROM read_parquet('" + out
+                    + "/metrics/**/*.parquet', hive_partitioning=true) m SEMI JOIN done USING (schedule, trial) "
+                    + "WHERE epoch = " + epoch + " GROUP BY schedule HAVING count(*) = 4) "
+                    + "SELECT CASE WHEN count(*) = 2 THEN sum(e) END FROM e");
+            for (TvSummaryRow row : rows) {
+                assertEquals(baseline, row.baseline(), 1e-12, row.toString());
+            }
         }
+        // One family per run: the two all-trials rows (one per epoch), and nothing else, get a Holm p-value.
+        List<TvSummaryRow> family = result.summary().stream().filter(TvSummaryRow::allTrials).toList();
+        double[] holm = io.mixfarm.analysis.tv.Holm.adjust(family.stream().mapToDouble(TvSummaryRow::pValue).toArray());
+        for (int i = 0; i < family.size(); i++) {
+            assertEquals(holm[i], family.get(i).pHolm(), 0, family.get(i).toString());
+        }
+        assertTrue(result.summary().stream().filter(r -> !r.allTrials()).allMatch(r -> Double.isNaN(r.pHolm())));
         assertTrue(Files.readString(out.resolve("tv_summary.csv")).startsWith("epoch,a,b,n,trials_a"));
         assertEquals(result.summary().size() + 1, Files.readAllLines(out.resolve("tv_summary.csv")).size());
+    }
+
+    @Test
+    void theAllTrialsPValueMatchesAPermutationCountEnumeratedHere() throws SQLException {
+        // With 4 trials per schedule there are C(8, 4) = 70 ways to split the 8 pooled trials into two groups of 4;
+        // the exact permutation p-value is the share of splits whose TV is at least the observed one. The job draws
+        // random splits, so its (1 + #{null >= tv}) / (1 + R) must lie within a few binomial standard errors of it.
+        for (int epoch : List.of(1, 2)) {
+            int[][] pooled = new int[8][];
+            int next = 0;
+            for (String schedule : List.of("low", "high")) {
+                for (int trial = 0; trial < 4; trial++) {
+                    pooled[next++] = predictions(schedule, trial, epoch);
+                }
+            }
+            long observed = tvNumerator(pooled, 0b00001111);
+            int atLeast = 0;
+            int splits = 0;
+            for (int mask = 0; mask < 1 << 8; mask++) {
+                if (Integer.bitCount(mask) == 4) {
+                    splits++;
+                    atLeast += tvNumerator(pooled, mask) >= observed ? 1 : 0;
+                }
+            }
+            assertEquals(70, splits);
+            double exact = atLeast / (double) splits;
+            int e = epoch;
+            TvSummaryRow all = result.summary().stream().filter(r -> r.epoch() == e && r.allTrials()).findFirst()
+                    .orElseThrow();
+            assertEquals(observed / (2.0 * 4 * 100), all.tv(), 1e-12, "TV = numerator / (2 x 4 trials x 100 images)");
+            double count = all.pValue() * (1 + PERMUTATIONS) - 1;
+            assertEquals(Math.rint(count), count, 1e-6, "p = (1 + a whole count) / (1 + permutations): " + all);
+            double tolerance = 4.5 * Math.sqrt(exact * (1 - exact) / PERMUTATIONS) + 1.0 / (1 + PERMUTATIONS);
+            assertEquals(exact, all.pValue(), tolerance, "epoch " + epoch + ": " + atLeast + " of 70 splits reach the"
+                    + " observed TV; " + all);
+        }
+    }
+
+    @Test
+    void withUnequalFinishedCountsThereIsExactlyOneAllTrialsRowPerEpochAndPair() {
+        // 4 finished trials of a, 3 of b: the row of every trial has n = 3 but trials_a = 4, so the README's old
+        // filter (n = trials_a AND n = trials_b) missed it and kept the n = 1, 2 rows instead.
+        byte[][] rowsA = {{0, 1, 2}, {0, 1, 3}, {0, 2, 2}, {1, 1, 2}};
+        byte[][] rowsB = {{0, 1, 2}, {4, 1, 2}, {0, 1, 5}};
+        Map<String, PredictionMatrix> matrices = Map.of(
+                "a/3", PredictionMatrix.of(10, new int[] {0, 1, 2, 3}, rowsA),
+                "b/3", PredictionMatrix.of(10, new int[] {0, 1, 2}, rowsB));
+        List<TvSummaryRow> rows = TvJob.estimateOne(matrices, new Comparison(3, "a", "b", 0.2), 1,
+                new TvOptions(19, 3, 19, List.of()));
+        List<TvSummaryRow> all = rows.stream().filter(TvSummaryRow::allTrials).toList();
+        assertEquals(1, all.size(), rows.toString());
+        assertEquals(List.of(3, 4, 3), List.of(all.get(0).n(), all.get(0).trialsA(), all.get(0).trialsB()));
+        assertEquals(List.of(1, 2), rows.stream().filter(r -> !r.allTrials()).map(TvSummaryRow::n).toList());
+    }
+
+    /** One trial's predicted class per test image, read by DuckDB. */
+    private static int[] predictions(String schedule, int trial, int epoch) throws SQLException {
+        int[] predicted = new int[100];
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT image, predicted FROM read_parquet('" + out
+                     + "/predictions/**/*.parquet', hive_partitioning=true) WHERE schedule = '" + schedule
+                     + "' AND trial = " + trial + " AND epoch = " + epoch)) {
+            int seen = 0;
+            while (rows.next()) {
+                predicted[rows.getInt(1)] = rows.getInt(2);
+                seen++;
+            }
+            assertEquals(100, seen, schedule + "/" + trial + " at epoch " + epoch);
+        }
+        return predicted;
+    }
+
+    /**
+     * Sum over images and classes of |count in group A - count in group B|, group A the trials in {@code mask}: with
+     * equal groups of 4 it is the TV's numerator, in whole numbers, so ties compare exactly.
+     */
+    private static long tvNumerator(int[][] pooled, int mask) {
+        long sum = 0;
+        for (int image = 0; image < pooled[0].length; image++) {
+            int[] difference = new int[256];
+            for (int t = 0; t < pooled.length; t++) {
+                difference[pooled[t][image]] += (mask >> t & 1) == 1 ? 1 : -1;
+            }
+            for (int d : difference) {
+                sum += Math.abs(d);
+            }
+        }
+        return sum;
     }
 
     @Test
@@ -123,8 +234,24 @@ class TvJobTest {
     }
 
     @Test
-    void onAFarmStillRunningOnlyTrialsWithASucceededRowCount(@TempDir Path copy) throws IOException {
-        // A trial still training may already have its predictions on disk but not its trials row (written last).
+    void aTvSummaryWrittenBeforeAllTrialsExistedAsksForTheTvJobAgain(@TempDir Path copy)
+            throws IOException, SQLException {
+        copyOutput(copy);
+        Path summary = copy.resolve("tv_summary");
+        try (var files = Files.list(summary)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        execute("COPY (SELECT * EXCLUDE (all_trials, p_holm) FROM read_parquet('" + out
+                + "/tv_summary/*.parquet')) TO '" + summary.resolve("part-0.parquet") + "' (FORMAT parquet)");
+        IllegalArgumentException old = assertThrows(IllegalArgumentException.class,
+                () -> new ReportJob(new PrintStream(new ByteArrayOutputStream(), true)).run(copy.toString()));
+        assertEquals(copy + "/tv_summary was written by an older mixfarm (no all_trials column): run "
+                + "./submit/mixfarm tv --out " + copy + " again", old.getMessage());
+    }
+
+    private static void copyOutput(Path copy) throws IOException {
         try (var files = Files.walk(out)) {
             for (Path source : files.toList()) {
                 Path target = copy.resolve(out.relativize(source).toString());
@@ -135,6 +262,12 @@ class TvJobTest {
                 }
             }
         }
+    }
+
+    @Test
+    void onAFarmStillRunningOnlyTrialsWithASucceededRowCount(@TempDir Path copy) throws IOException {
+        // A trial still training may already have its predictions on disk but not its trials row (written last).
+        copyOutput(copy);
         try (var rows = Files.list(copy.resolve("trials").resolve("schedule=high"))) {
             Path row = rows.filter(p -> p.getFileName().toString().equals("trial-00002.parquet")).findFirst()
                     .orElseThrow();
@@ -143,6 +276,13 @@ class TvJobTest {
         ExperimentStore store = new ExperimentStore(copy.toString(), new Configuration());
         Map<String, List<Integer>> finished = TvJob.finishedTrials(FarmJob.recordedConfig(store), store);
         assertEquals(Map.of("low", List.of(0, 1, 2, 3), "high", List.of(0, 1, 3)), finished);
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static double scalar(String sql) throws SQLException {
