@@ -21,8 +21,25 @@ package io.mixfarm.analysis.tv;
  * @param correctedTv  {@code tv - nullMean}, the bias-corrected estimate
  * @param ciLow        lower end of the bootstrap 95% confidence interval of {@code tv} (resampling trials)
  * @param ciHigh       upper end of that interval
+ * @param divergedA    trials of {@code a} left out because they diverged (not samples of the schedule)
+ * @param divergedB    trials of {@code b} left out because they diverged
  */
 public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
                            double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
-                           double pValue, double correctedTv, double ciLow, double ciHigh) {
+                           double pValue, double correctedTv, double ciLow, double ciHigh, int divergedA,
+                           int divergedB) {
+
+    /** An estimate as the estimator makes it, before the job counts what it left out: no diverged trials. */
+    public TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
+                        double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
+                        double pValue, double correctedTv, double ciLow, double ciHigh) {
+        this(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean, nullSd, pValue,
+                correctedTv, ciLow, ciHigh, 0, 0);
+    }
+
+    /** This row with the counts of diverged trials the job left out of {@code a} and {@code b}. */
+    public TvSummaryRow withDiverged(int divergedA, int divergedB) {
+        return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
+                nullSd, pValue, correctedTv, ciLow, ciHigh, divergedA, divergedB);
+    }
 }

@@ -9,6 +9,7 @@ import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,12 +19,14 @@ import org.apache.spark.util.SerializableConfiguration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back.
+ * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back. A trial
+ * that diverges is a result like any other: its outputs and a "diverged" row are written and reported.
  *
  * <p>Failures: an attempt that throws before Spark's last attempt rethrows, so Spark retries the trial
  * (elsewhere, if the executor is gone). On the last attempt the failure becomes data: a "failed" row in
@@ -39,7 +42,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     private final HashMap<String, String> provenance;
     private final int lastAttempt;
     private final Faults faults;
-    private final LongAccumulator failedTrials;
+    private final EnumMap<TrialStatus, LongAccumulator> endings;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -48,17 +51,19 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
      * @param provenance  the experiment-wide provenance, extended per trial
      * @param lastAttempt Spark's last attempt number for a task ({@code maxFailures - 1})
      * @param faults      injected failures (tests)
-     * @param failedTrials counts trials that failed for good, so the driver's progress can tell
+     * @param endings     counts trials that failed for good or diverged, per status, so the driver's progress can
+     *                    tell
      */
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
-              Map<String, String> provenance, int lastAttempt, Faults faults, LongAccumulator failedTrials) {
+              Map<String, String> provenance, int lastAttempt, Faults faults,
+              Map<TrialStatus, LongAccumulator> endings) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
         this.provenance = new HashMap<>(provenance);
         this.lastAttempt = lastAttempt;
         this.faults = faults;
-        this.failedTrials = failedTrials;
+        this.endings = new EnumMap<>(endings);
     }
 
     @Override
@@ -77,24 +82,33 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             faults.maybeFail(key.toString(), attempt);
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
             long end = System.currentTimeMillis();
-            TrialRecord record = TrialRecord.succeeded(key.schedule(), key.trial(), result, host, device.label(),
+            TrialRecord record = TrialRecord.finished(key.schedule(), key.trial(), result, host, device.label(),
                     attempt, start, end);
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
-            return new TrialOutcome(key.toString(), TrialRecord.SUCCEEDED, attempt, host, device.label(),
-                    result.wallSeconds(), result.last().testError(), null);
+            count(record.status());
+            return new TrialOutcome(key.toString(), record.status(), attempt, host, device.label(),
+                    result.wallSeconds(), record.isSucceeded() ? result.last().testError() : Double.NaN,
+                    record.error());
         } catch (RuntimeException e) {
             if (attempt < lastAttempt) {
                 throw e;
             }
-            long end = System.currentTimeMillis();
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.failed(key.schedule(), key.trial(), planned.spec(), host,
                     device.label(), attempt, start, end, message);
             store.writeFailure(record, trialProvenance);
-            failedTrials.add(1);
-            return new TrialOutcome(key.toString(), TrialRecord.FAILED, attempt, host, device.label(),
+            count(TrialStatus.FAILED);
+            return new TrialOutcome(key.toString(), TrialStatus.FAILED, attempt, host, device.label(),
                     record.wallSeconds(), Double.NaN, message);
+        }
+    }
+
+    private void count(TrialStatus status) {
+        LongAccumulator accumulator = endings.get(status);
+        if (accumulator != null) {
+            accumulator.add(1);
         }
     }
 

@@ -41,7 +41,9 @@ final class TvTables {
             .add("p_value", DataTypes.DoubleType, false)
             .add("corrected_tv", DataTypes.DoubleType, false)
             .add("ci_low", DataTypes.DoubleType, false)
-            .add("ci_high", DataTypes.DoubleType, false);
+            .add("ci_high", DataTypes.DoubleType, false)
+            .add("diverged_a", DataTypes.IntegerType, false)
+            .add("diverged_b", DataTypes.IntegerType, false);
 
     /** {@code tv_by_image}: one row per (epoch, pair, test image), with both schedules' class counts. */
     static final StructType BY_IMAGE = new StructType()
@@ -61,7 +63,7 @@ final class TvTables {
     static Row summaryRow(TvSummaryRow r) {
         return RowFactory.create(r.epoch(), r.a(), r.b(), r.n(), r.trialsA(), r.trialsB(), r.tv(), r.tvRandomMean(),
                 r.tvRandomSd(), r.baseline(), r.nullMean(), r.nullSd(), r.pValue(), r.correctedTv(), r.ciLow(),
-                r.ciHigh());
+                r.ciHigh(), r.divergedA(), r.divergedB());
     }
 
     static List<Row> byImageRows(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
@@ -103,7 +105,7 @@ final class TvTables {
                         Integer.toString(r.n()), Integer.toString(r.trialsA()), Integer.toString(r.trialsB()),
                         num(r.tv()), num(r.tvRandomMean()), num(r.tvRandomSd()), num(r.baseline()),
                         num(r.nullMean()), num(r.nullSd()), num(r.pValue()), num(r.correctedTv()), num(r.ciLow()),
-                        num(r.ciHigh()))) + "\n");
+                        num(r.ciHigh()), Integer.toString(r.divergedA()), Integer.toString(r.divergedB()))) + "\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
