@@ -73,7 +73,7 @@ public final class FarmJob {
             }
         }
 
-        SparkSession spark = startSpark(config);
+        SparkSession spark = startSpark(config, out);
         try {
             return runTrials(spark, config, store, data, pending, options.faults(), planned);
         } finally {
@@ -148,7 +148,7 @@ public final class FarmJob {
         }).toList();
     }
 
-    private static SparkSession startSpark(ExperimentConfig config) {
+    private static SparkSession startSpark(ExperimentConfig config, PrintStream out) {
         SparkConf defaults = new SparkConf();
         String threads = Integer.toString(config.threadsPerTrial());
         SparkSession.Builder builder = SparkSession.builder().appName("mixfarm " + config.name())
@@ -159,6 +159,12 @@ public final class FarmJob {
         setIfAbsent(builder, defaults, "spark.executorEnv.OMP_NUM_THREADS", threads);
         setIfAbsent(builder, defaults, "spark.executorEnv.GLIBC_TUNABLES", GLIBC_TUNABLES);
         setIfAbsent(builder, defaults, "spark.task.cpus", threads);
+        // A task cannot tell a speculative copy from a retry (TrialTask), so a failing copy could record its trial
+        // as failed while the original still trains; copies of a deterministic trial would only repeat it anyway.
+        if (defaults.getBoolean("spark.speculation", false)) {
+            out.println("spark.speculation=true ignored: the farm runs one copy of each trial at a time");
+        }
+        builder.config("spark.speculation", "false");
         return builder.getOrCreate();
     }
 

@@ -30,7 +30,20 @@ import java.util.Map;
  *
  * <p>Failures: an attempt that throws before Spark's last attempt rethrows, so Spark retries the trial
  * (elsewhere, if the executor is gone). On the last attempt the failure becomes data: a "failed" row in
- * {@code trials/} and a failed outcome, so the farm finishes the other trials instead of aborting the job.
+ * {@code trials/} and a failed outcome, so the farm finishes the other trials instead of aborting the job. Errors
+ * that leave the JVM usable count as failures of the trial too: {@link OutOfMemoryError} (ND4J's memory limit,
+ * {@code org.bytedeco.javacpp.maxphysicalbytes}, throws it by design, before the allocation), {@link
+ * StackOverflowError}, ND4J's native {@code BlasException} and a {@link LinkageError} of natives that do not load.
+ * Before the last attempt they are rethrown as an exception that carries their message and stack trace but not the
+ * error itself: Spark's executor exits when a task throws an error or an exception caused by one (it searches the
+ * cause chain, {@code spark.executor.killOnFatalError.depth}), and in local mode that ends the whole run. Other {@link VirtualMachineError}s
+ * ({@link InternalError}, {@link UnknownError}) pass through untouched: the JVM itself is broken.
+ *
+ * <p>An attempt that Spark killed (a job cancelled, or a copy that lost a race) rethrows on every attempt and never
+ * writes a failed row. Speculative copies would count as attempts too ({@link TaskContext#attemptNumber()} does
+ * not tell a retry from a copy, and nothing else in the task context does), so a failing copy could take the
+ * last-attempt path while the original still trains and, returning first, end the trial as failed: the farm turns
+ * speculation off ({@link FarmJob}).
  */
 final class TrialTask implements Function<TrialKey, TrialOutcome> {
 
@@ -90,11 +103,15 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             return new TrialOutcome(key.toString(), record.status(), attempt, host, device.label(),
                     result.wallSeconds(), record.isSucceeded() ? result.last().testError() : Double.NaN,
                     record.error());
-        } catch (RuntimeException e) {
-            if (attempt < lastAttempt) {
+        } catch (Throwable e) {
+            if (isFatal(e) || context.isInterrupted()) {
                 throw e;
             }
-            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            String message = describe(e);
+            if (attempt < lastAttempt) {
+                throw e instanceof RuntimeException runtime && !causedByError(runtime) ? runtime
+                        : new TrialAttemptFailed(message, e);
+            }
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.failed(key.schedule(), key.trial(), planned.spec(), host,
                     device.label(), attempt, start, end, message);
@@ -105,10 +122,47 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         }
     }
 
+    /**
+     * Whether an error leaves the JVM unusable, so it must end the executor rather than one trial: a
+     * {@link VirtualMachineError} other than running out of heap, native memory or stack.
+     */
+    static boolean isFatal(Throwable e) {
+        return e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError);
+    }
+
+    /** Whether an error is in the cause chain of an exception (e.g. ND4J wrapping JavaCPP's OutOfMemoryError). */
+    static boolean causedByError(Throwable e) {
+        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            if (cause instanceof Error) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The error as the {@code error} column keeps it: its class and message. */
+    static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
     private void count(TrialStatus status) {
         LongAccumulator accumulator = endings.get(status);
         if (accumulator != null) {
             accumulator.add(1);
+        }
+    }
+
+    /**
+     * An error of one attempt, as an exception without the error as its cause: Spark retries the task instead of
+     * ending the executor.
+     */
+    static final class TrialAttemptFailed extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        TrialAttemptFailed(String message, Throwable error) {
+            super(message);
+            setStackTrace(error.getStackTrace());
         }
     }
 
