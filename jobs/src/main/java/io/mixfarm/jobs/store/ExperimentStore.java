@@ -200,11 +200,14 @@ public final class ExperimentStore implements Serializable {
         return TrialCensus.of(trials().values());
     }
 
-    /** The keys {@code schedule/trial} of the complete trials, those whose row says {@code succeeded}. */
+    /**
+     * The keys {@code schedule/trial} of the complete trials, those whose row says {@code succeeded}: the samples
+     * ({@link TrialStatus#isSample()}).
+     */
     public Set<String> succeeded() {
         Set<String> keys = new LinkedHashSet<>();
         for (TrialRecord record : trials().values()) {
-            if (record.isSucceeded()) {
+            if (record.status().isSample()) {
                 keys.add(record.key());
             }
         }
