@@ -36,12 +36,13 @@ import java.util.Map;
  * StackOverflowError}, ND4J's native {@code BlasException} and a {@link LinkageError} of natives that do not load.
  * Before the last attempt they are rethrown as an exception that carries their message and stack trace but not the
  * error itself: Spark's executor exits when a task throws an error or an exception caused by one (it searches the
- * cause chain, {@code spark.executor.killOnFatalError.depth}), and in local mode that ends the whole run. Other {@link VirtualMachineError}s
- * ({@link InternalError}, {@link UnknownError}) pass through untouched: the JVM itself is broken.
+ * cause chain, {@code spark.executor.killOnFatalError.depth}), and in local mode that ends the whole run. Other
+ * {@link VirtualMachineError}s ({@link InternalError}, {@link UnknownError}) pass through untouched: the JVM itself
+ * is broken.
  *
- * <p>An attempt that Spark killed (a job cancelled, or a copy that lost a race) rethrows on every attempt and never
- * writes a failed row. Speculative copies would count as attempts too ({@link TaskContext#attemptNumber()} does
- * not tell a retry from a copy, and nothing else in the task context does), so a failing copy could take the
+ * <p>An attempt that Spark killed (a job cancelled, or a copy that lost a race) ends as killed, whatever it threw,
+ * and never writes a failed row. Speculative copies would count as attempts too ({@link TaskContext#attemptNumber()}
+ * does not tell a retry from a copy, and nothing else in the task context does), so a failing copy could take the
  * last-attempt path while the original still trains and, returning first, end the trial as failed: the farm turns
  * speculation off ({@link FarmJob}).
  */
@@ -104,9 +105,10 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
                     result.wallSeconds(), record.isSucceeded() ? result.last().testError() : Double.NaN,
                     record.error());
         } catch (Throwable e) {
-            if (isFatal(e) || context.isInterrupted()) {
+            if (isFatal(e)) {
                 throw e;
             }
+            context.killTaskIfInterrupted(); // Spark's TaskKilledException: neither a failure nor an executor exit
             String message = describe(e);
             if (attempt < lastAttempt) {
                 throw e instanceof RuntimeException runtime && !causedByError(runtime) ? runtime

@@ -73,8 +73,8 @@ class DivergedTrialsTest {
         assertEquals(List.of(), first.failed(), "diverging is not failing: the farm exits 0");
         assertEquals(List.of(List.of("blowup", "diverged", "3", "0"), List.of("high", "succeeded", "3", "3"),
                         List.of("low", "succeeded", "3", "3")),
-                Duck.query("SELECT schedule, status, count(*), count(final_test_error) FROM " + Duck.table(out, "trials")
-                        + " GROUP BY ALL ORDER BY ALL"));
+                Duck.query("SELECT schedule, status, count(*), count(final_test_error) FROM "
+                        + Duck.table(out, "trials") + " GROUP BY ALL ORDER BY ALL"));
         // Each diverged trial's metrics stop at the epoch its row names, which has a non-finite measure.
         List<List<String>> ends = Duck.query("SELECT t.trial, t.error, m.epoch, isfinite(m.norm) "
                 + "AND isfinite(m.train_loss) AND isfinite(m.test_loss) FROM " + Duck.table(out, "trials") + " t JOIN "

@@ -184,7 +184,8 @@ class FarmJobTest {
                         + "LR-decay/1 on attempt 1")),
                 Duck.query("SELECT schedule, trial, status, error FROM " + Duck.table(out, "trials")
                         + " WHERE status <> 'succeeded'"));
-        assertEquals(3, Duck.count("SELECT count(*) FROM " + Duck.table(out, "trials") + " WHERE status = 'succeeded'"));
+        assertEquals(3, Duck.count("SELECT count(*) FROM " + Duck.table(out, "trials")
+                + " WHERE status = 'succeeded'"));
     }
 
     @Test
