@@ -29,11 +29,22 @@ import java.util.List;
  * @param pHolm        {@code pValue} adjusted by {@link Holm} over the all-trials rows of the run (every epoch and
  *                     pair: the tests the run's claims rest on); NaN on rows at other n, which re-use the same
  *                     trials and are read as a curve, not as tests, and before {@link #withHolm} has run
+ * @param divergedA    trials of {@code a} left out because they diverged (not samples of the schedule)
+ * @param divergedB    trials of {@code b} left out because they diverged
  */
 public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
                            double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
                            double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
-                           double pHolm) {
+                           double pHolm, int divergedA, int divergedB) {
+
+    /** An estimate as the estimator makes it, before the job counts what it left out: no diverged trials. */
+    public TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
+                        double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
+                        double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
+                        double pHolm) {
+        this(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean, nullSd, pValue,
+                correctedTv, ciLow, ciHigh, allTrials, pHolm, 0, 0);
+    }
 
     /**
      * The rows of one run with {@code pHolm} filled in: Holm's adjustment of the all-trials rows' p-values as one
@@ -55,6 +66,12 @@ public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, in
 
     private TvSummaryRow withPHolm(double adjusted) {
         return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
-                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted);
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted, divergedA, divergedB);
+    }
+
+    /** This row with the counts of diverged trials the job left out of {@code a} and {@code b}. */
+    public TvSummaryRow withDiverged(int divergedA, int divergedB) {
+        return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB);
     }
 }

@@ -29,7 +29,10 @@ public final class TrialRunner {
      */
     public static final int EVAL_CHUNK = 256;
 
-    /** Runs the trial to its last epoch. */
+    /**
+     * Runs the trial to its last epoch, or to the first epoch after which its loss or weights are not finite
+     * ({@link Divergence}): that epoch's metrics are kept, its predictions are not.
+     */
     public TrialResult run(TrialSpec spec, Dataset data, TrialObserver observer) {
         long start = System.nanoTime();
         ScaleInvariantNet net = build(spec, data);
@@ -65,10 +68,14 @@ public final class TrialRunner {
             EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), trainStats, eval,
                     seconds(t1 - t0), seconds(t2 - t1));
             epochs.add(metrics);
-            if (spec.records(epoch)) {
+            Divergence divergence = Divergence.of(metrics);
+            if (divergence == null && spec.records(epoch)) {
                 predictions.add(new EpochPredictions(epoch, eval.predicted()));
             }
             observer.epochFinished(metrics);
+            if (divergence != null) {
+                return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start), divergence);
+            }
         }
         return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start));
     }

@@ -104,6 +104,42 @@ class TrialRunnerTest {
     }
 
     @Test
+    void aTrialWhoseWeightsOverflowEndsDivergedKeepingItsMetricsButNoLaterPredictions() {
+        // eta*lambda = 100: every step multiplies the weights by (1 - 100) = -99, so they overflow within 2 epochs.
+        TrialSpec spec = new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Preprocessing.NONE,
+                Schedule.parse("blowup", "1: lr=1000 wd=0.1"), 6, 128, List.of(1, 2, 3, 4, 5, 6), 5, 5);
+        List<EpochMetrics> seen = new ArrayList<>();
+        TrialResult result = new TrialRunner().run(spec, slice, seen::add);
+
+        assertTrue(result.diverged(), "a trial whose norm overflows diverges");
+        int epoch = result.divergence().epoch();
+        assertTrue(epoch > 1 && epoch < 6, "diverged in epoch " + epoch);
+        assertEquals(epoch, result.epochs().size(), "training stops in the epoch it diverged in");
+        assertEquals(result.epochs(), seen, "the observer heard the same epochs");
+        assertEquals(Divergence.of(result.last()), result.divergence());
+        assertTrue(result.divergence().what().contains("norm"), result.divergence().what());
+        for (EpochMetrics m : result.epochs().subList(0, epoch - 1)) {
+            assertEquals(null, Divergence.of(m), "epochs before the divergence are finite: " + m);
+        }
+        assertEquals(java.util.stream.IntStream.range(1, epoch).boxed().toList(),
+                result.predictions().stream().map(EpochPredictions::epoch).toList(),
+                "predictions of the finite epochs only");
+        assertFalse(tiny(3, 3).diverged(), "an ordinary trial does not");
+    }
+
+    @Test
+    void divergenceNamesEveryMeasureThatIsNotFinite() {
+        EpochMetrics finite = new EpochMetrics(3, 0.1, 0.1, 2.3, 0.9, 2.3, 0.9,
+                List.of(new GroupStats("conv1", 4.0, 0.1 / 16)), 4.0, 0.1 / 16, 1, 1);
+        assertEquals(null, Divergence.of(finite));
+        EpochMetrics nan = new EpochMetrics(3, 0.1, 0.1, Double.NaN, 0.9, 2.3, 0.9,
+                List.of(new GroupStats("conv1", Double.POSITIVE_INFINITY, 0)), Double.POSITIVE_INFINITY, 0, 1, 1);
+        assertEquals(new Divergence(3, "train loss NaN, norm of conv1 Infinity, norm Infinity"), Divergence.of(nan));
+        assertEquals("diverged in epoch 3: train loss NaN, norm of conv1 Infinity, norm Infinity",
+                Divergence.of(nan).describe());
+    }
+
+    @Test
     void aResNetTrialOnSyntheticCifarIsReproducibleAugmentedAndReportsItsGroups() {
         Dataset cifar = SyntheticCifar.dataset(64, 30, 3);
         Schedule schedule = Schedule.parse("momentum", "1: lr=0.1 wd=5e-4 momentum=0.9; 2: lr=0.01");

@@ -33,8 +33,13 @@ final class MetricsTable {
         double train = result.epochs().stream().mapToDouble(EpochMetrics::trainSeconds).sum();
         double eval = result.epochs().stream().mapToDouble(EpochMetrics::evalSeconds).sum();
         int epochs = result.epochs().size();
-        out.printf("final test error %.4f, train error %.4f; %.1f s in all%n", result.last().testError(),
-                result.last().trainError(), result.wallSeconds());
+        if (result.diverged()) {
+            out.printf("%s; the trial stopped there (a farm records it as diverged, not as a sample); %.1f s in all%n",
+                    result.divergence().describe(), result.wallSeconds());
+        } else {
+            out.printf("final test error %.4f, train error %.4f; %.1f s in all%n", result.last().testError(),
+                    result.last().trainError(), result.wallSeconds());
+        }
         out.printf("train_images_per_s=%.1f predict_images_per_s=%.1f%n", trainCount * (double) epochs / train,
                 testCount * (double) epochs / eval);
         out.flush();

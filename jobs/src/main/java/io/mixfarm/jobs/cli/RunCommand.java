@@ -70,6 +70,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "If the output folder holds another experiment, delete its outputs.")
     private boolean force;
 
+    @Option(names = "--retry-diverged",
+            description = "Rerun the trials that diverged (resume keeps them: a trial is deterministic).")
+    private boolean retryDiverged;
+
     @Option(names = "--no-analysis", description = "Stop after the farm: skip the TV job and the report.")
     private boolean noAnalysis;
 
@@ -103,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--calibrate goes with --dry-run");
         }
         FarmReport report = new FarmJob(new PrintStream(System.out, true)).run(experiment,
-                new FarmOptions(force, only, Faults.parse(faults)));
+                new FarmOptions(force, only, Faults.parse(faults), retryDiverged));
         printSummary(w, experiment, report);
         if (!noAnalysis) {
             PrintStream stdout = new PrintStream(System.out, true);
@@ -138,8 +142,8 @@ final class RunCommand implements Callable<Integer> {
 
     private static void printSummary(PrintWriter w, ExperimentConfig experiment, FarmReport report) {
         int ran = report.outcomes().size();
-        w.printf("%nfarm finished: %d trials ran (%d failed), %d were already complete, %d planned%n", ran,
-                report.failed().size(), report.skipped(), report.planned());
+        w.printf("%nfarm finished: %d trials ran (%d failed, %d diverged), %d were already complete, %d planned%n",
+                ran, report.failed().size(), report.diverged().size(), report.skipped(), report.planned());
         if (ran > 0) {
             w.printf("wall %.1f s, trial time %.1f s in all (%.1f s per trial), %d slots, overhead %.1f%%%n",
                     report.wallSeconds(), report.trialSeconds(), report.trialSeconds() / ran, report.slots(),
@@ -147,6 +151,9 @@ final class RunCommand implements Callable<Integer> {
         }
         for (TrialOutcome failed : report.failed()) {
             w.printf("FAILED %s after attempt %d: %s%n", failed.key(), failed.attempt(), failed.error());
+        }
+        for (TrialOutcome diverged : report.diverged()) {
+            w.printf("DIVERGED %s: %s%n", diverged.key(), diverged.error());
         }
         String root = experiment.output();
         w.printf("outputs: %s/{predictions,metrics,trials}/ (Parquet, Hive-partitioned), %s/experiment.json%n",

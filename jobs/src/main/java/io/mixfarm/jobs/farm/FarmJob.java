@@ -7,6 +7,8 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -17,10 +19,10 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.PrintStream;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,17 +50,30 @@ public final class FarmJob {
         ExperimentStore store = new ExperimentStore(config.output(), new Configuration());
         claimOutputFolder(store, config, options.force());
         ExperimentConfig selected = options.schedules().isEmpty() ? config : config.withSchedules(options.schedules());
-        List<TrialKey> pending = pendingTrials(selected, store);
+        Map<String, TrialRecord> rows = store.trials();
+        List<TrialKey> pending = pendingTrials(selected, rows, options.retryDiverged());
         int planned = selected.plan().size();
+        long diverged = selected.plan().stream().map(p -> rows.get(p.key().toString()))
+                .filter(row -> row != null && row.status() == TrialStatus.DIVERGED).count();
+        String keptDiverged = diverged == 0 || options.retryDiverged() ? ""
+                : String.format(" (%d diverged, kept: --retry-diverged reruns them)", diverged);
         if (pending.isEmpty()) {
-            out.printf("all %d trials of %s are complete in %s%n", planned, config.name(), config.output());
+            out.printf("all %d trials of %s are complete in %s%s%n", planned, config.name(), config.output(),
+                    keptDiverged);
             return new FarmReport(planned, planned, List.of(), 0, 0);
         }
         Dataset data = Datasets.open(config.data());
-        out.printf("mixfarm farm %s: %d trials planned, %d complete, %d to run; output %s%n", config.name(),
-                planned, planned - pending.size(), pending.size(), config.output());
+        out.printf("mixfarm farm %s: %d trials planned, %d complete%s, %d to run; output %s%n", config.name(),
+                planned, planned - pending.size(), keptDiverged, pending.size(), config.output());
+        for (TrialKey key : pending) {
+            TrialRecord row = rows.get(key.toString());
+            if (row != null && row.status() == TrialStatus.DIVERGED) {
+                // Its metrics and predictions would be kept over the rerun's (a file that exists is kept).
+                store.deleteTrial(key.schedule(), key.trial());
+            }
+        }
 
-        SparkSession spark = startSpark(config);
+        SparkSession spark = startSpark(config, out);
         try {
             return runTrials(spark, config, store, data, pending, options.faults(), planned);
         } finally {
@@ -121,12 +136,19 @@ public final class FarmJob {
         return config.withOutput("(any)").withTrials(1).hash();
     }
 
-    private static List<TrialKey> pendingTrials(ExperimentConfig config, ExperimentStore store) {
-        Set<String> done = store.succeeded();
-        return config.plan().stream().map(PlannedTrial::key).filter(key -> !done.contains(key.toString())).toList();
+    /**
+     * The planned trials without a final row (succeeded or diverged); with {@code retryDiverged} the diverged
+     * ones too.
+     */
+    static List<TrialKey> pendingTrials(ExperimentConfig config, Map<String, TrialRecord> rows,
+                                        boolean retryDiverged) {
+        return config.plan().stream().map(PlannedTrial::key).filter(key -> {
+            TrialRecord row = rows.get(key.toString());
+            return row == null || !row.status().isFinal() || retryDiverged && row.status() == TrialStatus.DIVERGED;
+        }).toList();
     }
 
-    private static SparkSession startSpark(ExperimentConfig config) {
+    private static SparkSession startSpark(ExperimentConfig config, PrintStream out) {
         SparkConf defaults = new SparkConf();
         String threads = Integer.toString(config.threadsPerTrial());
         SparkSession.Builder builder = SparkSession.builder().appName("mixfarm " + config.name())
@@ -137,6 +159,12 @@ public final class FarmJob {
         setIfAbsent(builder, defaults, "spark.executorEnv.OMP_NUM_THREADS", threads);
         setIfAbsent(builder, defaults, "spark.executorEnv.GLIBC_TUNABLES", GLIBC_TUNABLES);
         setIfAbsent(builder, defaults, "spark.task.cpus", threads);
+        // A task cannot tell a speculative copy from a retry (TrialTask), so a failing copy could record its trial
+        // as failed while the original still trains; copies of a deterministic trial would only repeat it anyway.
+        if (defaults.getBoolean("spark.speculation", false)) {
+            out.println("spark.speculation=true ignored: the farm runs one copy of each trial at a time");
+        }
+        builder.config("spark.speculation", "false");
         return builder.getOrCreate();
     }
 
@@ -163,9 +191,12 @@ public final class FarmJob {
         jsc.sc().addSparkListener(progress);
         try {
             Broadcast<Dataset> broadcast = jsc.broadcast(data);
-            LongAccumulator failed = jsc.sc().longAccumulator(FarmProgress.FAILED_ACCUMULATOR);
+            Map<TrialStatus, LongAccumulator> endings = new EnumMap<>(TrialStatus.class);
+            for (TrialStatus status : FarmProgress.COUNTED) {
+                endings.put(status, jsc.sc().longAccumulator(FarmProgress.accumulator(status)));
+            }
             TrialTask task = new TrialTask(config.render(), broadcast, new SerializableConfiguration(
-                    jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, failed);
+                    jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, endings);
             jsc.setJobGroup(JOB_GROUP, String.format("mixfarm %s: %d trials (%s)", config.name(), pending.size(),
                     String.join(", ", config.scheduleNames())), false);
             long start = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.farm;
 
 import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -19,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class FarmProgress extends SparkListener {
 
-    /** Name of the accumulator a task bumps when its trial fails for good. */
-    static final String FAILED_ACCUMULATOR = "mixfarm.trials.failed";
+    /** The endings a task counts in an accumulator of its own, so that the driver can tell them from success. */
+    static final List<TrialStatus> COUNTED = List.of(TrialStatus.FAILED, TrialStatus.DIVERGED);
 
     private final String jobGroup;
     private final List<TrialKey> pending;
@@ -31,6 +32,7 @@ final class FarmProgress extends SparkListener {
     private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
     private int done;
     private int failed;
+    private int diverged;
     private int retried;
     private double trialSeconds;
 
@@ -66,25 +68,41 @@ final class FarmProgress extends SparkListener {
         }
         done++;
         trialSeconds += seconds;
-        boolean failedForGood = failedForGood(info);
-        if (failedForGood) {
+        TrialStatus ending = ending(info);
+        if (ending == TrialStatus.FAILED) {
             failed++;
+        } else if (ending == TrialStatus.DIVERGED) {
+            diverged++;
         }
+        String word = switch (ending) {
+            case SUCCEEDED -> "done";
+            case FAILED -> "FAILED";
+            case DIVERGED -> "DIVERGED";
+        };
         double eta = (pending.size() - done) * (trialSeconds / done) / Math.max(1, slots);
-        out.printf("%s[%d/%d] %s %s in %.1f s (attempt %d) | %d failed | elapsed %s | ETA %s%n",
-                interactive ? bar() + " " : "", done, pending.size(), key, failedForGood ? "FAILED" : "done",
-                seconds, info.attemptNumber(), failed, duration((System.nanoTime() - start) / 1e9), duration(eta));
+        out.printf("%s[%d/%d] %s %s in %.1f s (attempt %d) | %d failed%s | elapsed %s | ETA %s%n",
+                interactive ? bar() + " " : "", done, pending.size(), key, word, seconds, info.attemptNumber(),
+                failed, diverged == 0 ? "" : ", " + diverged + " diverged",
+                duration((System.nanoTime() - start) / 1e9), duration(eta));
         out.flush();
     }
 
-    private static boolean failedForGood(TaskInfo info) {
+    /** The name of the accumulator that counts trials ending with {@code status}. */
+    static String accumulator(TrialStatus status) {
+        return "mixfarm.trials." + status.stored();
+    }
+
+    /** How the task's trial ended, from the accumulator it bumped; succeeded if none. */
+    private static TrialStatus ending(TaskInfo info) {
         for (AccumulableInfo acc : scala.jdk.javaapi.CollectionConverters.asJava(info.accumulables())) {
-            if (acc.name().isDefined() && FAILED_ACCUMULATOR.equals(acc.name().get()) && acc.update().isDefined()
-                    && ((Number) acc.update().get()).longValue() > 0) {
-                return true;
+            for (TrialStatus status : COUNTED) {
+                if (acc.name().isDefined() && accumulator(status).equals(acc.name().get()) && acc.update().isDefined()
+                        && ((Number) acc.update().get()).longValue() > 0) {
+                    return status;
+                }
             }
         }
-        return false;
+        return TrialStatus.SUCCEEDED;
     }
 
     private String bar() {

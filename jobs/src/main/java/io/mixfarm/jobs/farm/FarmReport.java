@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.farm;
 
+import io.mixfarm.jobs.store.TrialStatus;
+
 import java.util.List;
 
 /**
@@ -19,7 +21,16 @@ public record FarmReport(int planned, int skipped, List<TrialOutcome> outcomes, 
 
     /** The trials that failed for good. */
     public List<TrialOutcome> failed() {
-        return outcomes.stream().filter(o -> !o.succeeded()).toList();
+        return withStatus(TrialStatus.FAILED);
+    }
+
+    /** The trials that diverged: a result, not a failure. */
+    public List<TrialOutcome> diverged() {
+        return withStatus(TrialStatus.DIVERGED);
+    }
+
+    private List<TrialOutcome> withStatus(TrialStatus status) {
+        return outcomes.stream().filter(o -> o.status() == status).toList();
     }
 
     /** Sum of the trials' own wall times. */

@@ -10,6 +10,7 @@ import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.serializer.KryoRegistrator;
 
 import java.lang.reflect.Constructor;
@@ -31,7 +32,7 @@ public final class KryoSetup implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         kryo.addDefaultSerializer(Record.class, RecordSerializer.class);
         for (Class<?> type : new Class<?>[] {ImageSet.class, Dataset.class, TrialKey.class, TrialOutcome.class,
-                PredictionMatrix.class, TvSummaryRow.class}) {
+                TrialStatus.class, PredictionMatrix.class, TvSummaryRow.class}) {
             kryo.register(type);
         }
         kryo.register(byte[].class);

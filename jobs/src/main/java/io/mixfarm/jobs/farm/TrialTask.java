@@ -9,6 +9,7 @@ import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,16 +19,32 @@ import org.apache.spark.util.SerializableConfiguration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back.
+ * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back. A trial
+ * that diverges is a result like any other: its outputs and a "diverged" row are written and reported.
  *
  * <p>Failures: an attempt that throws before Spark's last attempt rethrows, so Spark retries the trial
  * (elsewhere, if the executor is gone). On the last attempt the failure becomes data: a "failed" row in
- * {@code trials/} and a failed outcome, so the farm finishes the other trials instead of aborting the job.
+ * {@code trials/} and a failed outcome, so the farm finishes the other trials instead of aborting the job. Errors
+ * that leave the JVM usable count as failures of the trial too: {@link OutOfMemoryError} (ND4J's memory limit,
+ * {@code org.bytedeco.javacpp.maxphysicalbytes}, throws it by design, before the allocation), {@link
+ * StackOverflowError}, ND4J's native {@code BlasException} and a {@link LinkageError} of natives that do not load.
+ * Before the last attempt they are rethrown as an exception that carries their message and stack trace but not the
+ * error itself: Spark's executor exits when a task throws an error or an exception caused by one (it searches the
+ * cause chain, {@code spark.executor.killOnFatalError.depth}), and in local mode that ends the whole run. Other
+ * {@link VirtualMachineError}s ({@link InternalError}, {@link UnknownError}) pass through untouched: the JVM itself
+ * is broken.
+ *
+ * <p>An attempt that Spark killed (a job cancelled, or a copy that lost a race) ends as killed, whatever it threw,
+ * and never writes a failed row. Speculative copies would count as attempts too ({@link TaskContext#attemptNumber()}
+ * does not tell a retry from a copy, and nothing else in the task context does), so a failing copy could take the
+ * last-attempt path while the original still trains and, returning first, end the trial as failed: the farm turns
+ * speculation off ({@link FarmJob}).
  */
 final class TrialTask implements Function<TrialKey, TrialOutcome> {
 
@@ -39,7 +56,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     private final HashMap<String, String> provenance;
     private final int lastAttempt;
     private final Faults faults;
-    private final LongAccumulator failedTrials;
+    private final EnumMap<TrialStatus, LongAccumulator> endings;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -48,17 +65,19 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
      * @param provenance  the experiment-wide provenance, extended per trial
      * @param lastAttempt Spark's last attempt number for a task ({@code maxFailures - 1})
      * @param faults      injected failures (tests)
-     * @param failedTrials counts trials that failed for good, so the driver's progress can tell
+     * @param endings     counts trials that failed for good or diverged, per status, so the driver's progress can
+     *                    tell
      */
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
-              Map<String, String> provenance, int lastAttempt, Faults faults, LongAccumulator failedTrials) {
+              Map<String, String> provenance, int lastAttempt, Faults faults,
+              Map<TrialStatus, LongAccumulator> endings) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
         this.provenance = new HashMap<>(provenance);
         this.lastAttempt = lastAttempt;
         this.faults = faults;
-        this.failedTrials = failedTrials;
+        this.endings = new EnumMap<>(endings);
     }
 
     @Override
@@ -77,24 +96,75 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             faults.maybeFail(key.toString(), attempt);
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
             long end = System.currentTimeMillis();
-            TrialRecord record = TrialRecord.succeeded(key.schedule(), key.trial(), result, host, device.label(),
+            TrialRecord record = TrialRecord.finished(key.schedule(), key.trial(), result, host, device.label(),
                     attempt, start, end);
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
-            return new TrialOutcome(key.toString(), TrialRecord.SUCCEEDED, attempt, host, device.label(),
-                    result.wallSeconds(), result.last().testError(), null);
-        } catch (RuntimeException e) {
-            if (attempt < lastAttempt) {
+            count(record.status());
+            return new TrialOutcome(key.toString(), record.status(), attempt, host, device.label(),
+                    result.wallSeconds(), record.isSucceeded() ? result.last().testError() : Double.NaN,
+                    record.error());
+        } catch (Throwable e) {
+            if (isFatal(e)) {
                 throw e;
             }
+            context.killTaskIfInterrupted(); // Spark's TaskKilledException: neither a failure nor an executor exit
+            String message = describe(e);
+            if (attempt < lastAttempt) {
+                throw e instanceof RuntimeException runtime && !causedByError(runtime) ? runtime
+                        : new TrialAttemptFailed(message, e);
+            }
             long end = System.currentTimeMillis();
-            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
             TrialRecord record = TrialRecord.failed(key.schedule(), key.trial(), planned.spec(), host,
                     device.label(), attempt, start, end, message);
             store.writeFailure(record, trialProvenance);
-            failedTrials.add(1);
-            return new TrialOutcome(key.toString(), TrialRecord.FAILED, attempt, host, device.label(),
+            count(TrialStatus.FAILED);
+            return new TrialOutcome(key.toString(), TrialStatus.FAILED, attempt, host, device.label(),
                     record.wallSeconds(), Double.NaN, message);
+        }
+    }
+
+    /**
+     * Whether an error leaves the JVM unusable, so it must end the executor rather than one trial: a
+     * {@link VirtualMachineError} other than running out of heap, native memory or stack.
+     */
+    static boolean isFatal(Throwable e) {
+        return e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError);
+    }
+
+    /** Whether an error is in the cause chain of an exception (e.g. ND4J wrapping JavaCPP's OutOfMemoryError). */
+    static boolean causedByError(Throwable e) {
+        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            if (cause instanceof Error) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The error as the {@code error} column keeps it: its class and message. */
+    static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private void count(TrialStatus status) {
+        LongAccumulator accumulator = endings.get(status);
+        if (accumulator != null) {
+            accumulator.add(1);
+        }
+    }
+
+    /**
+     * An error of one attempt, as an exception without the error as its cause: Spark retries the task instead of
+     * ending the executor.
+     */
+    static final class TrialAttemptFailed extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        TrialAttemptFailed(String message, Throwable error) {
+            super(message);
+            setStackTrace(error.getStackTrace());
         }
     }
 

@@ -8,7 +8,8 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.farm.BuildInfo;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.store.ExperimentStore;
-import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.store.TrialCensus;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,12 +22,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Reads an experiment's metrics and TV summary with Spark SQL and writes the charts and {@code report.html}
@@ -44,24 +42,20 @@ public final class ReportJob {
     public ReportFiles run(String output) {
         ExperimentStore store = new ExperimentStore(output, new Configuration());
         ExperimentConfig config = FarmJob.recordedConfig(store);
-        Map<String, Integer> finished = new TreeMap<>();
-        Set<String> succeeded = new HashSet<>();
-        for (TrialRecord record : store.trials().values()) { // one read of trials/, not two
-            if (record.isSucceeded()) {
-                finished.merge(record.schedule(), 1, Integer::sum);
-                succeeded.add(record.key());
-            }
-        }
+        TrialCensus census = store.census();
         SparkSession spark = SparkSession.builder().appName("mixfarm report " + config.name()).getOrCreate();
         try {
             spark.sparkContext().setJobDescription("mixfarm report: read metrics and tv_summary");
-            List<MetricRow> metrics = metrics(spark, output, succeeded);
+            List<MetricRow> metrics = metrics(spark, output, census);
             List<TvSummaryRow> tv = tvSummary(spark, output);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("experiment", config.name());
             facts.put("output", output);
             facts.put("config hash", config.hash());
-            facts.put("finished trials", finished.toString());
+            facts.put("finished trials", census.counts(TrialStatus.SUCCEEDED).toString());
+            // Diverged trials are not samples: left out of every figure, and counted here.
+            facts.put("diverged trials (left out)", census.total(TrialStatus.DIVERGED) == 0 ? "none"
+                    : census.counts(TrialStatus.DIVERGED).toString());
             facts.put("planned trials", config.plan().size() + " (" + config.trials() + " per schedule)");
             facts.put("data", config.data());
             facts.put("preprocessing", "normalise " + config.preprocessing().normalise().label() + ", augment "
@@ -80,7 +74,7 @@ public final class ReportJob {
         }
     }
 
-    private static List<MetricRow> metrics(SparkSession spark, String output, Set<String> succeeded) {
+    private static List<MetricRow> metrics(SparkSession spark, String output, TrialCensus census) {
         Dataset<Row> table = spark.read().parquet(output + "/metrics");
         List<String> groups = new ArrayList<>();
         for (String column : table.columns()) {
@@ -92,8 +86,8 @@ public final class ReportJob {
         for (Row row : table.collectAsList()) {
             String schedule = row.getAs("schedule");
             int trial = row.<Integer>getAs("trial");
-            if (!succeeded.contains(schedule + "/" + trial)) {
-                continue; // a trial still running or failed has no place in figures over finished trials
+            if (!census.isSample(schedule, trial)) {
+                continue; // a trial still running, failed or diverged has no place in figures over finished trials
             }
             Map<String, Double> norms = new HashMap<>();
             groups.forEach(g -> norms.put(g, row.<Double>getAs("norm_" + g)));
@@ -119,8 +113,13 @@ public final class ReportJob {
                     r.getAs("trials_b"), r.getAs("tv"), r.getAs("tv_random_mean"), r.getAs("tv_random_sd"),
                     r.getAs("baseline"), r.getAs("null_mean"), r.getAs("null_sd"), r.getAs("p_value"),
                     r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high"), r.getAs("all_trials"),
-                    r.getAs("p_holm")));
+                    r.getAs("p_holm"), diverged(r, "diverged_a"), diverged(r, "diverged_b")));
         }
         return rows;
+    }
+
+    /** A diverged count; 0 in a {@code tv_summary} written before the TV job counted them. */
+    private static int diverged(Row row, String column) {
+        return List.of(row.schema().fieldNames()).contains(column) ? row.<Integer>getAs(column) : 0;
     }
 }

@@ -1,6 +1,6 @@
 package io.mixfarm.jobs.sql;
 
-import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
@@ -15,6 +15,7 @@ import scala.jdk.javaapi.CollectionConverters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -60,7 +61,10 @@ public final class SqlQuery {
         List<String> registered = new ArrayList<>();
         Dataset<Row> succeeded = null;
         if (exists(spark, output + "/trials")) {
-            succeeded = read(spark, output + "/trials").filter(col("status").equalTo(TrialRecord.SUCCEEDED))
+            // The trials that are samples of their schedule (TrialStatus.isSample: the one rule TV and the report use).
+            Object[] samples = Arrays.stream(TrialStatus.values()).filter(TrialStatus::isSample)
+                    .map(TrialStatus::stored).toArray();
+            succeeded = read(spark, output + "/trials").filter(col("status").isin(samples))
                     .select("schedule", "trial");
         }
         for (String dataset : DATASETS) {

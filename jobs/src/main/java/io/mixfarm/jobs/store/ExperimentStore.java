@@ -41,12 +41,14 @@ import java.util.Set;
  *       hides it from Spark, the ending from DuckDB's {@code *.parquet} glob) and renamed into place when
  *       complete, so Spark, DuckDB and {@link #trials()} never see a partial file, nor a crashed attempt's.
  *   <li>A trial writes its predictions and metrics first and its {@code trials} row last: a trial is complete
- *       iff its row says {@code succeeded} ({@link #succeeded()}).
+ *       iff its row says {@code succeeded} ({@link #succeeded()}). A diverged trial writes the same files (metrics
+ *       up to the epoch it diverged in, predictions before it) and a {@code diverged} row.
  *   <li>Writing a trial again (speculative execution, a retried task, a resumed experiment) is harmless:
  *       a predictions or metrics file that exists already is kept and the new copy dropped (a trial is
- *       bitwise reproducible for a seed and thread count, so the copies agree); once a trial has a succeeded row,
- *       {@link #writeTrial} and {@link #writeFailure} leave it alone. A failed row, however, is replaced by the
- *       next row written for that trial, so resume can rerun failed trials.
+ *       bitwise reproducible for a seed and thread count, so the copies agree); once a trial has a final row
+ *       (succeeded or diverged, {@link TrialStatus#isFinal()}), {@link #writeTrial} and {@link #writeFailure}
+ *       leave it alone. A failed row, however, is replaced by the next row written for that trial, so resume can
+ *       rerun failed trials.
  * </ul>
  * Without a lock, two attempts finishing at the same instant can still both pass the existence check; every file
  * stays complete, and the worst outcome is a failed row overwriting a concurrent success, which a resume reruns.
@@ -88,14 +90,15 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * Writes a succeeded trial: its predictions at every record epoch, its metrics, then its {@code trials} row.
-     * Does nothing if the trial has a succeeded row already.
+     * Writes a trial that trained to its end: its predictions at every record epoch it reached, its metrics, then
+     * its {@code trials} row. Does nothing if the trial has a final row already.
      *
      * @param schedule   the schedule's name, the {@code schedule=} partition
      * @param trial      the trial's index within the schedule
      * @param result     what the trial measured
      * @param testLabels the true class of every test image, in test-set order ({@code ImageSet.labels()})
-     * @param record     the trial's row, status {@code succeeded}, same schedule and trial
+     * @param record     the trial's row, same schedule and trial, status {@code diverged} if the result diverged
+     *                   and {@code succeeded} otherwise
      * @param provenance key-value metadata for every file's footer (config hash, versions, seeds, app id)
      */
     public void writeTrial(String schedule, int trial, TrialResult result, byte[] testLabels, TrialRecord record,
@@ -107,9 +110,10 @@ public final class ExperimentStore implements Serializable {
             throw new IllegalArgumentException("trial " + Layout.key(schedule, trial) + " was given the row of "
                     + record.key());
         }
-        if (!record.isSucceeded()) {
-            throw new IllegalArgumentException("writeTrial needs a succeeded row, got status " + record.status()
-                    + "; use writeFailure for failed trials");
+        TrialStatus expected = result.diverged() ? TrialStatus.DIVERGED : TrialStatus.SUCCEEDED;
+        if (record.status() != expected) {
+            throw new IllegalArgumentException("writeTrial needs a " + expected + " row for this result, got status "
+                    + record.status() + (record.status() == TrialStatus.FAILED ? "; use writeFailure" : ""));
         }
         Map<String, String> metadata = metadata(provenance);
         // Everything is checked before the first file is written, so a rejected trial leaves nothing behind.
@@ -117,7 +121,7 @@ public final class ExperimentStore implements Serializable {
         List<String> groups = Rows.groupNames(result.epochs());
         List<Group> metrics = Rows.metrics(trial, result.epochs(), groups);
         try {
-            if (isSucceeded(record)) {
+            if (hasFinalRow(record)) {
                 return;
             }
             for (EpochPredictions predictions : result.predictions()) {
@@ -135,14 +139,14 @@ public final class ExperimentStore implements Serializable {
 
     /**
      * Writes the row of a trial that failed for good. Replaces an earlier failed row; does nothing if the trial
-     * has a succeeded row already.
+     * has a final row already.
      *
      * @param record     the trial's row, status {@code failed}, with its error
      * @param provenance key-value metadata for the file's footer
      */
     public void writeFailure(TrialRecord record, Map<String, String> provenance) {
         Objects.requireNonNull(record, "record");
-        if (record.isSucceeded()) {
+        if (record.status() != TrialStatus.FAILED) {
             throw new IllegalArgumentException("writeFailure needs a failed row, got status " + record.status());
         }
         Map<String, String> metadata = metadata(provenance);
@@ -191,11 +195,19 @@ public final class ExperimentStore implements Serializable {
         }
     }
 
-    /** The keys {@code schedule/trial} of the complete trials, those whose row says {@code succeeded}. */
+    /** The trials of the folder by schedule and status, from one read of {@code trials/}. */
+    public TrialCensus census() {
+        return TrialCensus.of(trials().values());
+    }
+
+    /**
+     * The keys {@code schedule/trial} of the complete trials, those whose row says {@code succeeded}: the samples
+     * ({@link TrialStatus#isSample()}).
+     */
     public Set<String> succeeded() {
         Set<String> keys = new LinkedHashSet<>();
         for (TrialRecord record : trials().values()) {
-            if (record.isSucceeded()) {
+            if (record.status().isSample()) {
                 keys.add(record.key());
             }
         }
@@ -275,10 +287,10 @@ public final class ExperimentStore implements Serializable {
         return "ExperimentStore[" + output + "]";
     }
 
-    /** Writes a trial's row unless it has a succeeded one; a failed row is replaced. */
+    /** Writes a trial's row unless it has a final one; a failed row is replaced. */
     private void writeRow(TrialRecord record, Map<String, String> metadata) throws IOException {
         // Checked again right before the row is written, to keep the window for a concurrent attempt short.
-        if (isSucceeded(record)) {
+        if (hasFinalRow(record)) {
             return;
         }
         List<Group> row = List.of(Rows.trial(record));
@@ -286,10 +298,10 @@ public final class ExperimentStore implements Serializable {
                 IfExists.REPLACE);
     }
 
-    /** Whether the trial of {@code record} has a succeeded row already. */
-    private boolean isSucceeded(TrialRecord record) throws IOException {
+    /** Whether the trial of {@code record} has a final (succeeded or diverged) row already. */
+    private boolean hasFinalRow(TrialRecord record) throws IOException {
         Path row = layout.trialRow(record.schedule(), record.trial());
-        return fs.exists(row) && readRow(record.schedule(), row).isSucceeded();
+        return fs.exists(row) && readRow(record.schedule(), row).status().isFinal();
     }
 
     private TrialRecord readRow(String schedule, Path file) throws IOException {

@@ -128,7 +128,7 @@ final class Rows {
     static Group trial(TrialRecord r) {
         Group row = new SimpleGroupFactory(ParquetSchemas.TRIALS).newGroup();
         row.add("trial", r.trial());
-        row.add("status", r.status());
+        row.add("status", r.status().stored());
         row.add("seed", r.seed());
         row.add("init_seed", r.initSeed());
         row.add("spec", r.spec());
@@ -153,7 +153,7 @@ final class Rows {
 
     /** The record of a {@code trials} row read back from the partition folder of {@code schedule}. */
     static TrialRecord trial(String schedule, Group row) {
-        return new TrialRecord(schedule, row.getInteger("trial", 0), row.getString("status", 0),
+        return new TrialRecord(schedule, row.getInteger("trial", 0), TrialStatus.parse(row.getString("status", 0)),
                 row.getLong("seed", 0), row.getLong("init_seed", 0), row.getString("spec", 0),
                 row.getString("host", 0), row.getString("device", 0), row.getInteger("attempt", 0),
                 row.getLong("start_time", 0), row.getLong("end_time", 0), row.getDouble("wall_seconds", 0),

@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param schedule        the schedule's name, also the {@code schedule=} partition directory
  * @param trial           the trial's index within its schedule, at least 0
- * @param status          {@link #SUCCEEDED} or {@link #FAILED}
+ * @param status          how it ended
  * @param seed            the trial seed (minibatch order, and initial weights unless {@code initSeed} differs)
  * @param initSeed        the seed of the initial weights
  * @param spec            a one-line description of the {@code TrialSpec}, e.g. {@link #describe(TrialSpec)}
@@ -24,18 +24,13 @@ import java.util.Objects;
  * @param startMillis     start, milliseconds since the Unix epoch
  * @param endMillis       end, milliseconds since the Unix epoch, not before the start
  * @param wallSeconds     wall time of the trial
- * @param finalTrainError the last epoch's training error; null if the trial failed
- * @param finalTestError  the last epoch's test error; null if the trial failed
- * @param error           why the trial failed for good; null if it succeeded
+ * @param finalTrainError the last epoch's training error; null unless the trial succeeded
+ * @param finalTestError  the last epoch's test error; null unless the trial succeeded
+ * @param error           why the trial failed for good or diverged; null if it succeeded
  */
-public record TrialRecord(String schedule, int trial, String status, long seed, long initSeed, String spec,
+public record TrialRecord(String schedule, int trial, TrialStatus status, long seed, long initSeed, String spec,
                           String host, String device, int attempt, long startMillis, long endMillis,
                           double wallSeconds, Double finalTrainError, Double finalTestError, String error) {
-
-    /** Status of a trial that finished training and whose outputs are all written. */
-    public static final String SUCCEEDED = "succeeded";
-    /** Status of a trial that failed for good; its row keeps the error, and resume reruns it. */
-    public static final String FAILED = "failed";
 
     /** Checks what the Parquet schema and the folder layout need; throws {@link IllegalArgumentException}. */
     public TrialRecord {
@@ -50,34 +45,37 @@ public record TrialRecord(String schedule, int trial, String status, long seed, 
             throw new IllegalArgumentException("trial " + schedule + "/" + trial + " ends (" + endMillis
                     + ") before it starts (" + startMillis + ")");
         }
-        if (SUCCEEDED.equals(status)) {
-            if (error != null) {
-                throw new IllegalArgumentException("a succeeded trial has no error, got: " + error);
-            }
-        } else if (FAILED.equals(status)) {
-            if (error == null) {
-                throw new IllegalArgumentException("a failed trial needs its error message");
-            }
-        } else {
-            throw new IllegalArgumentException("status must be \"" + SUCCEEDED + "\" or \"" + FAILED
-                    + "\", got \"" + status + "\"");
+        Objects.requireNonNull(status, "status");
+        if (status.hasError() && error == null) {
+            throw new IllegalArgumentException("a " + status + " trial needs its error message");
+        }
+        if (!status.hasError() && error != null) {
+            throw new IllegalArgumentException("a " + status + " trial has no error, got: " + error);
         }
     }
 
-    /** The row of a trial that trained to its last epoch; seeds, spec, final errors and wall time from the result. */
-    public static TrialRecord succeeded(String schedule, int trial, TrialResult result, String host, String device,
-                                        int attempt, long startMillis, long endMillis) {
+    /**
+     * The row of a trial that trained to its end: succeeded, with its final errors, or diverged, with why (its final
+     * errors would be those of NaN scores). Seeds, spec and wall time from the result.
+     */
+    public static TrialRecord finished(String schedule, int trial, TrialResult result, String host, String device,
+                                       int attempt, long startMillis, long endMillis) {
         TrialSpec spec = result.spec();
-        return new TrialRecord(schedule, trial, SUCCEEDED, spec.seed(), spec.initSeed(), describe(spec), host,
-                device, attempt, startMillis, endMillis, result.wallSeconds(), result.last().trainError(),
+        if (result.diverged()) {
+            return new TrialRecord(schedule, trial, TrialStatus.DIVERGED, spec.seed(), spec.initSeed(),
+                    describe(spec), host, device, attempt, startMillis, endMillis, result.wallSeconds(), null, null,
+                    result.divergence().describe());
+        }
+        return new TrialRecord(schedule, trial, TrialStatus.SUCCEEDED, spec.seed(), spec.initSeed(), describe(spec),
+                host, device, attempt, startMillis, endMillis, result.wallSeconds(), result.last().trainError(),
                 result.last().testError(), null);
     }
 
     /** The row of a trial that failed for good; its wall time is the span from start to end. */
     public static TrialRecord failed(String schedule, int trial, TrialSpec spec, String host, String device,
                                      int attempt, long startMillis, long endMillis, String error) {
-        return new TrialRecord(schedule, trial, FAILED, spec.seed(), spec.initSeed(), describe(spec), host, device,
-                attempt, startMillis, endMillis, (endMillis - startMillis) / 1000.0, null, null, error);
+        return new TrialRecord(schedule, trial, TrialStatus.FAILED, spec.seed(), spec.initSeed(), describe(spec), host,
+                device, attempt, startMillis, endMillis, (endMillis - startMillis) / 1000.0, null, null, error);
     }
 
     /**
@@ -111,7 +109,7 @@ public record TrialRecord(String schedule, int trial, String status, long seed, 
 
     /** Whether the trial succeeded. */
     public boolean isSucceeded() {
-        return SUCCEEDED.equals(status);
+        return status == TrialStatus.SUCCEEDED;
     }
 
     /** The key of this trial in {@link ExperimentStore#trials()}: {@code schedule/trial}, e.g. {@code Const/7}. */

@@ -8,7 +8,8 @@ import io.mixfarm.jobs.farm.FarmException;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
-import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.store.TrialCensus;
+import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -37,7 +38,8 @@ import static org.apache.spark.sql.functions.col;
  * Estimates how far apart an experiment's schedules are in function space: for every record epoch and pair of
  * schedules, the mean per-image TV, against the number of trials, with a permutation noise floor, p-value and
  * bootstrap CI (the math is {@link TvEstimator}'s). Works on the trials present, so also on a farm that is
- * still running: only trials whose {@code trials/} row says succeeded count, and every row says how many.
+ * still running: only trials whose {@code trials/} row says succeeded count ({@link TrialStatus#isSample()}), and
+ * every row says how many, and how many diverged trials it left out.
  *
  * <p>Writes {@code OUT/tv_summary/} and {@code OUT/tv_by_image/} (Parquet) and {@code OUT/tv_summary.csv}.
  */
@@ -57,9 +59,16 @@ public final class TvJob {
     public TvResult run(String output, TvOptions options) {
         ExperimentStore store = new ExperimentStore(output, new Configuration());
         ExperimentConfig config = FarmJob.recordedConfig(store);
-        Map<String, List<Integer>> finished = finishedTrials(config, store);
-        out.printf("mixfarm tv %s: finished trials %s; record epochs %s%n", config.name(), counts(finished),
+        TrialCensus census = store.census();
+        Map<String, List<Integer>> finished = finishedTrials(config, census, store.output());
+        out.printf("mixfarm tv %s: finished trials %s; record epochs %s%n", config.name(), trialCounts(finished),
                 config.recordEpochs());
+        for (TrialStatus status : List.of(TrialStatus.DIVERGED, TrialStatus.FAILED)) {
+            if (census.total(status) > 0) {
+                out.printf("left out %d %s trials (%s)%n", census.total(status), status,
+                        counts(census.counts(status)));
+            }
+        }
 
         SparkSession spark = SparkSession.builder().appName("mixfarm tv " + config.name())
                 .config("spark.serializer", KryoSerializer.class.getName())
@@ -70,7 +79,10 @@ public final class TvJob {
             Map<String, PredictionMatrix> matrices = readMatrices(jsc, store, config, finished);
             List<Comparison> comparisons = comparisons(spark, output, config, finished);
             Broadcast<HashMap<String, PredictionMatrix>> shared = jsc.broadcast(new HashMap<>(matrices));
-            List<TvSummaryRow> summary = estimate(jsc, shared, comparisons, config.seed(), options);
+            List<TvSummaryRow> summary = estimate(jsc, shared, comparisons, config.seed(), options).stream()
+                    .map(r -> r.withDiverged(census.count(TrialStatus.DIVERGED, r.a()),
+                            census.count(TrialStatus.DIVERGED, r.b())))
+                    .toList();
             writeSummary(spark, output, summary);
             writeByImage(spark, output, shared, comparisons);
             Map<String, Integer> used = new LinkedHashMap<>();
@@ -83,20 +95,17 @@ public final class TvJob {
         }
     }
 
-    /** Succeeded trials per schedule, ascending, in the config's schedule order; at least two schedules. */
-    static Map<String, List<Integer>> finishedTrials(ExperimentConfig config, ExperimentStore store) {
+    /** Sample trials per schedule, ascending, in the config's schedule order; at least two schedules. */
+    static Map<String, List<Integer>> finishedTrials(ExperimentConfig config, TrialCensus census, String output) {
         Map<String, List<Integer>> finished = new LinkedHashMap<>();
-        config.scheduleNames().forEach(name -> finished.put(name, new ArrayList<>()));
-        for (TrialRecord record : store.trials().values()) {
-            if (record.isSucceeded() && finished.containsKey(record.schedule())) {
-                finished.get(record.schedule()).add(record.trial());
+        for (String name : config.scheduleNames()) {
+            if (!census.samples(name).isEmpty()) {
+                finished.put(name, census.samples(name));
             }
         }
-        finished.values().removeIf(List::isEmpty);
-        finished.values().forEach(list -> list.sort(null));
         if (finished.size() < 2) {
-            throw new FarmException(store.output() + ": the TV job needs finished trials of at least two schedules, "
-                    + "found " + counts(finished));
+            throw new FarmException(output + ": the TV job needs finished trials of at least two schedules, "
+                    + "found " + trialCounts(finished));
         }
         return finished;
     }
@@ -213,9 +222,16 @@ public final class TvJob {
                 .parquet(output + "/tv_by_image");
     }
 
-    private static String counts(Map<String, List<Integer>> finished) {
+    private static String trialCounts(Map<String, List<Integer>> finished) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        finished.forEach((s, t) -> sizes.put(s, t.size()));
+        return counts(sizes);
+    }
+
+    /** Counts per schedule as one phrase, e.g. {@code Const 4, LR-decay 3}; "none" if empty. */
+    static String counts(Map<String, Integer> counts) {
         StringBuilder text = new StringBuilder();
-        finished.forEach((s, t) -> text.append(text.length() == 0 ? "" : ", ").append(s).append(' ').append(t.size()));
+        counts.forEach((s, n) -> text.append(text.length() == 0 ? "" : ", ").append(s).append(' ').append(n));
         return text.length() == 0 ? "none" : text.toString();
     }
 }

@@ -43,7 +43,9 @@ final class TvTables {
             .add("ci_low", DataTypes.DoubleType, false)
             .add("ci_high", DataTypes.DoubleType, false)
             .add("all_trials", DataTypes.BooleanType, false)
-            .add("p_holm", DataTypes.DoubleType, false);
+            .add("p_holm", DataTypes.DoubleType, false)
+            .add("diverged_a", DataTypes.IntegerType, false)
+            .add("diverged_b", DataTypes.IntegerType, false);
 
     /** {@code tv_by_image}: one row per (epoch, pair, test image), with both schedules' class counts. */
     static final StructType BY_IMAGE = new StructType()
@@ -63,7 +65,7 @@ final class TvTables {
     static Row summaryRow(TvSummaryRow r) {
         return RowFactory.create(r.epoch(), r.a(), r.b(), r.n(), r.trialsA(), r.trialsB(), r.tv(), r.tvRandomMean(),
                 r.tvRandomSd(), r.baseline(), r.nullMean(), r.nullSd(), r.pValue(), r.correctedTv(), r.ciLow(),
-                r.ciHigh(), r.allTrials(), r.pHolm());
+                r.ciHigh(), r.allTrials(), r.pHolm(), r.divergedA(), r.divergedB());
     }
 
     static List<Row> byImageRows(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
@@ -105,7 +107,8 @@ final class TvTables {
                         Integer.toString(r.n()), Integer.toString(r.trialsA()), Integer.toString(r.trialsB()),
                         num(r.tv()), num(r.tvRandomMean()), num(r.tvRandomSd()), num(r.baseline()),
                         num(r.nullMean()), num(r.nullSd()), num(r.pValue()), num(r.correctedTv()), num(r.ciLow()),
-                        num(r.ciHigh()), Boolean.toString(r.allTrials()), num(r.pHolm()))) + "\n");
+                        num(r.ciHigh()), Boolean.toString(r.allTrials()), num(r.pHolm()),
+                        Integer.toString(r.divergedA()), Integer.toString(r.divergedB()))) + "\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

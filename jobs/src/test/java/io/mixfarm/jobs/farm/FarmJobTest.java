@@ -171,6 +171,24 @@ class FarmJobTest {
     }
 
     @Test
+    void aTrialThatRunsOutOfMemoryCostsOneTrialNotTheRun() {
+        // An OutOfMemoryError escaping a task makes Spark's executor exit, and in local mode that is this JVM.
+        Path out = tmp.resolve("out");
+        FarmReport report = farm("local[2,2]", config(out, "trials=2"),
+                FarmOptions.withFaults(Faults.parse("LR-decay/1=always:oom")));
+
+        assertEquals(4, report.outcomes().size());
+        assertEquals(List.of("LR-decay/1"), report.failed().stream().map(TrialOutcome::key).toList());
+        assertEquals(1, report.failed().get(0).attempt(), "retried once, then recorded");
+        assertEquals(List.of(List.of("LR-decay", "1", "failed", "OutOfMemoryError: injected failure of trial "
+                        + "LR-decay/1 on attempt 1")),
+                Duck.query("SELECT schedule, trial, status, error FROM " + Duck.table(out, "trials")
+                        + " WHERE status <> 'succeeded'"));
+        assertEquals(3, Duck.count("SELECT count(*) FROM " + Duck.table(out, "trials")
+                + " WHERE status = 'succeeded'"));
+    }
+
+    @Test
     void aConfigThatDoesNotMatchTheOutputFolderIsRefusedAndNothingChanges() throws IOException {
         Path out = tmp.resolve("out");
         farm("local[2]", config(out, "trials=1"), FarmOptions.DEFAULT);

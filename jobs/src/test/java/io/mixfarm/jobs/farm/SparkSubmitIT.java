@@ -79,8 +79,8 @@ class SparkSubmitIT {
                 .filter(l -> !l.matches("\\d\\d/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d (INFO|WARN) .*"))
                 .collect(java.util.stream.Collectors.joining("\n")));
         int trials = TRIALS * SCHEDULES.size();
-        assertTrue(output.contains("farm finished: " + trials + " trials ran (0 failed), 0 were already complete, "
-                + trials + " planned"), output);
+        assertTrue(output.contains("farm finished: " + trials + " trials ran (0 failed, 0 diverged), 0 were already "
+                + "complete, " + trials + " planned"), output);
         // The outputs, read by DuckDB: every planned trial succeeded once, with all its predictions and metrics.
         List<List<String>> expected = new ArrayList<>();
         for (String schedule : SCHEDULES) {

@@ -106,7 +106,7 @@ class ExperimentStoreDurabilityTest {
     @Test
     void aFailedRowIsReplacedByALaterSuccess() {
         store.writeFailure(Fixtures.failed("WD-decay", 3, "NaN loss"), Fixtures.PROVENANCE);
-        assertEquals(TrialRecord.FAILED, store.trials().get("WD-decay/3").status());
+        assertEquals(TrialStatus.FAILED, store.trials().get("WD-decay/3").status());
         assertEquals(Set.of(), store.succeeded());
 
         // A later failure replaces the earlier one: the newest error is the one worth reading.
@@ -122,6 +122,31 @@ class ExperimentStoreDurabilityTest {
         // A failure reported after the success (a late speculative attempt) does not undo it.
         store.writeFailure(Fixtures.failed("WD-decay", 3, "late"), Fixtures.PROVENANCE);
         assertEquals(Set.of("WD-decay/3"), store.succeeded());
+    }
+
+    @Test
+    void aDivergedTrialKeepsItsMetricsAndEarlierPredictionsAndItsRowIsFinal() throws Exception {
+        TrialResult diverged = Fixtures.diverged("Const", 5);
+        TrialRecord row = TrialRecord.finished("Const", 5, diverged, "host-d", "cpu:2-threads", 0, Fixtures.START,
+                Fixtures.END);
+        store.writeTrial("Const", 5, diverged, Fixtures.labels(), row, Fixtures.PROVENANCE);
+
+        assertEquals(row, store.trials().get("Const/5"));
+        assertEquals(Set.of(), store.succeeded(), "a diverged trial is not complete in the sense of a sample");
+        assertEquals(3L, ((Number) DuckDb.value("SELECT count(*) FROM " + DuckDb.dataset(out.toString(), "metrics")
+                + " WHERE trial = 5")).longValue(), "metrics up to the epoch it diverged in");
+        assertEquals(2, ((Number) DuckDb.value("SELECT max(epoch) FROM "
+                + DuckDb.dataset(out.toString(), "predictions") + " WHERE trial = 5")).intValue(),
+                "predictions of the record epochs before it only");
+        assertEquals("diverged", DuckDb.value("SELECT status FROM " + DuckDb.dataset(out.toString(), "trials")
+                + " WHERE trial = 5"));
+
+        // A late failing attempt does not replace it: the trial is deterministic, its result stands.
+        store.writeFailure(Fixtures.failed("Const", 5, "late"), Fixtures.PROVENANCE);
+        assertEquals(row, store.trials().get("Const/5"));
+        // writeTrial refuses a row that contradicts the result.
+        assertThrows(IllegalArgumentException.class, () -> store.writeTrial("Const", 5, diverged, Fixtures.labels(),
+                Fixtures.succeeded("Const", 5, "host-x"), Fixtures.PROVENANCE));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mixfarm.jobs.store;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.Divergence;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.GroupStats;
@@ -70,8 +71,23 @@ final class Fixtures {
         return new TrialResult(spec(schedule, 40 + trial), epochs, predictions, 61.5);
     }
 
+    /**
+     * The same trial as {@link #result}, but its loss turned NaN in epoch 3: metrics of epochs 1-3, predictions of
+     * record epoch 2 only.
+     */
+    static TrialResult diverged(String schedule, int trial) {
+        TrialResult full = result(schedule, trial);
+        List<EpochMetrics> epochs = new ArrayList<>(full.epochs().subList(0, 2));
+        EpochMetrics third = full.epochs().get(2);
+        epochs.add(new EpochMetrics(3, third.lr(), third.wd(), Double.NaN, third.trainError(), third.testLoss(),
+                third.testError(), third.groups(), third.totalNorm(), third.totalEffectiveLr(), third.trainSeconds(),
+                third.evalSeconds()));
+        return new TrialResult(full.spec(), epochs, full.predictions().subList(0, 1), full.wallSeconds(),
+                Divergence.of(epochs.get(2)));
+    }
+
     static TrialRecord succeeded(String schedule, int trial, String host) {
-        return TrialRecord.succeeded(schedule, trial, result(schedule, trial), host, "cpu:2-threads", 1, START, END);
+        return TrialRecord.finished(schedule, trial, result(schedule, trial), host, "cpu:2-threads", 1, START, END);
     }
 
     static TrialRecord failed(String schedule, int trial, String error) {

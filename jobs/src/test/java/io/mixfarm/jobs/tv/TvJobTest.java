@@ -274,7 +274,8 @@ class TvJobTest {
             Files.delete(row);
         }
         ExperimentStore store = new ExperimentStore(copy.toString(), new Configuration());
-        Map<String, List<Integer>> finished = TvJob.finishedTrials(FarmJob.recordedConfig(store), store);
+        Map<String, List<Integer>> finished = TvJob.finishedTrials(FarmJob.recordedConfig(store), store.census(),
+                store.output());
         assertEquals(Map.of("low", List.of(0, 1, 2, 3), "high", List.of(0, 1, 3)), finished);
     }
 
