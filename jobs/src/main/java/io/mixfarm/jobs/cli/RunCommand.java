@@ -69,6 +69,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "If the output folder holds another experiment, delete its outputs.")
     private boolean force;
 
+    @Option(names = "--allow-mixed-implementations",
+            description = "Resume even if the folder's finished trials were computed by another implementation "
+                    + "(mixfarm version, git commit, kernels or ND4J backend); the TV job and the report then say "
+                    + "which implementations each schedule's trials came from.")
+    private boolean allowMixedImplementations;
+
     @Option(names = "--no-analysis", description = "Stop after the farm: skip the TV job and the report.")
     private boolean noAnalysis;
 
@@ -102,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--calibrate goes with --dry-run");
         }
         FarmReport report = new FarmJob(new PrintStream(System.out, true)).run(experiment,
-                new FarmOptions(force, only, Faults.parse(faults)));
+                new FarmOptions(force, only, Faults.parse(faults), allowMixedImplementations));
         printSummary(w, experiment, report);
         if (!noAnalysis) {
             PrintStream stdout = new PrintStream(System.out, true);

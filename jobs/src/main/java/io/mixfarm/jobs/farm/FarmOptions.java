@@ -9,11 +9,13 @@ import java.util.List;
  * @param schedules run only the trials of these schedules (empty: all); the folder's identity is still the
  *                  whole experiment's, so runs of different subsets fill one folder
  * @param faults    injected trial failures, for tests
+ * @param allowMixedImplementations resume into a folder whose finished trials another implementation computed
+ *                  (another version, commit, kernels or backend); refused otherwise
  */
-public record FarmOptions(boolean force, List<String> schedules, Faults faults) {
+public record FarmOptions(boolean force, List<String> schedules, Faults faults, boolean allowMixedImplementations) {
 
-    /** The defaults: refuse a foreign folder, all schedules, no injected failures. */
-    public static final FarmOptions DEFAULT = new FarmOptions(false, List.of(), Faults.NONE);
+    /** The defaults: refuse a foreign folder and mixed implementations, all schedules, no injected failures. */
+    public static final FarmOptions DEFAULT = new FarmOptions(false, List.of(), Faults.NONE, false);
 
     public FarmOptions {
         schedules = List.copyOf(schedules);
@@ -21,6 +23,6 @@ public record FarmOptions(boolean force, List<String> schedules, Faults faults) 
 
     /** The defaults with injected failures. */
     public static FarmOptions withFaults(Faults faults) {
-        return new FarmOptions(false, List.of(), faults);
+        return new FarmOptions(false, List.of(), faults, false);
     }
 }

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.farm;
 
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
@@ -8,6 +9,7 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
@@ -40,6 +42,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     private final int lastAttempt;
     private final Faults faults;
     private final LongAccumulator failedTrials;
+    private final DataFingerprint dataFingerprint;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -49,9 +52,11 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
      * @param lastAttempt Spark's last attempt number for a task ({@code maxFailures - 1})
      * @param faults      injected failures (tests)
      * @param failedTrials counts trials that failed for good, so the driver's progress can tell
+     * @param dataFingerprint the data's fingerprint, taken once on the driver, for every trial's row
      */
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
-              Map<String, String> provenance, int lastAttempt, Faults faults, LongAccumulator failedTrials) {
+              Map<String, String> provenance, int lastAttempt, Faults faults, LongAccumulator failedTrials,
+              DataFingerprint dataFingerprint) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
@@ -59,6 +64,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         this.lastAttempt = lastAttempt;
         this.faults = faults;
         this.failedTrials = failedTrials;
+        this.dataFingerprint = dataFingerprint;
     }
 
     @Override
@@ -70,7 +76,9 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         ExperimentStore store = new ExperimentStore(experiment.output(), hadoop.value());
         String host = hostName();
         Device device = new DeviceBinding(Nd4jDevices.ND4J).bind(resources(context), experiment.threadsPerTrial());
+        Implementation implementation = Provenance.implementation(planned.spec().model());
         Map<String, String> trialProvenance = trialProvenance(planned, host, device, attempt);
+        trialProvenance.put("mixfarm.implementation", implementation.text());
 
         long start = System.currentTimeMillis();
         try {
@@ -78,7 +86,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.succeeded(key.schedule(), key.trial(), result, host, device.label(),
-                    attempt, start, end);
+                    attempt, start, end, implementation, dataFingerprint);
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
             return new TrialOutcome(key.toString(), TrialRecord.SUCCEEDED, attempt, host, device.label(),
@@ -90,7 +98,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             long end = System.currentTimeMillis();
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
             TrialRecord record = TrialRecord.failed(key.schedule(), key.trial(), planned.spec(), host,
-                    device.label(), attempt, start, end, message);
+                    device.label(), attempt, start, end, message, implementation, dataFingerprint);
             store.writeFailure(record, trialProvenance);
             failedTrials.add(1);
             return new TrialOutcome(key.toString(), TrialRecord.FAILED, attempt, host, device.label(),

@@ -8,6 +8,7 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.farm.BuildInfo;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,7 +48,8 @@ public final class ReportJob {
         ExperimentConfig config = FarmJob.recordedConfig(store);
         Map<String, Integer> finished = new TreeMap<>();
         Set<String> succeeded = new HashSet<>();
-        for (TrialRecord record : store.trials().values()) { // one read of trials/, not two
+        Collection<TrialRecord> trials = store.trials().values();
+        for (TrialRecord record : trials) { // one read of trials/, not two
             if (record.isSucceeded()) {
                 finished.merge(record.schedule(), 1, Integer::sum);
                 succeeded.add(record.key());
@@ -68,6 +71,13 @@ public final class ReportJob {
                     + config.preprocessing().augment().label());
             facts.put("model", config.model().architecture() + ", width " + config.model().width());
             facts.put("epochs", config.epochs() + ", record epochs " + config.recordEpochs());
+            Map<String, String> mixture = Implementation.mixture(trials);
+            if (mixture.isEmpty()) {
+                trials.stream().filter(TrialRecord::isSucceeded).findFirst().ifPresent(r ->
+                        facts.put("implementation", Implementation.label(r.implementation())));
+            } else {
+                mixture.forEach((schedule, which) -> facts.put("implementations of " + schedule, which));
+            }
             facts.put("mixfarm", BuildInfo.current().version() + " (commit " + BuildInfo.current().commit() + ")");
             facts.put("generated", Instant.now().toString());
             ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, facts);

@@ -8,6 +8,7 @@ import io.mixfarm.jobs.farm.FarmException;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -60,6 +61,8 @@ public final class TvJob {
         Map<String, List<Integer>> finished = finishedTrials(config, store);
         out.printf("mixfarm tv %s: finished trials %s; record epochs %s%n", config.name(), counts(finished),
                 config.recordEpochs());
+        Implementation.mixture(store.trials().values()).forEach((schedule, which) ->
+                out.printf("implementations of %s: %s%n", schedule, which));
 
         SparkSession spark = SparkSession.builder().appName("mixfarm tv " + config.name())
                 .config("spark.serializer", KryoSerializer.class.getName())

@@ -69,6 +69,7 @@ class TrialRecordTest {
 
     private static TrialRecord copy(TrialRecord r, String schedule, int trial, String status, String error) {
         return new TrialRecord(schedule, trial, status, r.seed(), r.initSeed(), r.spec(), r.host(), r.device(),
-                r.attempt(), r.startMillis(), r.endMillis(), r.wallSeconds(), null, null, error);
+                r.attempt(), r.startMillis(), r.endMillis(), r.wallSeconds(), null, null, error, r.implementation(),
+                r.data());
     }
 }
