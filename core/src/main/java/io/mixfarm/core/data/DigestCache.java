@@ -2,7 +2,6 @@ package io.mixfarm.core.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -57,11 +56,12 @@ public final class DigestCache {
         } catch (IOException e) {
             throw DatasetException.inFile(path, "cannot read (" + DatasetException.describe(e) + ")", e);
         }
-        String key = attributes.size() + "\t" + attributes.lastModifiedTime().toMillis() + "\t" + path;
-        Map<String, String> entries = read();
-        String known = entries.get(key);
-        if (known != null) {
-            return known;
+        long size = attributes.size();
+        long mtime = attributes.lastModifiedTime().toMillis();
+        Map<Path, Entry> entries = read();
+        Entry known = entries.get(path);
+        if (known != null && known.size() == size && known.mtime() == mtime) {
+            return known.sha256();
         }
         String digest;
         try (InputStream in = Files.newInputStream(path)) {
@@ -69,9 +69,9 @@ public final class DigestCache {
         } catch (IOException e) {
             throw DatasetException.inFile(path, "cannot read (" + DatasetException.describe(e) + ")", e);
         }
-        // Entries of the same path with another size or mtime are stale: drop them, so the file stays small.
-        entries.keySet().removeIf(entry -> entry.endsWith("\t" + path));
-        entries.put(key, digest);
+        // Entries of files that are gone (a test's temporary data) are dropped, so the file stays small.
+        entries.keySet().removeIf(file -> !Files.exists(file));
+        entries.put(path, new Entry(size, mtime, digest));
         write(entries);
         return digest;
     }
@@ -99,27 +99,33 @@ public final class DigestCache {
         }
     }
 
-    /** Lines {@code digest TAB size TAB mtime-millis TAB absolute path}, keyed by all but the digest. */
-    private Map<String, String> read() {
-        Map<String, String> entries = new LinkedHashMap<>();
+    /** One file's digest and the size and mtime it was taken at. */
+    private record Entry(long size, long mtime, String sha256) {
+    }
+
+    /** Lines {@code digest TAB size TAB mtime-millis TAB absolute path}, by path. */
+    private Map<Path, Entry> read() {
+        Map<Path, Entry> entries = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) {
             return entries;
         }
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] parts = line.split("\t", 2);
-                if (parts.length == 2 && parts[0].length() == 64) {
-                    entries.put(parts[1], parts[0]);
+                String[] parts = line.split("\t", 4);
+                if (parts.length == 4 && parts[0].length() == 64) {
+                    entries.put(Path.of(parts[3]), new Entry(Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+                            parts[0]));
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
-            entries.clear(); // an unreadable cache only costs a new digest
+        } catch (IOException | RuntimeException e) {
+            entries.clear(); // an unreadable or damaged cache only costs new digests
         }
         return entries;
     }
 
-    private void write(Map<String, String> entries) {
-        List<String> lines = entries.entrySet().stream().map(e -> e.getValue() + "\t" + e.getKey()).toList();
+    private void write(Map<Path, Entry> entries) {
+        List<String> lines = entries.entrySet().stream().map(e -> e.getValue().sha256() + "\t" + e.getValue().size()
+                + "\t" + e.getValue().mtime() + "\t" + e.getKey()).toList();
         try {
             Files.createDirectories(file.getParent());
             // A temp file and a rename: two farms starting at once each leave a whole file, never a torn one.

@@ -67,6 +67,19 @@ class DataFingerprintTest {
     }
 
     @Test
+    void theCacheForgetsFilesThatAreGone() throws IOException {
+        DigestCache cache = new DigestCache(dir.resolve("cache.tsv"));
+        Path gone = Files.write(dir.resolve("gone.bin"), new byte[] {1, 2, 3});
+        Path kept = Files.write(dir.resolve("kept.bin"), new byte[] {4, 5});
+        cache.sha256(gone);
+        Files.delete(gone);
+        String digest = cache.sha256(kept);
+        List<String> lines = Files.readAllLines(cache.file());
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith(digest + "\t2\t") && lines.get(0).endsWith("\t" + kept), lines.get(0));
+    }
+
+    @Test
     void aMissingFileIsOneLineNamingIt() throws IOException {
         Path folder = sampleFolder();
         Files.delete(folder.resolve("train-labels-idx1-ubyte.gz"));
