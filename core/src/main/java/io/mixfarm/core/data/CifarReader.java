@@ -205,6 +205,18 @@ public final class CifarReader {
         }
     }
 
+    /** The files {@link #readCifar10} reads, training batches first. */
+    static List<Path> cifar10Files(Path folder) {
+        Path dir = locate(folder, CIFAR10_FOLDER, CIFAR10_TRAIN, CIFAR10_TEST, "CIFAR-10");
+        return Stream.concat(CIFAR10_TRAIN.stream(), CIFAR10_TEST.stream()).map(dir::resolve).toList();
+    }
+
+    /** The files {@link #readCifar100} reads, the training file first. */
+    static List<Path> cifar100Files(Path folder) {
+        Path dir = locate(folder, CIFAR100_FOLDER, CIFAR100_TRAIN, CIFAR100_TEST, "CIFAR-100");
+        return Stream.concat(CIFAR100_TRAIN.stream(), CIFAR100_TEST.stream()).map(dir::resolve).toList();
+    }
+
     /** {@code folder} if it holds the first file, else its {@code subfolder} if that does. */
     private static Path locate(Path folder, String subfolder, List<String> train, List<String> test, String what) {
         if (!Files.isDirectory(folder)) {

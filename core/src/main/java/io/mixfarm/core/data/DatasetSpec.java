@@ -2,6 +2,7 @@ package io.mixfarm.core.data;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -94,6 +95,19 @@ public record DatasetSpec(Kind kind, Path folder) {
             case CIFAR10 -> CifarReader.readCifar10(folder);
             case CIFAR100 -> CifarReader.readCifar100(folder, CifarReader.Cifar100Labels.FINE);
             case CIFAR100_COARSE -> CifarReader.readCifar100(folder, CifarReader.Cifar100Labels.COARSE);
+        };
+    }
+
+    /**
+     * The files {@link #open()} reads, in reading order; empty for the embedded sample, whose bytes are
+     * {@link EmbeddedSample#resources()}.
+     */
+    List<Path> files() {
+        return switch (kind) {
+            case MNIST_SAMPLE -> List.of();
+            case MNIST, FASHION_MNIST, KMNIST -> IdxReader.files(folder);
+            case CIFAR10 -> CifarReader.cifar10Files(folder);
+            case CIFAR100, CIFAR100_COARSE -> CifarReader.cifar100Files(folder);
         };
     }
 

@@ -2,6 +2,7 @@ package io.mixfarm.core.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * The 10,000 real MNIST digits shipped inside this jar: 8,000 train and 2,000 test images.
@@ -26,9 +27,31 @@ public final class EmbeddedSample {
         return new Dataset(NAME, read("train"), read("t10k"));
     }
 
+    /** The classpath resources {@link #load()} reads: train images, train labels, test images, test labels. */
+    static List<String> resources() {
+        return List.of(images("train"), labels("train"), images("t10k"), labels("t10k"));
+    }
+
+    /** Opens one of {@link #resources()}. */
+    static InputStream open(String resource) {
+        InputStream in = EmbeddedSample.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw DatasetException.inFile("classpath:" + resource, "missing resource (is mixfarm-core's jar complete?)");
+        }
+        return in;
+    }
+
+    private static String images(String split) {
+        return RESOURCE_FOLDER + split + "-images-idx3-ubyte.gz";
+    }
+
+    private static String labels(String split) {
+        return RESOURCE_FOLDER + split + "-labels-idx1-ubyte.gz";
+    }
+
     private static ImageSet read(String split) {
-        String images = RESOURCE_FOLDER + split + "-images-idx3-ubyte.gz";
-        String labels = RESOURCE_FOLDER + split + "-labels-idx1-ubyte.gz";
+        String images = images(split);
+        String labels = labels(split);
         try (InputStream imageStream = open(images); InputStream labelStream = open(labels)) {
             return IdxReader.read("classpath:" + images, imageStream, "classpath:" + labels, labelStream,
                     IdxReader.MNIST_CLASSES);
@@ -37,11 +60,4 @@ public final class EmbeddedSample {
         }
     }
 
-    private static InputStream open(String resource) {
-        InputStream in = EmbeddedSample.class.getResourceAsStream(resource);
-        if (in == null) {
-            throw DatasetException.inFile("classpath:" + resource, "missing resource (is mixfarm-core's jar complete?)");
-        }
-        return in;
-    }
 }

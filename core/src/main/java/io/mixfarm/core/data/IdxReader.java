@@ -46,12 +46,19 @@ public final class IdxReader {
      * (also their dotted variants such as {@code train-images.idx3-ubyte} that some mirrors use).
      */
     public static Dataset readFolder(Path folder, String name, int classes) {
+        List<Path> files = files(folder);
+        ImageSet train = read(files.get(0), files.get(1), classes);
+        ImageSet test = read(files.get(2), files.get(3), classes);
+        return new Dataset(name, train, test);
+    }
+
+    /** The files {@link #readFolder} reads: train images, train labels, test images, test labels. */
+    static List<Path> files(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new DatasetException(folder + ": no such folder (expected an MNIST-format IDX folder)");
         }
-        ImageSet train = read(find(folder, "train", "images", 3), find(folder, "train", "labels", 1), classes);
-        ImageSet test = read(find(folder, "t10k", "images", 3), find(folder, "t10k", "labels", 1), classes);
-        return new Dataset(name, train, test);
+        return List.of(find(folder, "train", "images", 3), find(folder, "train", "labels", 1),
+                find(folder, "t10k", "images", 3), find(folder, "t10k", "labels", 1));
     }
 
     /** Reads one images file and its labels file into an {@link ImageSet} of {@code classes} classes. */

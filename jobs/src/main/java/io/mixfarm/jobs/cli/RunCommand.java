@@ -74,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Rerun the trials that diverged (resume keeps them: a trial is deterministic).")
     private boolean retryDiverged;
 
+    @Option(names = "--allow-mixed-implementations",
+            description = "Resume even if the folder's finished trials were computed by another implementation "
+                    + "(mixfarm version, git commit, kernels or ND4J backend); the TV job and the report then say "
+                    + "which implementations each schedule's trials came from.")
+    private boolean allowMixedImplementations;
+
     @Option(names = "--no-analysis", description = "Stop after the farm: skip the TV job and the report.")
     private boolean noAnalysis;
 
@@ -107,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--calibrate goes with --dry-run");
         }
         FarmReport report = new FarmJob(new PrintStream(System.out, true)).run(experiment,
-                new FarmOptions(force, only, Faults.parse(faults), retryDiverged));
+                new FarmOptions(force, only, Faults.parse(faults), retryDiverged, allowMixedImplementations));
         printSummary(w, experiment, report);
         if (!noAnalysis) {
             PrintStream stdout = new PrintStream(System.out, true);

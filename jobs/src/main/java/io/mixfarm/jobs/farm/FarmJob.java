@@ -1,12 +1,17 @@
 package io.mixfarm.jobs.farm;
 
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.DatasetSpec;
 import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.data.DigestCache;
+import io.mixfarm.core.model.Networks;
 import io.mixfarm.jobs.config.ConfigException;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
@@ -19,12 +24,16 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.PrintStream;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The trial farm: plans an experiment's trials, skips those already complete in its output folder, and runs
@@ -62,6 +71,9 @@ public final class FarmJob {
                     keptDiverged);
             return new FarmReport(planned, planned, List.of(), 0, 0);
         }
+        DataFingerprint fingerprint = DataFingerprint.of(DatasetSpec.parse(config.data()), DigestCache.user());
+        checkFingerprints(store.trials().values(), fingerprint, driverImplementation(config),
+                options.allowMixedImplementations(), config.output(), out);
         Dataset data = Datasets.open(config.data());
         out.printf("mixfarm farm %s: %d trials planned, %d complete%s, %d to run; output %s%n", config.name(),
                 planned, planned - pending.size(), keptDiverged, pending.size(), config.output());
@@ -75,7 +87,7 @@ public final class FarmJob {
 
         SparkSession spark = startSpark(config, out);
         try {
-            return runTrials(spark, config, store, data, pending, options.faults(), planned);
+            return runTrials(spark, config, store, data, fingerprint, pending, options.faults(), planned);
         } finally {
             spark.stop();
         }
@@ -98,6 +110,58 @@ public final class FarmJob {
                     + "its outputs and start afresh");
         }
         store.deleteOutputs();
+    }
+
+    /**
+     * Refuses to add trials to a folder whose finished trials read other data, or, unless {@code allowMixed}, were
+     * computed by another implementation: one experiment, one implementation, one data set. Rows written before
+     * the fingerprints were recorded have neither: their data is taken on trust (said in one line), while their
+     * implementation is certainly an older one, so it counts as another.
+     *
+     * @param ours the implementation this run's trials will record, as far as the driver can tell
+     */
+    static void checkFingerprints(Collection<TrialRecord> trials, DataFingerprint data, Implementation ours,
+                                  boolean allowMixed, String output, PrintStream out) {
+        List<TrialRecord> finished = trials.stream().filter(TrialRecord::isSucceeded).toList();
+        Map<String, Long> otherData = finished.stream().filter(r -> r.data() != null && !r.data().equals(data))
+                .collect(Collectors.groupingBy(r -> r.data().abbreviated(), TreeMap::new, Collectors.counting()));
+        if (!otherData.isEmpty()) {
+            throw new FarmException(output + ": its finished trials read other data ("
+                    + Implementation.inTrials(otherData) + "; the data now is " + data.abbreviated()
+                    + "): restore the data they read, or run into another output folder");
+        }
+        long unknownData = finished.stream().filter(r -> r.data() == null).count();
+        if (unknownData > 0) {
+            out.printf("%s: %d finished %s data fingerprints; their data cannot be checked%n", output, unknownData,
+                    unknownData == 1 ? "trial predates" : "trials predate");
+        }
+        Map<String, Long> others = finished.stream().filter(r -> !ours.matches(r.implementation()))
+                .collect(Collectors.groupingBy(r -> Implementation.label(r.implementation()), TreeMap::new,
+                        Collectors.counting()));
+        if (others.isEmpty()) {
+            return;
+        }
+        String message = output + ": finished trials were computed by another implementation ("
+                + Implementation.inTrials(others) + "; this run: " + ours.text() + ")";
+        if (!allowMixed) {
+            throw new FarmException(message + "; run into another output folder, or pass "
+                    + "--allow-mixed-implementations to mix them knowingly");
+        }
+        out.println("mixing implementations, as allowed: " + message);
+    }
+
+    /**
+     * The implementation this run's trials will record, as far as the driver can tell: a driver that cannot load
+     * the jar's ND4J backend (the CUDA jar on a login node) leaves the backend {@link Implementation#UNKNOWN_BACKEND}.
+     */
+    private static Implementation driverImplementation(ExperimentConfig config) {
+        try {
+            return Provenance.implementation(config.model());
+        } catch (RuntimeException | LinkageError e) {
+            BuildInfo build = BuildInfo.current();
+            return new Implementation(build.version(), build.commit(), Networks.kernels(config.model()).label(),
+                    Implementation.UNKNOWN_BACKEND);
+        }
     }
 
     /**
@@ -175,7 +239,7 @@ public final class FarmJob {
     }
 
     private FarmReport runTrials(SparkSession spark, ExperimentConfig config, ExperimentStore store, Dataset data,
-                                 List<TrialKey> pending, Faults faults, int planned) {
+                                 DataFingerprint fingerprint, List<TrialKey> pending, Faults faults, int planned) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Map<String, String> provenance = Provenance.experiment(config.render(), config.hash(), identityHash(config),
                 jsc.sc().applicationId(), jsc.version());
@@ -184,6 +248,7 @@ public final class FarmJob {
         manifest.put("spark.master", jsc.master());
         // The analysis needs the number of classes and should not have to read the data set again for it.
         manifest.put("mixfarm.classes", Integer.toString(data.test().classes()));
+        manifest.put("mixfarm.data_fingerprint", fingerprint.text());
         store.writeManifest(Manifest.update(store.readManifest(), config.name(), manifest));
 
         int slots = Math.max(1, jsc.defaultParallelism() / Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1")));
@@ -196,7 +261,7 @@ public final class FarmJob {
                 endings.put(status, jsc.sc().longAccumulator(FarmProgress.accumulator(status)));
             }
             TrialTask task = new TrialTask(config.render(), broadcast, new SerializableConfiguration(
-                    jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, endings);
+                    jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, endings, fingerprint);
             jsc.setJobGroup(JOB_GROUP, String.format("mixfarm %s: %d trials (%s)", config.name(), pending.size(),
                     String.join(", ", config.scheduleNames())), false);
             long start = System.nanoTime();

@@ -11,11 +11,17 @@ import java.util.List;
  * @param faults    injected trial failures, for tests
  * @param retryDiverged rerun the trials whose row says diverged (resume leaves them alone: a trial is
  *                  deterministic, so only a change of code or machine can end it differently)
+ * @param allowMixedImplementations resume into a folder whose finished trials another implementation computed
+ *                  (another version, commit, kernels or backend); refused otherwise
  */
-public record FarmOptions(boolean force, List<String> schedules, Faults faults, boolean retryDiverged) {
+public record FarmOptions(boolean force, List<String> schedules, Faults faults, boolean retryDiverged,
+                          boolean allowMixedImplementations) {
 
-    /** The defaults: refuse a foreign folder, all schedules, no injected failures, diverged trials stay. */
-    public static final FarmOptions DEFAULT = new FarmOptions(false, List.of(), Faults.NONE, false);
+    /**
+     * The defaults: refuse a foreign folder and mixed implementations, all schedules, no injected failures, diverged
+     * trials stay.
+     */
+    public static final FarmOptions DEFAULT = new FarmOptions(false, List.of(), Faults.NONE, false, false);
 
     public FarmOptions {
         schedules = List.copyOf(schedules);
@@ -23,6 +29,6 @@ public record FarmOptions(boolean force, List<String> schedules, Faults faults, 
 
     /** The defaults with injected failures. */
     public static FarmOptions withFaults(Faults faults) {
-        return new FarmOptions(false, List.of(), faults, false);
+        return new FarmOptions(false, List.of(), faults, false, false);
     }
 }

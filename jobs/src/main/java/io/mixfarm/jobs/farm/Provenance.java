@@ -1,6 +1,9 @@
 package io.mixfarm.jobs.farm;
 
+import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.runtime.RuntimeSetup;
+import io.mixfarm.jobs.store.Implementation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +31,16 @@ public final class Provenance {
         map.put("spark.app_id", sparkAppId);
         map.put("spark.version", sparkVersion);
         return map;
+    }
+
+    /**
+     * What computes a trial of this model in this JVM: the build's version and commit, the network's kernels
+     * and the ND4J backend (loading it, so call it where the trial runs).
+     */
+    public static Implementation implementation(ModelSpec model) {
+        BuildInfo build = BuildInfo.current();
+        return new Implementation(build.version(), build.commit(), Networks.kernels(model).label(),
+                RuntimeSetup.backend());
     }
 
     /** The entries of the JVM that trains, taken where the trial runs. */

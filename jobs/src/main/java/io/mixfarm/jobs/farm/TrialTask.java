@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.farm;
 
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
@@ -8,6 +9,7 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.TaskContext;
@@ -57,6 +59,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     private final int lastAttempt;
     private final Faults faults;
     private final EnumMap<TrialStatus, LongAccumulator> endings;
+    private final DataFingerprint dataFingerprint;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -67,10 +70,11 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
      * @param faults      injected failures (tests)
      * @param endings     counts trials that failed for good or diverged, per status, so the driver's progress can
      *                    tell
+     * @param dataFingerprint the data's fingerprint, taken once on the driver, for every trial's row
      */
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
               Map<String, String> provenance, int lastAttempt, Faults faults,
-              Map<TrialStatus, LongAccumulator> endings) {
+              Map<TrialStatus, LongAccumulator> endings, DataFingerprint dataFingerprint) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
@@ -78,6 +82,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         this.lastAttempt = lastAttempt;
         this.faults = faults;
         this.endings = new EnumMap<>(endings);
+        this.dataFingerprint = dataFingerprint;
     }
 
     @Override
@@ -89,7 +94,9 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         ExperimentStore store = new ExperimentStore(experiment.output(), hadoop.value());
         String host = hostName();
         Device device = new DeviceBinding(Nd4jDevices.ND4J).bind(resources(context), experiment.threadsPerTrial());
+        Implementation implementation = Provenance.implementation(planned.spec().model());
         Map<String, String> trialProvenance = trialProvenance(planned, host, device, attempt);
+        trialProvenance.put("mixfarm.implementation", implementation.text());
 
         long start = System.currentTimeMillis();
         try {
@@ -97,7 +104,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.finished(key.schedule(), key.trial(), result, host, device.label(),
-                    attempt, start, end);
+                    attempt, start, end, implementation, dataFingerprint);
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
             count(record.status());
@@ -116,7 +123,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             }
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.failed(key.schedule(), key.trial(), planned.spec(), host,
-                    device.label(), attempt, start, end, message);
+                    device.label(), attempt, start, end, message, implementation, dataFingerprint);
             store.writeFailure(record, trialProvenance);
             count(TrialStatus.FAILED);
             return new TrialOutcome(key.toString(), TrialStatus.FAILED, attempt, host, device.label(),

@@ -8,7 +8,9 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.farm.BuildInfo;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialCensus;
+import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
@@ -21,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +45,8 @@ public final class ReportJob {
     public ReportFiles run(String output) {
         ExperimentStore store = new ExperimentStore(output, new Configuration());
         ExperimentConfig config = FarmJob.recordedConfig(store);
-        TrialCensus census = store.census();
+        Collection<TrialRecord> trials = store.trials().values(); // one read of trials/, not two
+        TrialCensus census = TrialCensus.of(trials);
         SparkSession spark = SparkSession.builder().appName("mixfarm report " + config.name()).getOrCreate();
         try {
             spark.sparkContext().setJobDescription("mixfarm report: read metrics and tv_summary");
@@ -62,6 +66,13 @@ public final class ReportJob {
                     + config.preprocessing().augment().label());
             facts.put("model", config.model().architecture() + ", width " + config.model().width());
             facts.put("epochs", config.epochs() + ", record epochs " + config.recordEpochs());
+            Map<String, String> mixture = Implementation.mixture(trials);
+            if (mixture.isEmpty()) {
+                trials.stream().filter(TrialRecord::isSucceeded).findFirst().ifPresent(r ->
+                        facts.put("implementation", Implementation.label(r.implementation())));
+            } else {
+                mixture.forEach((schedule, which) -> facts.put("implementations of " + schedule, which));
+            }
             facts.put("mixfarm", BuildInfo.current().version() + " (commit " + BuildInfo.current().commit() + ")");
             facts.put("generated", Instant.now().toString());
             ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, facts);

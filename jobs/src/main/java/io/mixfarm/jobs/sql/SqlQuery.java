@@ -72,7 +72,7 @@ public final class SqlQuery {
             if (!exists(spark, location)) {
                 continue;
             }
-            Dataset<Row> files = read(spark, location);
+            Dataset<Row> files = dataset.equals("trials") ? readMergingSchemas(spark, location) : read(spark, location);
             if (PER_TRIAL.contains(dataset)) {
                 files.createOrReplaceTempView(dataset + ALL);
                 Dataset<Row> finished = succeeded == null ? files.limit(0)
@@ -91,6 +91,15 @@ public final class SqlQuery {
 
     private static Dataset<Row> read(SparkSession spark, String location) {
         return spark.read().option("basePath", location).parquet(location);
+    }
+
+    /**
+     * A dataset whose files may differ in columns: rows of {@code trials} written before the fingerprint columns
+     * existed lack them, and Spark would otherwise take the schema of whichever file it reads first. Merging reads
+     * every footer, which is cheap for {@code trials} (one small file per trial) and would not be for predictions.
+     */
+    private static Dataset<Row> readMergingSchemas(SparkSession spark, String location) {
+        return spark.read().option("basePath", location).option("mergeSchema", "true").parquet(location);
     }
 
     /**

@@ -25,6 +25,11 @@ public final class ParquetSchemas {
             .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("label")
             .named("prediction");
 
+    /** The {@code trials} column of a trial's {@link Implementation}. */
+    public static final String IMPLEMENTATION = "implementation";
+    /** The {@code trials} column of a trial's data fingerprint. */
+    public static final String DATA_FINGERPRINT = "data_fingerprint";
+
     /** One row per finished trial; the final errors are null for a failed trial, the error for a succeeded one. */
     public static final MessageType TRIALS = Types.buildMessage()
             .required(PrimitiveTypeName.INT32).named("trial")
@@ -41,6 +46,9 @@ public final class ParquetSchemas {
             .optional(PrimitiveTypeName.DOUBLE).named("final_train_error")
             .optional(PrimitiveTypeName.DOUBLE).named("final_test_error")
             .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("error")
+            // Appended later: optional, so rows written before them read back as unknown (null).
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(IMPLEMENTATION)
+            .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(DATA_FINGERPRINT)
             .named("trial");
 
     /** Group names become column names, so they are kept to what every SQL engine accepts unquoted. */

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.GroupStats;
@@ -148,17 +149,32 @@ final class Rows {
         if (r.error() != null) {
             row.add("error", r.error());
         }
+        if (r.implementation() != null) {
+            row.add(ParquetSchemas.IMPLEMENTATION, r.implementation().text());
+        }
+        if (r.data() != null) {
+            row.add(ParquetSchemas.DATA_FINGERPRINT, r.data().text());
+        }
         return row;
     }
 
     /** The record of a {@code trials} row read back from the partition folder of {@code schedule}. */
     static TrialRecord trial(String schedule, Group row) {
+        String implementation = optionalString(row, ParquetSchemas.IMPLEMENTATION);
+        String data = optionalString(row, ParquetSchemas.DATA_FINGERPRINT);
         return new TrialRecord(schedule, row.getInteger("trial", 0), TrialStatus.parse(row.getString("status", 0)),
                 row.getLong("seed", 0), row.getLong("init_seed", 0), row.getString("spec", 0),
                 row.getString("host", 0), row.getString("device", 0), row.getInteger("attempt", 0),
                 row.getLong("start_time", 0), row.getLong("end_time", 0), row.getDouble("wall_seconds", 0),
                 optionalDouble(row, "final_train_error"), optionalDouble(row, "final_test_error"),
-                row.getFieldRepetitionCount("error") == 0 ? null : row.getString("error", 0));
+                optionalString(row, "error"), implementation == null ? null : Implementation.parse(implementation),
+                data == null ? null : DataFingerprint.parse(data));
+    }
+
+    /** An optional string column's value; null if it is null, or absent from a file written before it existed. */
+    private static String optionalString(Group row, String field) {
+        return !row.getType().containsField(field) || row.getFieldRepetitionCount(field) == 0 ? null
+                : row.getString(field, 0);
     }
 
     private static Double optionalDouble(Group row, String field) {

@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialSpec;
 
@@ -27,10 +28,13 @@ import java.util.Objects;
  * @param finalTrainError the last epoch's training error; null unless the trial succeeded
  * @param finalTestError  the last epoch's test error; null unless the trial succeeded
  * @param error           why the trial failed for good or diverged; null if it succeeded
+ * @param implementation  what computed the trial; null if unknown (rows written before it was recorded)
+ * @param data            what the trial read; null if unknown (rows written before it was recorded)
  */
 public record TrialRecord(String schedule, int trial, TrialStatus status, long seed, long initSeed, String spec,
                           String host, String device, int attempt, long startMillis, long endMillis,
-                          double wallSeconds, Double finalTrainError, Double finalTestError, String error) {
+                          double wallSeconds, Double finalTrainError, Double finalTestError, String error,
+                          Implementation implementation, DataFingerprint data) {
 
     /** Checks what the Parquet schema and the folder layout need; throws {@link IllegalArgumentException}. */
     public TrialRecord {
@@ -59,23 +63,26 @@ public record TrialRecord(String schedule, int trial, TrialStatus status, long s
      * errors would be those of NaN scores). Seeds, spec and wall time from the result.
      */
     public static TrialRecord finished(String schedule, int trial, TrialResult result, String host, String device,
-                                       int attempt, long startMillis, long endMillis) {
+                                       int attempt, long startMillis, long endMillis, Implementation implementation,
+                                       DataFingerprint data) {
         TrialSpec spec = result.spec();
         if (result.diverged()) {
             return new TrialRecord(schedule, trial, TrialStatus.DIVERGED, spec.seed(), spec.initSeed(),
                     describe(spec), host, device, attempt, startMillis, endMillis, result.wallSeconds(), null, null,
-                    result.divergence().describe());
+                    result.divergence().describe(), implementation, data);
         }
         return new TrialRecord(schedule, trial, TrialStatus.SUCCEEDED, spec.seed(), spec.initSeed(), describe(spec),
                 host, device, attempt, startMillis, endMillis, result.wallSeconds(), result.last().trainError(),
-                result.last().testError(), null);
+                result.last().testError(), null, implementation, data);
     }
 
     /** The row of a trial that failed for good; its wall time is the span from start to end. */
     public static TrialRecord failed(String schedule, int trial, TrialSpec spec, String host, String device,
-                                     int attempt, long startMillis, long endMillis, String error) {
+                                     int attempt, long startMillis, long endMillis, String error,
+                                     Implementation implementation, DataFingerprint data) {
         return new TrialRecord(schedule, trial, TrialStatus.FAILED, spec.seed(), spec.initSeed(), describe(spec), host,
-                device, attempt, startMillis, endMillis, (endMillis - startMillis) / 1000.0, null, null, error);
+                device, attempt, startMillis, endMillis, (endMillis - startMillis) / 1000.0, null, null, error,
+                implementation, data);
     }
 
     /**

@@ -8,7 +8,9 @@ import io.mixfarm.jobs.farm.FarmException;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialCensus;
+import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,6 +27,7 @@ import scala.Tuple2;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +62,8 @@ public final class TvJob {
     public TvResult run(String output, TvOptions options) {
         ExperimentStore store = new ExperimentStore(output, new Configuration());
         ExperimentConfig config = FarmJob.recordedConfig(store);
-        TrialCensus census = store.census();
+        Collection<TrialRecord> trials = store.trials().values(); // one read of trials/, not two
+        TrialCensus census = TrialCensus.of(trials);
         Map<String, List<Integer>> finished = finishedTrials(config, census, store.output());
         out.printf("mixfarm tv %s: finished trials %s; record epochs %s%n", config.name(), trialCounts(finished),
                 config.recordEpochs());
@@ -69,6 +73,8 @@ public final class TvJob {
                         counts(census.counts(status)));
             }
         }
+        Implementation.mixture(trials).forEach((schedule, which) ->
+                out.printf("implementations of %s: %s%n", schedule, which));
 
         SparkSession spark = SparkSession.builder().appName("mixfarm tv " + config.name())
                 .config("spark.serializer", KryoSerializer.class.getName())
@@ -86,7 +92,7 @@ public final class TvJob {
             writeSummary(spark, output, summary);
             writeByImage(spark, output, shared, comparisons);
             Map<String, Integer> used = new LinkedHashMap<>();
-            finished.forEach((schedule, trials) -> used.put(schedule, trials.size()));
+            finished.forEach((schedule, samples) -> used.put(schedule, samples.size()));
             out.printf("wrote %s/tv_summary (%d rows), %s/tv_by_image, %s/tv_summary.csv%n", output, summary.size(),
                     output, output);
             return new TvResult(summary, used);

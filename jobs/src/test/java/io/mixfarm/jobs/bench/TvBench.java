@@ -85,7 +85,7 @@ public final class TvBench {
                 TrialResult result = new TrialResult(planned.spec(), metrics, predictions, 1.0);
                 store.writeTrial(planned.key().schedule(), planned.key().trial(), result, labels,
                         TrialRecord.finished(planned.key().schedule(), planned.key().trial(), result, "bench",
-                                "cpu:1-threads", 0, 0, 1000), Map.of("mixfarm.bench", "synthetic"));
+                                "cpu:1-threads", 0, 0, 1000, null, null), Map.of("mixfarm.bench", "synthetic"));
                 return null;
             }));
         }

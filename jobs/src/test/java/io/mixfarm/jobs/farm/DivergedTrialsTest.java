@@ -100,7 +100,7 @@ class DivergedTrialsTest {
         assertEquals(List.of(), resumed.outcomes(), "a diverged trial is deterministic: resume leaves it");
         assertEquals(9, resumed.skipped());
 
-        FarmReport retried = farm(new FarmOptions(false, List.of(), Faults.NONE, true));
+        FarmReport retried = farm(new FarmOptions(false, List.of(), Faults.NONE, true, false));
         assertEquals(List.of("blowup/0", "blowup/1", "blowup/2"),
                 retried.diverged().stream().map(TrialOutcome::key).sorted().toList());
         assertEquals(6, retried.skipped());

@@ -128,7 +128,7 @@ class ExperimentStoreDurabilityTest {
     void aDivergedTrialKeepsItsMetricsAndEarlierPredictionsAndItsRowIsFinal() throws Exception {
         TrialResult diverged = Fixtures.diverged("Const", 5);
         TrialRecord row = TrialRecord.finished("Const", 5, diverged, "host-d", "cpu:2-threads", 0, Fixtures.START,
-                Fixtures.END);
+                Fixtures.END, Fixtures.IMPLEMENTATION, Fixtures.DATA);
         store.writeTrial("Const", 5, diverged, Fixtures.labels(), row, Fixtures.PROVENANCE);
 
         assertEquals(row, store.trials().get("Const/5"));

@@ -135,11 +135,14 @@ class ExperimentStoreFormatTest {
         assertTrue(types.get("end_time").startsWith("TIMESTAMP"), types.toString());
         assertEquals("DOUBLE", types.get("final_test_error"));
         assertEquals("VARCHAR", types.get("error"));
-        assertEquals(15, types.size(), types.toString());
+        assertEquals("VARCHAR", types.get("implementation"));
+        assertEquals("VARCHAR", types.get("data_fingerprint"));
+        assertEquals(17, types.size(), types.toString());
 
         List<Map<String, Object>> rows = DuckDb.rows("SELECT schedule, trial, status, seed, init_seed, host, device,"
                 + " attempt, epoch_ms(start_time) AS start_ms, epoch_ms(end_time) AS end_ms, wall_seconds,"
-                + " final_train_error, final_test_error, error, spec FROM " + trials + " ORDER BY schedule, trial");
+                + " final_train_error, final_test_error, error, spec, implementation, data_fingerprint FROM " + trials
+                + " ORDER BY schedule, trial");
         assertEquals(5, rows.size());
         Map<String, Object> ok = rows.get(0);
         assertEquals("Const", ok.get("schedule"));
@@ -156,6 +159,9 @@ class ExperimentStoreFormatTest {
         assertEquals(0.6 / Fixtures.EPOCHS, ok.get("final_test_error"));
         assertNull(ok.get("error"));
         assertEquals(TrialRecord.describe(Fixtures.spec("Const", 47)), ok.get("spec"));
+        assertEquals("mixfarm=0.1.0-SNAPSHOT commit=6b9cd0a1f2e3d4c5b6a79881726354453627180a kernels=fused nd4j=CPU",
+                ok.get("implementation"));
+        assertEquals("sha256:" + "0123456789abcdef".repeat(4), ok.get("data_fingerprint"));
 
         Map<String, Object> failed = rows.get(2);
         assertEquals(9, failed.get("trial"));

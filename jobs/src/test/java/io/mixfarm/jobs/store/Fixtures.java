@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedules;
@@ -26,6 +27,12 @@ final class Fixtures {
     static final long END = START + 61_500L;
     static final Map<String, String> PROVENANCE = Map.of("mixfarm.config.hash", "abc123",
             "mixfarm.version", "0.1.0-SNAPSHOT", "spark.app.id", "local-1");
+
+    /** What "computed" the hand-made trials. */
+    static final Implementation IMPLEMENTATION = new Implementation("0.1.0-SNAPSHOT",
+            "6b9cd0a1f2e3d4c5b6a79881726354453627180a", "fused", "CPU");
+    /** What they "read". */
+    static final DataFingerprint DATA = new DataFingerprint("0123456789abcdef".repeat(4));
 
     private Fixtures() {
     }
@@ -87,11 +94,12 @@ final class Fixtures {
     }
 
     static TrialRecord succeeded(String schedule, int trial, String host) {
-        return TrialRecord.finished(schedule, trial, result(schedule, trial), host, "cpu:2-threads", 1, START, END);
+        return TrialRecord.finished(schedule, trial, result(schedule, trial), host, "cpu:2-threads", 1, START, END,
+                IMPLEMENTATION, DATA);
     }
 
     static TrialRecord failed(String schedule, int trial, String error) {
         return TrialRecord.failed(schedule, trial, spec(schedule, 40 + trial), "host-f", "cpu:2-threads", 1, START,
-                END, error);
+                END, error, IMPLEMENTATION, DATA);
     }
 }

@@ -69,6 +69,8 @@ class ParquetSchemasTest {
                   optional double final_train_error;
                   optional double final_test_error;
                   optional binary error (STRING);
+                  optional binary implementation (STRING);
+                  optional binary data_fingerprint (STRING);
                 }
                 """, ParquetSchemas.TRIALS.toString());
     }

@@ -42,7 +42,7 @@ class TrialRecordTest {
     @Test
     void aDivergedTrialsRowSaysWhyAndHasNoFinalErrors() {
         TrialRecord record = TrialRecord.finished("Const", 3, Fixtures.diverged("Const", 3), "host-d", "cpu:1-threads",
-                0, Fixtures.START, Fixtures.END);
+                0, Fixtures.START, Fixtures.END, Fixtures.IMPLEMENTATION, Fixtures.DATA);
         assertEquals(TrialStatus.DIVERGED, record.status());
         assertFalse(record.isSucceeded());
         assertNull(record.finalTrainError());
@@ -98,6 +98,7 @@ class TrialRecordTest {
 
     private static TrialRecord copy(TrialRecord r, String schedule, int trial, TrialStatus status, String error) {
         return new TrialRecord(schedule, trial, status, r.seed(), r.initSeed(), r.spec(), r.host(), r.device(),
-                r.attempt(), r.startMillis(), r.endMillis(), r.wallSeconds(), null, null, error);
+                r.attempt(), r.startMillis(), r.endMillis(), r.wallSeconds(), null, null, error, r.implementation(),
+                r.data());
     }
 }
