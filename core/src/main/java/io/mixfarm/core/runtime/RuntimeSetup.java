@@ -71,6 +71,26 @@ public final class RuntimeSetup {
         return Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
     }
 
+    /**
+     * The OpenMP threads this process's native code runs with, which results depend on bit for bit: the
+     * {@code OMP_NUM_THREADS} the process started with (OpenMP reads it once, at start; ND4J's thread settings
+     * change neither the count nor the results afterwards), or every core when it is unset.
+     */
+    public static int openMpThreads() {
+        String value = System.getenv("OMP_NUM_THREADS");
+        if (value != null) {
+            try {
+                int threads = Integer.parseInt(value.strip());
+                if (threads >= 1) {
+                    return threads;
+                }
+            } catch (NumberFormatException e) {
+                // OpenMP ignores a value it cannot read, and so do we.
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     /** The number of OpenMP threads ND4J's native ops use in this process. */
     public static int threads() {
         configure();

@@ -6,6 +6,7 @@ import io.mixfarm.core.data.DatasetSpec;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.data.DigestCache;
 import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.jobs.config.ConfigException;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
@@ -229,7 +230,15 @@ public final class FarmJob {
             out.println("spark.speculation=true ignored: the farm runs one copy of each trial at a time");
         }
         builder.config("spark.speculation", "false");
-        return builder.getOrCreate();
+        SparkSession spark = builder.getOrCreate();
+        int openMp = RuntimeSetup.openMpThreads();
+        if (spark.sparkContext().isLocal() && openMp != config.threadsPerTrial()) {
+            // OpenMP reads its thread count once, when the JVM starts: a local farm cannot change it.
+            out.printf("threads-per-trial = %d, but this local farm's trials run with the %d OpenMP threads this JVM "
+                    + "started with (set MIXFARM_THREADS=%d to match); their rows record %d%n",
+                    config.threadsPerTrial(), openMp, config.threadsPerTrial(), openMp);
+        }
+        return spark;
     }
 
     private static void setIfAbsent(SparkSession.Builder builder, SparkConf conf, String key, String value) {

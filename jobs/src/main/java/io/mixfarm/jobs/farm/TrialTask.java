@@ -2,6 +2,7 @@ package io.mixfarm.jobs.farm;
 
 import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
@@ -93,7 +94,10 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         PlannedTrial planned = experiment.planned(key);
         ExperimentStore store = new ExperimentStore(experiment.output(), hadoop.value());
         String host = hostName();
-        Device device = new DeviceBinding(Nd4jDevices.ND4J).bind(resources(context), experiment.threadsPerTrial());
+        // The row records the threads the trial really ran with (its results depend on them), which is the
+        // process's OpenMP count: the config's threads-per-trial reaches executors as their OMP_NUM_THREADS, but a
+        // local farm runs with whatever its launcher started the JVM with.
+        Device device = new DeviceBinding(Nd4jDevices.ND4J).bind(resources(context), RuntimeSetup.openMpThreads());
         Implementation implementation = Provenance.implementation(planned.spec().model());
         Map<String, String> trialProvenance = trialProvenance(planned, host, device, attempt);
         trialProvenance.put("mixfarm.implementation", implementation.text());
