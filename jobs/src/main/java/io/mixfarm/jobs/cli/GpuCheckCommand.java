@@ -3,7 +3,7 @@ package io.mixfarm.jobs.cli;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.jobs.farm.Nd4jDevices;
+import io.mixfarm.jobs.device.Nd4jDevices;
 import io.mixfarm.jobs.gpu.BackendInfo;
 import io.mixfarm.jobs.gpu.ComputeCapability;
 import io.mixfarm.jobs.gpu.GpuSmoke;

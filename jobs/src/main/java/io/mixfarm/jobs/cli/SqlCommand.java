@@ -1,7 +1,9 @@
 package io.mixfarm.jobs.cli;
 
+import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.sql.ResultPrinter;
 import io.mixfarm.jobs.sql.SqlQuery;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +42,7 @@ final class SqlCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--format must be table, csv or json, got " + format, e);
         }
+        ExperimentFolder.at(out.path, new Configuration()); // one line for a path that is a file, before Spark starts
         SparkSession spark = SparkSession.builder().appName("mixfarm sql").getOrCreate();
         try {
             SqlQuery.checkReadOnly(spark, query);

@@ -17,14 +17,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
-import io.mixfarm.jobs.farm.Device;
-import io.mixfarm.jobs.farm.DeviceBinding;
-import io.mixfarm.jobs.farm.FarmJob;
-import io.mixfarm.jobs.farm.Nd4jDevices;
-import io.mixfarm.jobs.farm.Provenance;
+import io.mixfarm.jobs.device.Device;
+import io.mixfarm.jobs.device.DeviceBinding;
+import io.mixfarm.jobs.device.Nd4jDevices;
+import io.mixfarm.jobs.experiment.Provenance;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
@@ -143,8 +143,9 @@ final class TrialCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from needs --trial K (and --schedule S)");
         }
         PrintWriter out = command.commandLine().getOut();
-        ExperimentStore store = new ExperimentStore(from, new Configuration());
-        ExperimentConfig experiment = FarmJob.recordedConfig(store);
+        ExperimentFolder folder = ExperimentFolder.at(from, new Configuration());
+        ExperimentStore store = folder.store();
+        ExperimentConfig experiment = folder.recordedConfig();
         TrialKey key = new TrialKey(schedule, trial);
         PlannedTrial planned = experiment.planned(key);
         TrialRecord recorded = store.trials().get(key.toString());

@@ -7,10 +7,14 @@ import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.data.DigestCache;
 import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.jobs.config.ConfigException;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.experiment.BuildInfo;
+import io.mixfarm.jobs.experiment.ExperimentException;
+import io.mixfarm.jobs.experiment.ExperimentFolder;
+import io.mixfarm.jobs.experiment.Provenance;
+import io.mixfarm.jobs.spark.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
@@ -29,7 +33,6 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -57,8 +60,9 @@ public final class FarmJob {
 
     /** Runs what is missing of the experiment and reports what happened. */
     public FarmReport run(ExperimentConfig config, FarmOptions options) {
-        ExperimentStore store = new ExperimentStore(config.output(), new Configuration());
-        claimOutputFolder(store, config, options.force());
+        ExperimentFolder folder = ExperimentFolder.at(config.output(), new Configuration());
+        folder.claim(config, options.force());
+        ExperimentStore store = folder.store();
         ExperimentConfig selected = options.schedules().isEmpty() ? config : config.withSchedules(options.schedules());
         Map<String, TrialRecord> rows = store.trials();
         List<TrialKey> pending = pendingTrials(selected, rows, options.retryDiverged());
@@ -73,7 +77,7 @@ public final class FarmJob {
             return new FarmReport(planned, planned, List.of(), 0, 0);
         }
         DataFingerprint fingerprint = DataFingerprint.of(DatasetSpec.parse(config.data()), DigestCache.user());
-        checkFingerprints(store.trials().values(), fingerprint, driverImplementation(config),
+        checkFingerprints(rows.values(), fingerprint, driverImplementation(config),
                 options.allowMixedImplementations(), config.output(), out);
         Dataset data = Datasets.open(config.data());
         out.printf("mixfarm farm %s: %d trials planned, %d complete%s, %d to run; output %s%n", config.name(),
@@ -88,29 +92,10 @@ public final class FarmJob {
 
         SparkSession spark = startSpark(config, out);
         try {
-            return runTrials(spark, config, store, data, fingerprint, pending, options.faults(), planned);
+            return runTrials(spark, config, folder, data, fingerprint, pending, options.faults(), planned);
         } finally {
             spark.stop();
         }
-    }
-
-    /** The folder must be empty or hold this experiment; {@code --force} clears another experiment's outputs. */
-    static void claimOutputFolder(ExperimentStore store, ExperimentConfig config, boolean force) {
-        Optional<String> manifest = store.readManifest();
-        if (manifest.isEmpty()) {
-            return;
-        }
-        String theirs = Manifest.identityHash(manifest.get());
-        String ours = identityHash(config);
-        if (theirs.equals(ours) || identityToday(manifest.get()).equals(ours)) {
-            return;
-        }
-        if (!force) {
-            throw new FarmException(config.output() + " holds another experiment (identity " + abbrev(theirs)
-                    + ", this config " + abbrev(ours) + "); choose another output folder, or --force to delete "
-                    + "its outputs and start afresh");
-        }
-        store.deleteOutputs();
     }
 
     /**
@@ -127,7 +112,7 @@ public final class FarmJob {
         Map<String, Long> otherData = finished.stream().filter(r -> r.data() != null && !r.data().equals(data))
                 .collect(Collectors.groupingBy(r -> r.data().abbreviated(), TreeMap::new, Collectors.counting()));
         if (!otherData.isEmpty()) {
-            throw new FarmException(output + ": its finished trials read other data ("
+            throw new ExperimentException(output + ": its finished trials read other data ("
                     + Implementation.inTrials(otherData) + "; the data now is " + data.abbreviated()
                     + "): restore the data they read, or run into another output folder");
         }
@@ -145,7 +130,7 @@ public final class FarmJob {
         String message = output + ": finished trials were computed by another implementation ("
                 + Implementation.inTrials(others) + "; this run: " + ours.text() + ")";
         if (!allowMixed) {
-            throw new FarmException(message + "; run into another output folder, or pass "
+            throw new ExperimentException(message + "; run into another output folder, or pass "
                     + "--allow-mixed-implementations to mix them knowingly");
         }
         out.println("mixing implementations, as allowed: " + message);
@@ -163,42 +148,6 @@ public final class FarmJob {
             return new Implementation(build.version(), build.commit(), Networks.kernels(config.model()).label(),
                     Implementation.UNKNOWN_BACKEND);
         }
-    }
-
-    /**
-     * The identity of the experiment a manifest records, as this version reads its config: keys added since it was
-     * written take their defaults, which reproduce what older versions did (e.g. {@code normalise} and
-     * {@code augment} "none"), so a farm started before such a key existed can still be resumed. Empty if the
-     * recorded config no longer parses.
-     */
-    private static String identityToday(String manifest) {
-        try {
-            return identityHash(ExperimentConfig.parse(Manifest.config(manifest), List.of()));
-        } catch (ConfigException e) {
-            return "";
-        }
-    }
-
-    /** The config recorded in an output folder's {@code experiment.json}. */
-    public static ExperimentConfig recordedConfig(ExperimentStore store) {
-        String manifest = store.readManifest().orElseThrow(() -> new FarmException(store.output()
-                + " holds no experiment (no experiment.json)"));
-        return ExperimentConfig.parse(Manifest.config(manifest), List.of());
-    }
-
-    /** The number of classes recorded in an output folder's {@code experiment.json}. */
-    public static int recordedClasses(ExperimentStore store) {
-        String manifest = store.readManifest().orElseThrow(() -> new FarmException(store.output()
-                + " holds no experiment (no experiment.json)"));
-        return Manifest.classes(manifest);
-    }
-
-    /**
-     * The hash of what makes trials comparable: the config without its output folder and trial count, so a
-     * moved folder still matches and more trials can be added to an experiment.
-     */
-    static String identityHash(ExperimentConfig config) {
-        return config.withOutput("(any)").withTrials(1).hash();
     }
 
     /**
@@ -247,10 +196,11 @@ public final class FarmJob {
         }
     }
 
-    private FarmReport runTrials(SparkSession spark, ExperimentConfig config, ExperimentStore store, Dataset data,
+    private FarmReport runTrials(SparkSession spark, ExperimentConfig config, ExperimentFolder folder, Dataset data,
                                  DataFingerprint fingerprint, List<TrialKey> pending, Faults faults, int planned) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Map<String, String> provenance = Provenance.experiment(config.render(), config.hash(), identityHash(config),
+        Map<String, String> provenance = Provenance.experiment(config.render(), config.hash(),
+                ExperimentFolder.identityHash(config),
                 jsc.sc().applicationId(), jsc.version());
         Map<String, String> manifest = new java.util.LinkedHashMap<>(provenance);
         manifest.putAll(Provenance.driverRuntime());
@@ -258,7 +208,7 @@ public final class FarmJob {
         // The analysis needs the number of classes and should not have to read the data set again for it.
         manifest.put("mixfarm.classes", Integer.toString(data.test().classes()));
         manifest.put("mixfarm.data_fingerprint", fingerprint.text());
-        store.writeManifest(Manifest.update(store.readManifest(), config.name(), manifest));
+        folder.recordRun(config.name(), manifest);
 
         int slots = Math.max(1, jsc.defaultParallelism() / Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1")));
         FarmProgress progress = new FarmProgress(JOB_GROUP, pending, slots, out, System.console() != null);
@@ -297,7 +247,4 @@ public final class FarmJob {
         return conf.getInt("spark.task.maxFailures", 4) - 1;
     }
 
-    private static String abbrev(String hash) {
-        return hash.length() > 12 ? hash.substring(0, 12) : hash;
-    }
 }

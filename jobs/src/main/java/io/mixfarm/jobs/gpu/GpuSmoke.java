@@ -9,7 +9,7 @@ import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialRunner;
 import io.mixfarm.core.trial.TrialSpec;
-import io.mixfarm.jobs.farm.Nd4jDevices;
+import io.mixfarm.jobs.device.Nd4jDevices;
 import org.bytedeco.javacpp.Pointer;
 
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import io.mixfarm.analysis.report.MetricRow;
 import io.mixfarm.analysis.report.Report;
 import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
-import io.mixfarm.jobs.farm.BuildInfo;
-import io.mixfarm.jobs.farm.FarmJob;
+import io.mixfarm.jobs.experiment.BuildInfo;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialCensus;
@@ -43,8 +43,9 @@ public final class ReportJob {
 
     /** Writes the report of the experiment in {@code output} (a local folder). */
     public ReportFiles run(String output) {
-        ExperimentStore store = new ExperimentStore(output, new Configuration());
-        ExperimentConfig config = FarmJob.recordedConfig(store);
+        ExperimentFolder folder = ExperimentFolder.at(output, new Configuration());
+        ExperimentStore store = folder.store();
+        ExperimentConfig config = folder.recordedConfig();
         Collection<TrialRecord> trials = store.trials().values(); // one read of trials/, not two
         TrialCensus census = TrialCensus.of(trials);
         SparkSession spark = SparkSession.builder().appName("mixfarm report " + config.name()).getOrCreate();

@@ -3,10 +3,10 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
-import io.mixfarm.jobs.farm.FarmException;
-import io.mixfarm.jobs.farm.FarmJob;
-import io.mixfarm.jobs.farm.KryoSetup;
+import io.mixfarm.jobs.experiment.ExperimentException;
+import io.mixfarm.jobs.spark.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialCensus;
@@ -60,8 +60,9 @@ public final class TvJob {
 
     /** Runs the estimates over the output folder {@code output}. */
     public TvResult run(String output, TvOptions options) {
-        ExperimentStore store = new ExperimentStore(output, new Configuration());
-        ExperimentConfig config = FarmJob.recordedConfig(store);
+        ExperimentFolder folder = ExperimentFolder.at(output, new Configuration());
+        ExperimentStore store = folder.store();
+        ExperimentConfig config = folder.recordedConfig();
         Collection<TrialRecord> trials = store.trials().values(); // one read of trials/, not two
         TrialCensus census = TrialCensus.of(trials);
         Map<String, List<Integer>> finished = finishedTrials(config, census, store.output());
@@ -82,7 +83,8 @@ public final class TvJob {
                 .getOrCreate();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Map<String, PredictionMatrix> matrices = readMatrices(jsc, store, config, finished);
+            Map<String, PredictionMatrix> matrices = readMatrices(jsc, store, config, finished,
+                    folder.recordedClasses());
             List<Comparison> comparisons = comparisons(spark, output, config, finished);
             Broadcast<HashMap<String, PredictionMatrix>> shared = jsc.broadcast(new HashMap<>(matrices));
             List<TvSummaryRow> summary = estimate(jsc, shared, comparisons, config.seed(), options).stream()
@@ -110,7 +112,7 @@ public final class TvJob {
             }
         }
         if (finished.size() < 2) {
-            throw new FarmException(output + ": the TV job needs finished trials of at least two schedules, "
+            throw new ExperimentException(output + ": the TV job needs finished trials of at least two schedules, "
                     + "found " + trialCounts(finished));
         }
         return finished;
@@ -119,7 +121,7 @@ public final class TvJob {
     /** Each (schedule, epoch)'s predictions as a trials x images matrix, read by Spark tasks from the files. */
     private static Map<String, PredictionMatrix> readMatrices(JavaSparkContext jsc, ExperimentStore store,
                                                              ExperimentConfig config,
-                                                             Map<String, List<Integer>> finished) {
+                                                             Map<String, List<Integer>> finished, int classes) {
         List<Tuple2<String, Integer>> keys = new ArrayList<>();
         finished.forEach((schedule, trials) -> config.recordEpochs().forEach(epoch ->
                 trials.forEach(trial -> keys.add(new Tuple2<>(schedule + "/" + epoch, trial)))));
@@ -138,7 +140,6 @@ public final class TvJob {
         for (Tuple2<Tuple2<String, Integer>, byte[]> entry : read) {
             rows.computeIfAbsent(entry._1()._1(), k -> new TreeMap<>()).put(entry._1()._2(), entry._2());
         }
-        int classes = FarmJob.recordedClasses(store);
         Map<String, PredictionMatrix> matrices = new HashMap<>();
         rows.forEach((key, byTrial) -> matrices.put(key, PredictionMatrix.of(classes,
                 byTrial.keySet().stream().mapToInt(Integer::intValue).toArray(),

@@ -3,7 +3,7 @@ package io.mixfarm.jobs.config;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
-import io.mixfarm.jobs.farm.KryoSetup;
+import io.mixfarm.jobs.spark.KryoSetup;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

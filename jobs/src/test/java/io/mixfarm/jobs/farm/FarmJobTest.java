@@ -9,6 +9,8 @@ import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.experiment.BuildInfo;
+import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.store.ExperimentStore;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -194,7 +196,7 @@ class FarmJobTest {
         farm("local[2]", config(out, "trials=1"), FarmOptions.DEFAULT);
         Map<String, Long> before = listing(out);
 
-        FarmException refused = assertThrows(FarmException.class,
+        ExperimentException refused = assertThrows(ExperimentException.class,
                 () -> farm("local[2]", config(out, "trials=1", "model.width=5"), FarmOptions.DEFAULT));
         assertTrue(refused.getMessage().contains("holds another experiment"), refused.getMessage());
         assertEquals(before, listing(out));

@@ -1,22 +1,10 @@
 package io.mixfarm.jobs.farm;
 
-import io.mixfarm.jobs.config.ExperimentConfig;
-import io.mixfarm.jobs.store.ExperimentStore;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FarmJobUnitTest {
 
@@ -34,24 +22,5 @@ class FarmJobUnitTest {
         SparkConf conf = new SparkConf(false).set("spark.master", "yarn")
                 .set("spark.task.maxFailures", Integer.toString(maxFailures));
         assertEquals(expected, FarmJob.lastAttempt(conf));
-    }
-
-    @Test
-    void aFolderWrittenBeforeTheNormaliseAndAugmentKeysStillHoldsTheSameMnistExperiment(@TempDir Path dir) {
-        ExperimentConfig config = ExperimentConfig.load(null,
-                List.of("trials=2", "epochs=4", "output=\"" + dir + "\""));
-        // What an older mixfarm recorded: the same experiment rendered without the two keys, under another identity.
-        String oldRender = config.render().replace("    \"augment\": \"none\",\n", "")
-                .replace("    \"normalise\": \"none\",\n", "");
-        assertTrue(!oldRender.contains("augment") && !oldRender.contains("normalise"), oldRender);
-        ExperimentStore store = new ExperimentStore(dir.toString(), new Configuration());
-        store.writeManifest(Manifest.update(Optional.empty(), "old", Map.of("mixfarm.config", oldRender,
-                "mixfarm.identity_hash", "0123456789abcdef")));
-
-        FarmJob.claimOutputFolder(store, config, false);
-        FarmException other = assertThrows(FarmException.class, () -> FarmJob.claimOutputFolder(store,
-                ExperimentConfig.load(null, List.of("trials=2", "epochs=4", "augment=pad-crop-flip",
-                        "output=\"" + dir + "\"")), false));
-        assertTrue(other.getMessage().contains("holds another experiment"), other.getMessage());
     }
 }

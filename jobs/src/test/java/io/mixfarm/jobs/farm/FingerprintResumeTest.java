@@ -8,6 +8,8 @@ import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.experiment.BuildInfo;
+import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.sql.SqlQuery;
 import io.mixfarm.jobs.store.ExperimentStore;
@@ -146,7 +148,7 @@ class FingerprintResumeTest {
         farm(1, false);
         writeData(1); // the same files, other bytes
         for (boolean allowMixed : List.of(false, true)) {
-            FarmException e = assertThrows(FarmException.class, () -> farm(2, allowMixed));
+            ExperimentException e = assertThrows(ExperimentException.class, () -> farm(2, allowMixed));
             assertOneLine(e.getMessage(), out.toString(), "read other data", "in 2 trials");
         }
         assertEquals(2, trials().size(), "nothing ran");

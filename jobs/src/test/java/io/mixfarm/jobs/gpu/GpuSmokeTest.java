@@ -1,7 +1,7 @@
 package io.mixfarm.jobs.gpu;
 
 import io.mixfarm.core.data.EmbeddedSample;
-import io.mixfarm.jobs.farm.Nd4jDevices;
+import io.mixfarm.jobs.device.Nd4jDevices;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvSummaryRow;
-import io.mixfarm.jobs.farm.FarmJob;
+import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.store.ExperimentStore;
@@ -274,7 +274,9 @@ class TvJobTest {
             Files.delete(row);
         }
         ExperimentStore store = new ExperimentStore(copy.toString(), new Configuration());
-        Map<String, List<Integer>> finished = TvJob.finishedTrials(FarmJob.recordedConfig(store), store.census(),
+        Map<String, List<Integer>> finished = TvJob.finishedTrials(
+                ExperimentFolder.at(copy.toString(), new Configuration()).recordedConfig(),
+                store.census(),
                 store.output());
         assertEquals(Map.of("low", List.of(0, 1, 2, 3), "high", List.of(0, 1, 3)), finished);
     }

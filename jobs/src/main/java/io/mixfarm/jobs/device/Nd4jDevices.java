@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.device;
 
 import org.nd4j.linalg.factory.Nd4j;
 

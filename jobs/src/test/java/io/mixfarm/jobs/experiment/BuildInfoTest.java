@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.experiment;
 
 import java.io.IOException;
 import java.io.InputStream;

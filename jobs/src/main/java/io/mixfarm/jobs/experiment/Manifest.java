@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.experiment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +38,7 @@ final class Manifest {
     static int classes(String json) {
         String value = read(json).path("mixfarm.classes").asText("");
         if (value.isEmpty()) {
-            throw new FarmException("experiment.json records no number of classes (written by an older mixfarm?)");
+            throw new ExperimentException("experiment.json records no number of classes (written by an older mixfarm?)");
         }
         return Integer.parseInt(value);
     }
@@ -73,7 +73,7 @@ final class Manifest {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new FarmException("experiment.json is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new ExperimentException("experiment.json is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

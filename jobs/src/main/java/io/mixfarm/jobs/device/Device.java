@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.device;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

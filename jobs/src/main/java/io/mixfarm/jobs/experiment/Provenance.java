@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.experiment;
 
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;

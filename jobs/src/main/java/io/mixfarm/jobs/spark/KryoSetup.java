@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
@@ -10,6 +10,7 @@ import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.farm.TrialOutcome;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.serializer.KryoRegistrator;
 
