@@ -2,7 +2,6 @@ package io.mixfarm.jobs.cli;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
-import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
@@ -20,6 +19,7 @@ import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
+import io.mixfarm.jobs.config.TrialDefaults;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.device.Device;
 import io.mixfarm.jobs.device.DeviceBinding;
@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Trains one trial outside any farm and prints its metrics epoch by epoch. */
-@Command(name = "trial", mixinStandardHelpOptions = true,
+@Command(name = "trial", mixinStandardHelpOptions = true, defaultValueProvider = TrialDefaults.class,
         description = {"Train one trial and print its per-epoch metrics.",
                 "With --from OUT --schedule S --trial K: rerun trial K of schedule S of the experiment in OUT "
                         + "and check that its predictions equal the farm's, bit for bit."})
@@ -46,12 +46,12 @@ final class TrialCommand implements Callable<Integer> {
     @Spec
     private CommandSpec command;
 
-    @Option(names = "--data", defaultValue = EmbeddedSample.NAME,
+    @Option(names = "--data",
             description = "Data set: mnist-sample (embedded), mnist:DIR, fashion-mnist:DIR, kmnist:DIR, "
                     + "cifar10:DIR, cifar100:DIR (default: ${DEFAULT-VALUE}).")
     private String data;
 
-    @Option(names = "--schedule", defaultValue = "Const",
+    @Option(names = "--schedule",
             description = "A paper name scaled to --epochs (Const, LR-decay, WD-decay; Schedule_1..Schedule_5; "
                     + "wd_X_Y_lr_Z_U) or a text form such as '1: lr=0.1 wd=0.1; 5: lr=0.01 wd=0' (keys lr, wd, "
                     + "momentum) (default: ${DEFAULT-VALUE}); with --from, the name of one of the experiment's "
@@ -70,10 +70,10 @@ final class TrialCommand implements Callable<Integer> {
                     + "information only). The JVM is started again if its own count differs.")
     private Integer threads;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--architecture", defaultValue = ModelSpec.MNIST_CNN,
+    @Option(names = "--architecture",
             description = "Network: mnist-cnn, preresnet32 or vgg16 (default: ${DEFAULT-VALUE}).")
     private String architecture;
 
@@ -82,18 +82,18 @@ final class TrialCommand implements Callable<Integer> {
                     + "preresnet32, 64 for vgg16).")
     private Integer width;
 
-    @Option(names = "--normalise", defaultValue = "none",
+    @Option(names = "--normalise",
             description = "none or per-channel (CIFAR) (default: ${DEFAULT-VALUE}).")
     private String normalise;
 
-    @Option(names = "--augment", defaultValue = "none",
+    @Option(names = "--augment",
             description = "none or pad-crop-flip (CIFAR) (default: ${DEFAULT-VALUE}).")
     private String augment;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Trial seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", description = "Trial seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
     @Option(names = "--init-seed",

@@ -73,7 +73,13 @@ final class ConfigLoader {
         }
     }
 
+    /** The experiment's defaults: {@code defaults.conf} without the block of {@code mixfarm trial}'s own. */
     private static Config defaults() {
+        return allDefaults().withoutPath(TrialDefaults.BLOCK);
+    }
+
+    /** Everything {@code defaults.conf} holds. */
+    static Config allDefaults() {
         try {
             return ConfigFactory.parseResources(ExperimentConfig.class, DEFAULTS, options());
         } catch (com.typesafe.config.ConfigException e) {
