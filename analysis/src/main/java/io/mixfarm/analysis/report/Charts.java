@@ -119,14 +119,14 @@ final class Charts {
     }
 
     /**
-     * The mixing curve: per pair, the all-trials TV at every record epoch with its bootstrap 95% CI as error bars, and
+     * The mixing curve: per pair, the all-trials TV at every record epoch with its 95% CI as error bars, and
      * the noise floor (dashed, band: floor ± 2 sd). Pairs are shifted apart horizontally by a fraction of an epoch so
      * that their error bars do not hide each other.
      *
      * @param byPair the all-trials rows per pair label, ascending in epoch (see {@link TvRows#allTrialsByEpoch})
      */
     static XYChart mixing(Map<String, List<TvSummaryRow>> byPair, Palette palette) {
-        XYChart chart = base("Mixing curve: all-trials TV at each record epoch (bars: 95% bootstrap CI)",
+        XYChart chart = base("Mixing curve: all-trials TV at each record epoch (bars: 95% CI of the true TV)",
                 "record epoch", "mean TV over test images");
         chart.getStyler().setYAxisMin(0.0);
         Map<String, double[]> xs = dodged(byPair);

@@ -19,7 +19,9 @@ package io.mixfarm.analysis.tv;
  * @param nullSd       its standard deviation
  * @param pValue       permutation p-value of {@code tv}: {@code (1 + #{null >= tv}) / (1 + permutations)}
  * @param correctedTv  {@code tv - nullMean}, the bias-corrected estimate
- * @param ciLow        lower end of the bootstrap 95% confidence interval of {@code tv} (resampling trials)
+ * @param ciLow        lower end of a 95% confidence interval for the true mean TV between the two schedules'
+ *                     prediction distributions (not for {@code tv}, which overstates it): {@code TvBracket}'s
+ *                     interval over whole trials; NaN below 4 trials per schedule
  * @param ciHigh       upper end of that interval
  */
 public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
