@@ -93,10 +93,10 @@ final class IntervalCandidates {
                 corrected + (median - quantile(sortedTv, ALPHA))));
         out.put("mm-basic", basic(obs.mm, sortedMm));
         out.put("mm-percentile", Interval.clamped(quantile(sortedMm, ALPHA), quantile(sortedMm, 1 - ALPHA)));
-        TvBracket.Bracket bracket = TvBracket.of(pool, nA, nB);
-        out.put("bracket", new Interval(bracket.low(), bracket.high()));
-        TvBracket.Bracket halves = TvBracket.of(pool, nA, nB, 2);
-        out.put("bracket-2folds", new Interval(halves.low(), halves.high()));
+        for (int folds : new int[] {2, 5}) {
+            TvBracket.Bracket bracket = TvBracket.of(pool, nA, nB, Math.min(folds, Math.min(nA, nB) / 2));
+            out.put("bracket-" + folds + "folds", new Interval(bracket.low(), bracket.high()));
+        }
         return out;
     }
 

@@ -23,15 +23,16 @@ class TvCoverageBenchmarkTest {
         TvCoverageBenchmark.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), cells, Map.of("n", "10"), 1);
         String table = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("| interval | sharp n=10 | sample-mixed n=10 |"), table);
-        for (String name : List.of("basic@200", "basic", "percentile", "bca", "studentised@200", "corrected", "mm-basic", "bracket",
-                "job")) {
+        for (String name : List.of("basic@200", "basic", "percentile", "bca", "studentised@200", "corrected", "mm-basic",
+                "bracket-2folds", "bracket-5folds", "job")) {
             assertTrue(table.contains("\n| " + name + " | "), name + " missing from\n" + table);
         }
         assertTrue(table.contains("| true TV | 0.08"), table);
         assertTrue(table.contains("| 0.0000 |"), "the sample-mixed regime's true TV is 0\n" + table);
         for (TvCoverageBenchmark.Cell cell : cells) {
-            assertArrayEquals(cell.misses().get("bracket"), cell.misses().get("job"), "the job's interval is the bracket");
-            assertEquals(cell.widths().get("bracket"), cell.widths().get("job"), 1e-12);
+            String bracket = "bracket-" + TvBracket.FOLDS + "folds";
+            assertArrayEquals(cell.misses().get(bracket), cell.misses().get("job"), "the job's interval is the bracket");
+            assertEquals(cell.widths().get(bracket), cell.widths().get("job"), 1e-12);
         }
     }
 
