@@ -63,10 +63,11 @@ public final class Report {
      * What the interval is, and that it held its level in every regime of the coverage benchmark
      * ({@code docs/intervals.md}); were a regime below 93%, this is where the report would have to say so.
      */
-    static final String INTERVAL = "for the true mean TV, from a lower estimate that cannot overstate it and the"
-            + " plug-in, which cannot understate it, over whole trials; conservative (it covered the truth in at"
-            + " least 95% of simulated experiments in every regime measured, sharp and diffuse predictions alike:"
-            + " docs/intervals.md in the mixfarm repository); none below 4 trials per schedule";
+    static final String INTERVAL = "for the true mean TV between the schedules' prediction distributions, from a"
+            + " lower estimate that does not overstate it on average and the plug-in, which does not understate it,"
+            + " over whole trials; conservative: it covered the truth in at least 95% of simulated experiments in"
+            + " every regime measured, sharp and diffuse predictions alike (docs/intervals.md in the mixfarm"
+            + " repository); none below 4 trials per schedule";
 
     private static final String ERRORS_CAPTION = "Mean train error (dashed) and test error (solid) of each schedule"
             + " per epoch, averaged over its trials, as in the paper's figure 3a. The shaded band around each curve"
@@ -83,8 +84,8 @@ public final class Report {
             + " images. Dash-dot with band: the noise floor. " + NOISE_FLOOR;
 
     private static final String MIXING_CAPTION = "TV between each pair of schedules at every record epoch, from all"
-            + " trials (the row with the largest n for that epoch and pair), with a 95% confidence interval for the"
-            + " true TV between the schedules' prediction distributions (" + INTERVAL + ") as error bars. Dashed with band: the noise floor. " + NOISE_FLOOR + " Where a"
+            + " trials (the row with the largest n for that epoch and pair), with its 95% confidence interval ("
+            + INTERVAL + ") as error bars. Dashed with band: the noise floor. " + NOISE_FLOOR + " Where a"
             + " pair's TV comes down to its floor, the two schedules have become indistinguishable in function space;"
             + " the conjecture predicts this O(1/(η λ)) steps after their intrinsic learning rates become equal. Pairs"
             + " are shifted sideways by a fraction of an epoch so that their error bars stay apart.";
@@ -101,7 +102,8 @@ public final class Report {
             + " out.";
 
     private static final String TABLE_CAPTION = "One row per record epoch, schedule pair and n. tv: plug-in mean TV"
-            + " over test images; corrected tv: tv minus the noise floor's mean; 95% CI: " + INTERVAL + ";"
+            + " over test images; corrected tv: tv minus the noise floor's mean; 95% CI: the interval " + INTERVAL
+            + ";"
             + " noise floor: mean ± sd of the statistic under permutations of whole-trial labels; p: permutation"
             + " p-value, in bold when below 0.05; baseline: sum of the two schedules' mean test errors; random"
             + " n-subsets: the statistic over random subsets of n trials. Many rows are tested at once, so about one in"
