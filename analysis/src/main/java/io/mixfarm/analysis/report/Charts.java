@@ -124,9 +124,9 @@ final class Charts {
 
     /**
      * One panel of the mixing curve's small multiples: one pair's all-trials TV at every record epoch with its
-     * bootstrap interval as error bars, and the noise floor (dashed, band: floor ± 2 sd). Every panel gets the same
-     * axes ({@code axes}), so panels compare at a glance; the legend is left out, since the section's caption says
-     * once what each line is.
+     * 95% interval for the true TV as error bars, and the noise floor (dashed, band: floor ± 2 sd). Every panel gets
+     * the same axes ({@code axes}), so panels compare at a glance; the legend is left out, since the section's
+     * caption says once what each line is.
      *
      * @param rows the pair's all-trials rows, ascending in epoch (see {@link TvRows#allTrialsByEpoch})
      */

@@ -51,20 +51,6 @@ final class Draws {
         }
     }
 
-    /**
-     * A bootstrap resample: {@code nA} draws with replacement from side a's first {@code nA} trials into group
-     * A, {@code nB} draws from side b's first {@code nB} into group B.
-     */
-    static void bootstrap(PooledPredictions pool, int nA, int nB, SplittableRandom rng, long[] weights) {
-        for (int k = 0; k < nA; k++) {
-            weights[rng.nextInt(nA)] += PooledPredictions.A;
-        }
-        int offset = pool.trialsA();
-        for (int k = 0; k < nB; k++) {
-            weights[offset + rng.nextInt(nB)] += PooledPredictions.B;
-        }
-    }
-
     private static void identity(int[] scratch) {
         for (int t = 0; t < scratch.length; t++) {
             scratch[t] = t;

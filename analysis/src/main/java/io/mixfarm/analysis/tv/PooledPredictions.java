@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Two schedules' trials pooled (side a's rows first, then side b's) and indexed for evaluating the mean
- * plug-in TV of many weightings of those trials quickly: every permutation, bootstrap resample and subset the
- * estimator draws is a weighting.
+ * plug-in TV of many weightings of those trials quickly: every permutation and subset the estimator draws, and
+ * every group of trials its interval compares, is a weighting.
  *
  * <p>Why this layout: trained networks agree on most images, so for each image we store only the trials that
  * do not predict the image's most common (pooled) class, grouped by the class they predict. A group's count of
@@ -167,6 +167,111 @@ final class PooledPredictions {
             numerator += Math.abs((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
         }
         return numerator;
+    }
+
+    /**
+     * Per pooled trial, {@code sum_x sign(p_A(c|x) - p_B(c|x))} at the class {@code c} the trial predicts for image
+     * {@code x}, with {@code p_A, p_B} the class frequencies of the two groups of {@code signWeights} (sign 0 on a
+     * tie). A group's mean score over images {@code 2 images} times is thus the group's mean of a per-trial
+     * statistic, so sums of signs times frequency differences, and their variance over trials, come from these.
+     *
+     * @param signWeights packed weights defining the groups whose frequency differences give the signs
+     * @return the score of every pooled trial, side a's first
+     */
+    int[] signScores(long[] signWeights) {
+        long total = 0;
+        for (long w : signWeights) {
+            total += w;
+        }
+        long wA = total & LOW;
+        long wB = total >>> 32;
+        if (wA == 0 || wB == 0) {
+            throw new IllegalArgumentException("both groups need weight, got " + wA + " and " + wB);
+        }
+        int segments = segmentBounds.length - 1;
+        int[] segmentSign = new int[segments];
+        int[] commonSign = new int[images];
+        int base = 0;
+        int s = 0;
+        for (int i = 0; i < images; i++) {
+            long minority = 0;
+            for (int end = imageSegments[i + 1]; s < end; s++) {
+                long sum = 0;
+                for (int k = segmentBounds[s], stop = segmentBounds[s + 1]; k < stop; k++) {
+                    sum += signWeights[minorTrials[k]];
+                }
+                segmentSign[s] = Long.signum((sum & LOW) * wB - (sum >>> 32) * wA);
+                minority += sum;
+            }
+            commonSign[i] = Long.signum((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
+            base += commonSign[i];
+        }
+        int[] scores = new int[trials()];
+        Arrays.fill(scores, base);
+        s = 0;
+        for (int i = 0; i < images; i++) {
+            for (int end = imageSegments[i + 1]; s < end; s++) {
+                int change = segmentSign[s] - commonSign[i];
+                for (int k = segmentBounds[s], stop = segmentBounds[s + 1]; k < stop; k++) {
+                    scores[minorTrials[k]] += change;
+                }
+            }
+        }
+        return scores;
+    }
+
+    /**
+     * Calls {@code visitor} once per image, in order, with the packed group counts ({@link #A} and {@link #B}
+     * multiples, as in {@code weights}) of every class some pooled trial predicts there: for benchmarks of
+     * statistics other than the plug-in, which {@link #numerator} computes faster.
+     *
+     * @param weights packed weight of every pooled trial
+     * @param visitor receives each image's counts
+     */
+    void forEachImage(long[] weights, ImageVisitor visitor) {
+        long total = 0;
+        for (long w : weights) {
+            total += w;
+        }
+        long[] counts = new long[maxClassesPerImage()];
+        int s = 0;
+        for (int i = 0; i < images; i++) {
+            long minority = 0;
+            int present = 1;
+            for (int end = imageSegments[i + 1]; s < end; s++) {
+                long sum = 0;
+                for (int k = segmentBounds[s], stop = segmentBounds[s + 1]; k < stop; k++) {
+                    sum += weights[minorTrials[k]];
+                }
+                counts[present++] = sum;
+                minority += sum;
+            }
+            counts[0] = total - minority;
+            visitor.image(i, counts, present, total & LOW, total >>> 32);
+        }
+    }
+
+    /** Classes predicted at the image with the most: the common class and its minority segments. */
+    private int maxClassesPerImage() {
+        int max = 0;
+        for (int i = 0; i < images; i++) {
+            max = Math.max(max, imageSegments[i + 1] - imageSegments[i]);
+        }
+        return max + 1;
+    }
+
+    /** Receives one image's class counts from {@link #forEachImage}. */
+    @FunctionalInterface
+    interface ImageVisitor {
+        /**
+         * @param image  the image
+         * @param counts packed counts of its predicted classes in {@code counts[0..present-1]}, the pooled common
+         *               class first; a reused buffer, valid during the call only
+         * @param present how many classes the pooled trials predict for this image
+         * @param wA     group A's total weight
+         * @param wB     group B's total weight
+         */
+        void image(int image, long[] counts, int present, long wA, long wB);
     }
 
     /** {@code 2 W_A W_B images}, the common denominator of every weighting with group totals {@code wA, wB}. */

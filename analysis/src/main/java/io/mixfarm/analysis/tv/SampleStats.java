@@ -1,7 +1,5 @@
 package io.mixfarm.analysis.tv;
 
-import java.util.Arrays;
-
 /** Summaries of resampled statistics, each an exact numerator over one common denominator. */
 final class SampleStats {
 
@@ -35,23 +33,6 @@ final class SampleStats {
             squares += d * d;
         }
         return Math.sqrt(squares / (numerators.length - 1));
-    }
-
-    /**
-     * The {@code q}-quantile of {@code numerators[r] / denominator} by linear interpolation between order
-     * statistics (Hyndman and Fan's type 7, R's default): position {@code q (R - 1)} in the sorted values.
-     */
-    static double quantile(long[] numerators, double denominator, double q) {
-        if (numerators.length == 0) {
-            return Double.NaN;
-        }
-        long[] sorted = numerators.clone();
-        Arrays.sort(sorted);
-        double position = q * (sorted.length - 1);
-        int low = (int) Math.floor(position);
-        int high = Math.min(low + 1, sorted.length - 1);
-        double fraction = position - low;
-        return (sorted[low] + fraction * (sorted[high] - sorted[low])) / denominator;
     }
 
     /** {@code #{v >= observed}}: ties count against the observation, which keeps the p-value valid. */

@@ -16,8 +16,6 @@ final class TaskSeeds {
     static final int SUBSETS = 1;
     /** Whole-trial relabellings of the pooled trials (the permutation null). */
     static final int NULL = 2;
-    /** Resamples of trials with replacement (the bootstrap interval). */
-    static final int BOOTSTRAP = 3;
 
     private static final long GOLDEN_GAMMA = 0x9E37_79B9_7F4A_7C15L;
 
@@ -28,7 +26,7 @@ final class TaskSeeds {
      * The key of one stream of resamples.
      *
      * @param seed    the estimator's seed
-     * @param purpose {@link #SUBSETS}, {@link #NULL} or {@link #BOOTSTRAP}
+     * @param purpose {@link #SUBSETS} or {@link #NULL}
      * @param epoch   record epoch of the row
      * @param a       first schedule of the row
      * @param b       second schedule of the row

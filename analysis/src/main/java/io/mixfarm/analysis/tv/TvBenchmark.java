@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code key=value} lines, {@code tv_estimate_seconds} first.
  *
  * <p>Usage: {@code java -cp mixfarm-analysis.jar io.mixfarm.analysis.tv.TvBenchmark [trials [images
- * [permutations [bootstraps [sharpness]]]]]}, defaults 500, 10000, 200, 200, 20. It lives in the main jar, not
+ * [permutations [sharpness]]]]}, defaults 500, 10000, 200, 20. It lives in the main jar, not
  * in the tests, so it can run on the machine that will run the analysis (run it there pinned to that machine's
  * core count, e.g. {@code taskset -c 0,1}).
  *
@@ -30,15 +30,14 @@ public final class TvBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args optional trials, images, permutations, bootstraps, sharpness
+     * @param args optional trials, images, permutations, sharpness
      */
     public static void main(String[] args) {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int images = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int permutations = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        int bootstraps = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-        double sharpness = args.length > 4 ? Double.parseDouble(args[4]) : 20;
-        TvEstimator estimator = new TvEstimator(SEED, 50, permutations, bootstraps);
+        double sharpness = args.length > 3 ? Double.parseDouble(args[3]) : 20;
+        TvEstimator estimator = new TvEstimator(SEED, 50, permutations);
 
         double total = 0;
         TvSummaryRow last = null;

@@ -8,40 +8,32 @@ import java.util.stream.IntStream;
 
 /**
  * The mean plug-in TV between two schedules at one record epoch, with what it needs to be read: its value at
- * n trials per schedule, a whole-trial permutation null (noise floor, p-value, bias-corrected TV) and a
- * bootstrap confidence interval (docs/method.md, "Estimators").
+ * n trials per schedule, a whole-trial permutation null (noise floor, p-value, bias-corrected TV) and a 95%
+ * confidence interval for the true mean TV ({@link TvBracket}; docs/intervals.md, docs/method.md "Estimators").
  *
  * <p>Definitions, for schedules a and b with {@code N_a} and {@code N_b} trials and {@code T(G_A, G_B)} the
  * mean over images of {@code 1/2 sum_c |p_GA(c|x) - p_GB(c|x)|} between two groups of trials:
  * <ul>
  *   <li>{@link #estimate}: {@code tv = T(all of a, all of b)}. Null: {@code permutations} times, shuffle the
- *       {@code N_a + N_b} pooled trials and split them into groups of {@code N_a} and {@code N_b}. Bootstrap:
- *       {@code bootstraps} times, {@code N_a} trials of a and {@code N_b} of b drawn with replacement.</li>
+ *       {@code N_a + N_b} pooled trials and split them into groups of {@code N_a} and {@code N_b}. Interval: from
+ *       all {@code N_a} and {@code N_b} trials.</li>
  *   <li>{@link #estimateAtN}: {@code tv = T(first n of a, first n of b)} by trial id (nested, so a curve over
  *       n reuses trials); {@code tvRandomMean/Sd} over {@code resamples} draws of n trials of each schedule
  *       without replacement. Null: two disjoint random n-subsets of the pooled trials (always possible:
- *       {@code n <= min(N_a, N_b)} implies {@code 2n <= N_a + N_b}). Bootstrap: n draws with replacement from
- *       each schedule's first n trials.</li>
+ *       {@code n <= min(N_a, N_b)} implies {@code 2n <= N_a + N_b}). Interval: from each schedule's first n
+ *       trials.</li>
  *   <li>Both: {@code nullMean}, {@code nullSd} (divisor R - 1) of the null values; {@code pValue =
  *       (1 + #{null >= tv}) / (1 + permutations)}, ties compared exactly; {@code correctedTv = tv - nullMean};
- *       {@code ciLow, ciHigh} = the basic bootstrap interval {@code [2 tv - q97.5, 2 tv - q2.5]} of the
- *       bootstrap values (quantiles type 7), clamped to [0, 1].</li>
+ *       {@code ciLow, ciHigh} = {@link TvBracket}'s interval, NaN below {@value TvBracket#MIN_TRIALS}
+ *       trials per schedule.</li>
  * </ul>
  * Whole trials are permuted and resampled, never single predictions, because one trial's predictions are
- * correlated across images. A zero count of permutations, bootstraps or resamples leaves the fields it feeds
- * NaN.
+ * correlated across images. A zero count of permutations or resamples leaves the fields it feeds NaN.
  *
- * <p>Caveats, measured on synthetic data with a known TV (10 classes, 2,000 images, 40 repetitions):
- * <ul>
- *   <li>The plug-in {@code tv} is biased upwards (about {@code 1/sqrt(n)} per class where the schedules
- *       agree) and a bootstrap resample adds that bias once more, so a percentile interval sits above
- *       {@code tv} itself: it covered the true TV in 0 of 40 repetitions at true TV 0.09 with 500 trials per
- *       schedule, the basic interval used here in 14 to 39 of 40 (worst where predictions are sharp and the
- *       TV small, since there the bias exceeds the sampling spread).</li>
- *   <li>{@code correctedTv} is unbiased when the schedules agree (true TV 0) and biased downwards when they
- *       differ, because the pooled null overstates the bias on images where they differ: true 0.087 gave a
- *       mean {@code correctedTv} of 0.064 at 500 trials and 0.038 at 50. Read it as conservative.</li>
- * </ul>
+ * <p>Caveat: {@code correctedTv} is unbiased when the schedules agree (true TV 0) and biased downwards when
+ * they differ, because the pooled null overstates the bias on images where they differ (measured on synthetic
+ * data with a known TV: true 0.087 gave a mean {@code correctedTv} of 0.064 at 500 trials and 0.038 at 50). Read
+ * it as conservative; {@code docs/intervals.md} gives the coverage of intervals built on it and on {@code tv}.
  *
  * <p>Deterministic: resample r of a row draws from a generator derived from (seed, what is drawn, epoch,
  * a, b, group sizes, r) alone ({@link TaskSeeds}), so rows are identical for a seed whatever the thread count.
@@ -55,7 +47,6 @@ public final class TvEstimator {
     private final long seed;
     private final int resamples;
     private final int permutations;
-    private final int bootstraps;
 
     /**
      * An estimator whose every row is a deterministic function of its inputs and these settings.
@@ -63,17 +54,15 @@ public final class TvEstimator {
      * @param seed         seed of every random draw
      * @param resamples    random n-subsets per side behind {@code tvRandomMean}, {@code tvRandomSd}
      * @param permutations whole-trial relabellings behind the null fields and the p-value
-     * @param bootstraps   resamples with replacement behind {@code ciLow}, {@code ciHigh}
      */
-    public TvEstimator(long seed, int resamples, int permutations, int bootstraps) {
-        if (resamples < 0 || permutations < 0 || bootstraps < 0) {
-            throw new IllegalArgumentException("resamples, permutations and bootstraps must be >= 0, got "
-                    + resamples + ", " + permutations + ", " + bootstraps);
+    public TvEstimator(long seed, int resamples, int permutations) {
+        if (resamples < 0 || permutations < 0) {
+            throw new IllegalArgumentException("resamples and permutations must be >= 0, got " + resamples + ", "
+                    + permutations);
         }
         this.seed = seed;
         this.resamples = resamples;
         this.permutations = permutations;
-        this.bootstraps = bootstraps;
     }
 
     /**
@@ -194,8 +183,8 @@ public final class TvEstimator {
 
     /**
      * The row for groups of {@code groupA} and {@code groupB} trials: the null relabels the pooled trials into
-     * groups of those sizes and the bootstrap resamples each side's first {@code groupA} / {@code groupB}
-     * trials, so every value shares the observed statistic's denominator.
+     * groups of those sizes, so every value shares the observed statistic's denominator, and the interval uses
+     * each side's first {@code groupA} / {@code groupB} trials.
      */
     private TvSummaryRow summarize(int epoch, String a, String b, int n, PooledPredictions pool, int groupA,
                                    int groupB, long tv, double randomMean, double randomSd, double baseline,
@@ -204,32 +193,15 @@ public final class TvEstimator {
         long nullKey = TaskSeeds.streamKey(seed, TaskSeeds.NULL, epoch, a, b, groupA, groupB);
         long[] nulls = run(pool, nullKey, permutations,
                 (rng, w, scratch) -> Draws.relabel(pool, groupA, groupB, rng, w, scratch));
-        long bootKey = TaskSeeds.streamKey(seed, TaskSeeds.BOOTSTRAP, epoch, a, b, groupA, groupB);
-        long[] boots = run(pool, bootKey, bootstraps,
-                (rng, w, scratch) -> Draws.bootstrap(pool, groupA, groupB, rng, w));
+        TvBracket.Bracket interval = TvBracket.of(pool, groupA, groupB);
 
         double value = tv / denominator;
         double nullMean = SampleStats.mean(nulls, denominator);
         double pValue = nulls.length == 0 ? Double.NaN
                 : (1.0 + SampleStats.atLeast(nulls, tv)) / (1.0 + nulls.length);
         return new TvSummaryRow(epoch, a, b, n, groupA, groupB, value, randomMean, randomSd, baseline,
-                nullMean, SampleStats.sd(nulls, denominator), pValue, value - nullMean,
-                basicLow(value, boots, denominator), basicHigh(value, boots, denominator), allTrials, Double.NaN);
-    }
-
-    /*
-     * The basic (reverse-percentile) bootstrap interval [2 tv - q97.5, 2 tv - q2.5], clamped to [0, 1]. The plug-in
-     * TV is biased upwards and each bootstrap resample adds that bias once more, so the plain percentile interval
-     * sits above tv itself and (measured on synthetic data with known TV, 500 trials) covered the truth in 0 of 40
-     * repetitions where the basic interval covered it in 37 to 39 of 40. Where predictions are sharp and the TV
-     * small, the bias exceeds the sampling spread and no bootstrap interval covers well: read the noise floor.
-     */
-    private static double basicLow(double tv, long[] boots, double denominator) {
-        return Math.max(0, 2 * tv - SampleStats.quantile(boots, denominator, 0.975));
-    }
-
-    private static double basicHigh(double tv, long[] boots, double denominator) {
-        return Math.min(1, 2 * tv - SampleStats.quantile(boots, denominator, 0.025));
+                nullMean, SampleStats.sd(nulls, denominator), pValue, value - nullMean, interval.low(),
+                interval.high(), allTrials, Double.NaN);
     }
 
     /** Fills {@code count} weightings, each from its own generator, and returns their TV numerators. */

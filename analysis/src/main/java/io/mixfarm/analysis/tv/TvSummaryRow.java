@@ -22,7 +22,9 @@ import java.util.List;
  * @param nullSd       its standard deviation
  * @param pValue       permutation p-value of {@code tv}: {@code (1 + #{null >= tv}) / (1 + permutations)}
  * @param correctedTv  {@code tv - nullMean}, the bias-corrected estimate
- * @param ciLow        lower end of the bootstrap 95% confidence interval of {@code tv} (resampling trials)
+ * @param ciLow        lower end of a 95% confidence interval for the true mean TV between the two schedules'
+ *                     prediction distributions (not for {@code tv}, which overstates it): {@code TvBracket}'s
+ *                     interval over whole trials; NaN below 4 trials per schedule
  * @param ciHigh       upper end of that interval
  * @param allTrials    whether this row used every trial of both schedules; the TV job writes exactly one such row
  *                     per epoch and pair, also when the schedules' counts differ (then {@code n} is the smaller)

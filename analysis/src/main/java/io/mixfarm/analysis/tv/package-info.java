@@ -7,7 +7,8 @@
  * per-image total variation between two of them (the reference implementation, written to be obviously
  * right). {@link io.mixfarm.analysis.tv.TvEstimator} adds what a single plug-in number lacks: the statistic at
  * n trials per schedule (nested and random subsets), a whole-trial permutation null (noise floor, p-value,
- * bias-corrected TV) and a bootstrap confidence interval, as {@link io.mixfarm.analysis.tv.TvSummaryRow}s.
+ * bias-corrected TV) and a 95% confidence interval for the true mean TV, as
+ * {@link io.mixfarm.analysis.tv.TvSummaryRow}s.
  * {@link io.mixfarm.analysis.tv.SyntheticPredictions} draws prediction matrices from known distributions for
  * tests and {@link io.mixfarm.analysis.tv.TvBenchmark}.
  *

@@ -1,7 +1,9 @@
 package io.mixfarm.analysis.tv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +44,56 @@ class PooledPredictionsTest {
         weights = new long[] {PooledPredictions.A, PooledPredictions.A, PooledPredictions.B, PooledPredictions.B};
         assertEquals(1.0, pool.numerator(weights) / pool.denominator(2, 2));
         assertEquals(2, pool.minorityEntries());
+    }
+
+    @Test
+    void signScoresAndImageCountsAgreeWithDirectCounting() {
+        for (double sharpness : new double[] {0.5, 500}) {
+            PredictionMatrix a = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(30, 4, sharpness, 6), 7, 7);
+            PredictionMatrix b = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(30, 4, sharpness, 8), 5, 9);
+            PooledPredictions pool = PooledPredictions.of(a, b);
+            // Groups: a's rows 0..3 once and row 4 twice; b's rows 1..4 once.
+            int[] rowsA = {0, 1, 2, 3, 4, 4};
+            int[] rowsB = {1, 2, 3, 4};
+            long[] weights = new long[pool.trials()];
+            for (int r : rowsA) {
+                weights[r] += PooledPredictions.A;
+            }
+            for (int r : rowsB) {
+                weights[a.trials() + r] += PooledPredictions.B;
+            }
+            int[] countsA = TotalVariation.counts(a, rowsA);
+            int[] countsB = TotalVariation.counts(b, rowsB);
+            int[] scores = pool.signScores(weights);
+            for (int t = 0; t < pool.trials(); t++) {
+                PredictionMatrix m = t < a.trials() ? a : b;
+                int row = t < a.trials() ? t : t - a.trials();
+                int expected = 0;
+                for (int i = 0; i < a.images(); i++) {
+                    int c = m.classAt(row, i);
+                    expected += Long.signum((long) countsA[i * 4 + c] * rowsB.length
+                            - (long) countsB[i * 4 + c] * rowsA.length);
+                }
+                assertEquals(expected, scores[t], "sharpness " + sharpness + ", pooled trial " + t);
+            }
+            long[][] seen = new long[a.images()][];
+            pool.forEachImage(weights, (image, counts, present, wA, wB) -> {
+                assertEquals(rowsA.length, wA);
+                assertEquals(rowsB.length, wB);
+                seen[image] = Arrays.copyOf(counts, present);
+            });
+            for (int i = 0; i < a.images(); i++) {
+                long[] expected = new long[4];
+                for (int c = 0; c < 4; c++) {
+                    expected[c] = countsA[i * 4 + c] + ((long) countsB[i * 4 + c] << 32);
+                }
+                long[] actual = seen[i].clone();
+                Arrays.sort(actual);
+                long[] nonZero = Arrays.stream(expected).filter(v -> v != 0).sorted().toArray();
+                // Classes no pooled trial predicts are left out; one predicted only outside the groups is a 0.
+                long[] actualNonZero = Arrays.stream(actual).filter(v -> v != 0).toArray();
+                assertArrayEquals(nonZero, actualNonZero, "image " + i);
+            }
+        }
     }
 }

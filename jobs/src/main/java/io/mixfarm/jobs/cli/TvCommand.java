@@ -24,15 +24,12 @@ final class TvCommand implements Callable<Integer> {
     @Option(names = "--resamples", defaultValue = "20", description = "Random subsets per n (default: ${DEFAULT-VALUE}).")
     private int resamples;
 
-    @Option(names = "--bootstraps", defaultValue = "200", description = "Bootstrap resamples for the CI (default: ${DEFAULT-VALUE}).")
-    private int bootstraps;
-
     @Option(names = "--n", split = ",", description = "Trials per schedule to estimate at (default: powers of two).")
     private List<Integer> ns = List.of();
 
     @Override
     public Integer call() {
-        new TvJob(new PrintStream(System.out, true)).run(out.path, new TvOptions(permutations, resamples, bootstraps, ns));
+        new TvJob(new PrintStream(System.out, true)).run(out.path, new TvOptions(permutations, resamples, ns));
         return 0;
     }
 }

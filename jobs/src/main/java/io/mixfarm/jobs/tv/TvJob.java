@@ -40,9 +40,9 @@ import static org.apache.spark.sql.functions.col;
 /**
  * Estimates how far apart an experiment's schedules are in function space: for every record epoch and pair of
  * schedules, the mean per-image TV, against the number of trials, with a permutation noise floor, p-value and
- * bootstrap CI (the math is {@link TvEstimator}'s). Works on the trials present, so also on a farm that is
- * still running: only trials whose {@code trials/} row says succeeded count ({@link TrialStatus#isSample()}), and
- * every row says how many, and how many diverged trials it left out.
+ * 95% CI for the true mean TV (the math is {@link TvEstimator}'s). Works on the trials present, so also on a farm
+ * that is still running: only trials whose {@code trials/} row says succeeded count ({@link TrialStatus#isSample()}),
+ * and every row says how many, and how many diverged trials it left out.
  *
  * <p>Writes {@code OUT/tv_summary/} and {@code OUT/tv_by_image/} (Parquet) and {@code OUT/tv_summary.csv}.
  */
@@ -198,8 +198,7 @@ public final class TvJob {
         PredictionMatrix b = matrices.get(c.b() + "/" + c.epoch());
         // One seed per comparison, so adding schedules or epochs does not change the others' estimates.
         long comparisonSeed = seed * 31 + (c.a() + "|" + c.b() + "|" + c.epoch()).hashCode();
-        TvEstimator estimator = new TvEstimator(comparisonSeed, options.resamples(), options.permutations(),
-                options.bootstraps());
+        TvEstimator estimator = new TvEstimator(comparisonSeed, options.resamples(), options.permutations());
         int available = Math.min(a.trials(), b.trials());
         int[] ns = (options.ns().isEmpty() ? java.util.Arrays.stream(TvEstimator.defaultNs(available)).boxed().toList()
                 : options.ns()).stream().mapToInt(Integer::intValue).filter(n -> n < available).toArray();

@@ -7,19 +7,18 @@ import java.util.List;
  *
  * @param permutations permutations of whole-trial labels for the noise floor and p-values
  * @param resamples    random n-subsets per n for the TV-against-n curve
- * @param bootstraps   bootstrap resamples of trials for the 95% confidence intervals
  * @param ns           trials per schedule to estimate at (empty: powers of two up to the trials available)
  */
-public record TvOptions(int permutations, int resamples, int bootstraps, List<Integer> ns)
+public record TvOptions(int permutations, int resamples, List<Integer> ns)
         implements java.io.Serializable {
 
-    /** 200 permutations and bootstraps, 20 random subsets per n, default n. */
-    public static final TvOptions DEFAULT = new TvOptions(200, 20, 200, List.of());
+    /** 200 permutations, 20 random subsets per n, default n. */
+    public static final TvOptions DEFAULT = new TvOptions(200, 20, List.of());
 
     public TvOptions {
         ns = List.copyOf(ns);
-        if (permutations < 1 || resamples < 1 || bootstraps < 1) {
-            throw new IllegalArgumentException("permutations, resamples and bootstraps must be >= 1");
+        if (permutations < 1 || resamples < 1) {
+            throw new IllegalArgumentException("permutations and resamples must be >= 1");
         }
         for (int n : ns) {
             if (n < 1) {

@@ -127,7 +127,7 @@ class DivergedTrialsTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setProperty("spark.master", "local[2]");
         TvJob.TvResult tv = new TvJob(new PrintStream(printed, true, StandardCharsets.UTF_8))
-                .run(copy.toString(), new TvOptions(19, 3, 19, List.of()));
+                .run(copy.toString(), new TvOptions(19, 3, List.of()));
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("left out 4 diverged trials (blowup 3, low 1)"), text);
         assertEquals(Map.of("low", 2, "high", 3), tv.trialsUsed());

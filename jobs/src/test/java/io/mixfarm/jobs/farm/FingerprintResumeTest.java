@@ -180,7 +180,7 @@ class FingerprintResumeTest {
 
         ByteArrayOutputStream tv = new ByteArrayOutputStream();
         new TvJob(new PrintStream(tv, true, StandardCharsets.UTF_8)).run(out.toString(),
-                new TvOptions(9, 3, 9, List.of()));
+                new TvOptions(9, 3, List.of()));
         List<String> lines = new ArrayList<>(tv.toString(StandardCharsets.UTF_8).lines()
                 .filter(line -> line.startsWith("implementations of ")).toList());
         assertEquals(List.of("implementations of high: " + ours + " in 1 trial, unknown (written before "

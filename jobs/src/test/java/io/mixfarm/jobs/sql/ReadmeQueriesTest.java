@@ -73,7 +73,7 @@ class ReadmeQueriesTest {
         System.setProperty("spark.master", "local[2]");
         System.setProperty("spark.ui.enabled", "false");
         tv = new TvJob(new PrintStream(new ByteArrayOutputStream(), true)).run(out.toString(),
-                new TvOptions(19, 3, 19, List.of()));
+                new TvOptions(19, 3, List.of()));
     }
 
     @AfterAll
