@@ -66,10 +66,23 @@ public final class FarmJob {
         }
     }
 
-    /** The folder must be empty or hold this experiment; {@code --force} clears another experiment's outputs. */
+    /**
+     * The folder must be empty or hold this experiment, in the current layout; {@code --force} clears another
+     * experiment's outputs, or predictions of the earlier per-epoch layout (a resume would mix two layouts in one
+     * dataset, which Spark refuses to read, and the version that wrote them trained with other code anyway).
+     */
     static void claimOutputFolder(ExperimentStore store, ExperimentConfig config, boolean force) {
         Optional<String> manifest = store.readManifest();
         if (manifest.isEmpty()) {
+            return;
+        }
+        if (store.hasPerEpochPredictions()) {
+            if (!force) {
+                throw new FarmException(config.output() + " holds predictions in the per-epoch layout of an earlier "
+                        + "mixfarm (predictions/schedule=S/epoch=E/), which this version reads but does not extend; "
+                        + "choose another output folder, or --force to delete its outputs and start afresh");
+            }
+            store.deleteOutputs();
             return;
         }
         String theirs = Manifest.identityHash(manifest.get());

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -15,6 +16,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
@@ -63,17 +65,52 @@ final class AtomicFiles {
                          IfExists ifExists) throws IOException {
         Path temp = Layout.temporary(target);
         try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new FileSystemOutputFile(fs, temp))
-                    .withConf(conf)
-                    .withType(schema)
+            try (ParquetWriter<Group> writer = builder(new FileSystemOutputFile(fs, temp), schema)
                     .withExtraMetaData(metadata)
-                    .withCompressionCodec(CODEC)
-                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .build()) {
                 for (Group row : rows) {
                     writer.write(row);
                 }
             }
+            return publish(temp, target, ifExists);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes rows as a Parquet file at {@code target} with exactly one row group per list of {@code rowGroups},
+     * in order, so that a reader of one list's rows (a record epoch's) can skip the others by the footer. Parquet's
+     * {@link ParquetWriter} cuts row groups by size only; here each list is encoded as a one-row-group file in
+     * memory and the final file is their raw concatenation ({@link ParquetFileWriter#appendFile}), which copies
+     * row groups and their statistics without decoding them.
+     *
+     * @param metadata key-value metadata for the footer
+     * @return whether {@code target} now holds these rows (false: {@link IfExists#KEEP} found a file there)
+     */
+    boolean writeRowGroups(Path target, MessageType schema, Map<String, String> metadata,
+                           List<List<Group>> rowGroups, IfExists ifExists) throws IOException {
+        List<MemoryFile> parts = new ArrayList<>(rowGroups.size());
+        for (List<Group> rows : rowGroups) {
+            MemoryFile part = new MemoryFile();
+            try (ParquetWriter<Group> writer = builder(part, schema).withRowGroupSize(Long.MAX_VALUE).build()) {
+                for (Group row : rows) {
+                    writer.write(row);
+                }
+            }
+            parts.add(part);
+        }
+        Path temp = Layout.temporary(target);
+        try {
+            ParquetFileWriter writer = new ParquetFileWriter(new FileSystemOutputFile(fs, temp), schema,
+                    ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE, ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
+                    null, ParquetProperties.builder().build());
+            writer.start();
+            for (MemoryFile part : parts) {
+                writer.appendFile(part);
+            }
+            writer.end(metadata);
             return publish(temp, target, ifExists);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp, e);
@@ -93,6 +130,15 @@ final class AtomicFiles {
             deleteQuietly(temp, e);
             throw e;
         }
+    }
+
+    /** The writer settings every file of the store shares. */
+    private ExampleParquetWriter.Builder builder(OutputFile file, MessageType schema) {
+        return ExampleParquetWriter.builder(file)
+                .withConf(conf)
+                .withType(schema)
+                .withCompressionCodec(CODEC)
+                .withWriteMode(ParquetFileWriter.Mode.CREATE);
     }
 
     /** Every row of a Parquet file. */

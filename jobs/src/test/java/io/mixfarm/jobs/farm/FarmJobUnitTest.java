@@ -9,12 +9,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,5 +55,31 @@ class FarmJobUnitTest {
                 ExperimentConfig.load(null, List.of("trials=2", "epochs=4", "augment=pad-crop-flip",
                         "output=\"" + dir + "\"")), false));
         assertTrue(other.getMessage().contains("holds another experiment"), other.getMessage());
+    }
+
+    /**
+     * A resume must not add per-trial files beside per-epoch ones (Spark refuses such a dataset): the folder of an
+     * earlier layout is refused with one line, and --force starts afresh.
+     */
+    @Test
+    void aFolderOfThePerEpochLayoutIsRefusedAndForceStartsAfresh(@TempDir Path dir) throws Exception {
+        ExperimentConfig config = ExperimentConfig.load(null,
+                List.of("trials=2", "epochs=4", "output=\"" + dir + "\""));
+        ExperimentStore store = new ExperimentStore(dir.toString(), new Configuration());
+        store.writeManifest(Manifest.update(Optional.empty(), "old", Map.of("mixfarm.config", config.render(),
+                "mixfarm.identity_hash", FarmJob.identityHash(config))));
+        FarmJob.claimOutputFolder(store, config, false);
+        Path epochFolder = dir.resolve("predictions/schedule=Const/epoch=4");
+        Files.createDirectories(epochFolder);
+        Files.write(epochFolder.resolve("trial-00000.parquet"), new byte[] {1});
+
+        FarmException refused = assertThrows(FarmException.class, () -> FarmJob.claimOutputFolder(store, config,
+                false));
+        assertTrue(refused.getMessage().contains("per-epoch layout") && !refused.getMessage().contains("\n"),
+                refused.getMessage());
+        assertTrue(Files.exists(epochFolder.resolve("trial-00000.parquet")), "refusing deletes nothing");
+        FarmJob.claimOutputFolder(store, config, true);
+        assertFalse(Files.exists(dir.resolve("predictions")));
+        assertFalse(store.hasPerEpochPredictions());
     }
 }
