@@ -250,16 +250,26 @@ final class PooledPredictions {
                 }
             }
         }
+        // One flat loop over the segments that closes an image where its segments end. Not the dense walk's
+        // nested loops: HotSpot 17's C2 crashes (ShouldNotReachHere in TypeVect::xmeet) vectorising a simple
+        // loop of Math.abs(long) sums with AVX-512, and the branch here keeps it from vectorising.
         long numerator = 0;
-        int s = 0;
-        for (int i = 0; i < images; i++) {
-            long minority = 0;
-            for (int end = imageSegments[i + 1]; s < end; s++) {
-                long sum = sums[s];
-                numerator += Math.abs((sum & LOW) * wB - (sum >>> 32) * wA);
-                minority += sum;
+        long minority = 0;
+        int image = 0;
+        int boundary = imageSegments[1];
+        for (int s = 0, segments = sums.length; s < segments; s++) {
+            while (s == boundary) {
+                numerator += Math.abs((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
+                minority = 0;
+                boundary = imageSegments[++image + 1];
             }
+            long sum = sums[s];
+            numerator += Math.abs((sum & LOW) * wB - (sum >>> 32) * wA);
+            minority += sum;
+        }
+        for (; image < images; image++) {
             numerator += Math.abs((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
+            minority = 0;
         }
         return numerator;
     }

@@ -41,8 +41,10 @@ class PooledPredictionsTest {
     @Test
     void bothWalksAgreeExactlyWithTheReferenceFromFewTrialsToAll() {
         for (double sharpness : new double[] {0.5, 5, 500}) {
-            PredictionMatrix a = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(90, 7, sharpness, 11), 40, 12);
-            PredictionMatrix b = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(90, 7, sharpness, 13), 31, 14);
+            PredictionMatrix a = SyntheticPredictions.draw(
+                    SyntheticPredictions.dirichlet(90, 7, sharpness, 11), 40, 12);
+            PredictionMatrix b = SyntheticPredictions.draw(
+                    SyntheticPredictions.dirichlet(90, 7, sharpness, 13), 31, 14);
             PooledPredictions pool = PooledPredictions.of(a, b);
             long[] sums = new long[pool.segments()];
             // Stale content in the caller's buffer must not leak into the next weighting.
@@ -77,6 +79,30 @@ class PooledPredictionsTest {
                 assertEquals(dense, sparse, "sharpness " + sharpness + ", draw " + draw);
                 assertEquals(dense, pool.numerator(weights, sums), "the walk chosen");
                 assertEquals(expected, dense / pool.denominator(wA, wB), "sharpness " + sharpness + ", draw " + draw);
+            }
+        }
+    }
+
+    /**
+     * Enough sparse evaluations for C2 to compile the walk: with AVX-512, HotSpot 17's C2 crashed the JVM
+     * compiling an earlier form of it (a vectorised loop of Math.abs(long) sums), which killed this test's fork.
+     */
+    @Test
+    void theSparseWalkSurvivesTheJitCompiler() {
+        PredictionMatrix a = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(5000, 10, 20, 1), 300, 2);
+        PredictionMatrix b = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(5000, 10, 20, 3), 300, 4);
+        PooledPredictions pool = PooledPredictions.of(a, b);
+        long[] sums = new long[pool.segments()];
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int r = 0; r < 3000; r++) {
+            long[] weights = new long[pool.trials()];
+            for (int k = 0, n = 1 << rng.nextInt(6); k < n; k++) {
+                weights[rng.nextInt(300)] += PooledPredictions.A;
+                weights[300 + rng.nextInt(300)] += PooledPredictions.B;
+            }
+            long sparse = pool.numerator(weights, sums, PooledPredictions.Walk.SPARSE);
+            if (r % 500 == 0) {
+                assertEquals(pool.numerator(weights, sums, PooledPredictions.Walk.DENSE), sparse, "draw " + r);
             }
         }
     }
