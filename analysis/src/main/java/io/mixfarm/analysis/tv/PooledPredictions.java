@@ -35,10 +35,11 @@ final class PooledPredictions {
     /** Images transposed at a time: 64 images x 1,000 trials of bytes stay in L2 while they are read. */
     private static final int BLOCK = 64;
     /**
-     * How many times a gathered entry the sparse walk's scattered entry costs, roughly: it takes the sparse walk
-     * when the weighted trials hold less than 1/SPARSE_COST of the entries (docs/performance.md, TV job).
+     * The sparse walk is taken when the weighted trials hold less than SPARSE_SHARE_NUM / SPARSE_SHARE_DEN of the
+     * minority entries: a scattered entry costs about 1.5 gathered ones (docs/performance.md, the TV job).
      */
-    private static final int SPARSE_COST = 2;
+    private static final int SPARSE_SHARE_NUM = 2;
+    private static final int SPARSE_SHARE_DEN = 3;
 
     private final int trialsA;
     private final int trialsB;
@@ -211,7 +212,8 @@ final class PooledPredictions {
         // The numerator is at most 2 W_A W_B images; fail rather than wrap around.
         Math.multiplyExact(Math.multiplyExact(2 * wA, wB), (long) images);
         if (walk == null) {
-            walk = weightedEntries * SPARSE_COST < minorTrials.length ? Walk.SPARSE : Walk.DENSE;
+            walk = weightedEntries * SPARSE_SHARE_DEN < (long) minorTrials.length * SPARSE_SHARE_NUM ? Walk.SPARSE
+                    : Walk.DENSE;
         }
         return walk == Walk.SPARSE ? sparse(weights, wA, wB, segmentSums) : dense(weights, wA, wB);
     }
