@@ -104,8 +104,8 @@ final class AtomicFiles {
         Path temp = Layout.temporary(target);
         try {
             ParquetFileWriter writer = new ParquetFileWriter(new FileSystemOutputFile(fs, temp), schema,
-                    ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE, ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
-                    null, ParquetProperties.builder().build());
+                    ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE,
+                    ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, ParquetProperties.builder().build());
             writer.start();
             for (MemoryFile part : parts) {
                 writer.appendFile(part);

@@ -190,7 +190,7 @@ public final class TvJob {
     private static JavaRDD<EpochResult> estimate(JavaSparkContext jsc, ExperimentStore store, List<EpochWork> work,
                                                  Map<String, List<Integer>> finished, int classes, long seed,
                                                  TvOptions options) {
-        HashMap<String, List<Integer>> trials = new HashMap<>(finished);
+        LinkedHashMap<String, List<Integer>> trials = new LinkedHashMap<>(finished);
         return jsc.parallelize(work, Math.max(1, work.size())).map(w -> {
             Map<String, PredictionMatrix> matrices = readEpoch(store, trials, w.epoch(), classes);
             ArrayList<TvSummaryRow> summary = new ArrayList<>();
