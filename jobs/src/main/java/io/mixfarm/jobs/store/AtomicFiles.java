@@ -11,6 +11,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -65,8 +66,12 @@ final class AtomicFiles {
                          IfExists ifExists) throws IOException {
         Path temp = Layout.temporary(target);
         try {
-            try (ParquetWriter<Group> writer = builder(new FileSystemOutputFile(fs, temp), schema)
+            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new FileSystemOutputFile(fs, temp))
+                    .withConf(conf)
+                    .withType(schema)
                     .withExtraMetaData(metadata)
+                    .withCompressionCodec(CODEC)
+                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .build()) {
                 for (Group row : rows) {
                     writer.write(row);
@@ -80,31 +85,34 @@ final class AtomicFiles {
     }
 
     /**
-     * Writes rows as a Parquet file at {@code target} with exactly one row group per list of {@code rowGroups},
-     * in order, so that a reader of one list's rows (a record epoch's) can skip the others by the footer. Parquet's
-     * {@link ParquetWriter} cuts row groups by size only; here each list is encoded as a one-row-group file in
-     * memory and the final file is their raw concatenation ({@link ParquetFileWriter#appendFile}), which copies
-     * row groups and their statistics without decoding them.
+     * Writes a trial's predictions as a Parquet file at {@code target} with exactly one row group per record epoch,
+     * in the given order, so that a reader of one epoch can skip the others by the footer. Parquet's
+     * {@link ParquetWriter} cuts row groups by size only; here each epoch is encoded as a one-row-group file in
+     * memory (a few kilobytes) and the final file is their raw concatenation ({@link ParquetFileWriter#appendFile}),
+     * which copies row groups and their statistics without decoding them.
      *
+     * @param epochs   each record epoch's rows
      * @param metadata key-value metadata for the footer
      * @return whether {@code target} now holds these rows (false: {@link IfExists#KEEP} found a file there)
      */
-    boolean writeRowGroups(Path target, MessageType schema, Map<String, String> metadata,
-                           List<List<Group>> rowGroups, IfExists ifExists) throws IOException {
-        List<MemoryFile> parts = new ArrayList<>(rowGroups.size());
-        for (List<Group> rows : rowGroups) {
+    boolean writePredictions(Path target, List<PredictionRows> epochs, Map<String, String> metadata,
+                             IfExists ifExists) throws IOException {
+        List<MemoryFile> parts = new ArrayList<>(epochs.size());
+        for (PredictionRows rows : epochs) {
             MemoryFile part = new MemoryFile();
-            try (ParquetWriter<Group> writer = builder(part, schema).withRowGroupSize(Long.MAX_VALUE).build()) {
-                for (Group row : rows) {
-                    writer.write(row);
+            try (ParquetWriter<Integer> writer = new SupportBuilder<>(part, rows).withConf(conf)
+                    .withCompressionCodec(CODEC).withWriteMode(ParquetFileWriter.Mode.CREATE)
+                    .withRowGroupSize(Long.MAX_VALUE).build()) {
+                for (int image = 0, count = rows.rows(); image < count; image++) {
+                    writer.write(image);
                 }
             }
             parts.add(part);
         }
         Path temp = Layout.temporary(target);
         try {
-            ParquetFileWriter writer = new ParquetFileWriter(new FileSystemOutputFile(fs, temp), schema,
-                    ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE,
+            ParquetFileWriter writer = new ParquetFileWriter(new FileSystemOutputFile(fs, temp),
+                    ParquetSchemas.PREDICTIONS, ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE,
                     ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, ParquetProperties.builder().build());
             writer.start();
             for (MemoryFile part : parts) {
@@ -132,13 +140,25 @@ final class AtomicFiles {
         }
     }
 
-    /** The writer settings every file of the store shares. */
-    private ExampleParquetWriter.Builder builder(OutputFile file, MessageType schema) {
-        return ExampleParquetWriter.builder(file)
-                .withConf(conf)
-                .withType(schema)
-                .withCompressionCodec(CODEC)
-                .withWriteMode(ParquetFileWriter.Mode.CREATE);
+    /** A writer of any {@link WriteSupport}; Parquet's builder leaves that one method to subclasses. */
+    private static final class SupportBuilder<T> extends ParquetWriter.Builder<T, SupportBuilder<T>> {
+
+        private final WriteSupport<T> support;
+
+        SupportBuilder(OutputFile file, WriteSupport<T> support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected SupportBuilder<T> self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<T> getWriteSupport(Configuration configuration) {
+            return support;
+        }
     }
 
     /** Every row of a Parquet file. */

@@ -118,9 +118,9 @@ public final class ExperimentStore implements Serializable {
         // Everything is checked before the first file is written, so a rejected trial leaves nothing behind.
         Rows.checkPredictions(trial, result.predictions(), testLabels);
         // One row group per record epoch, epochs ascending: rows sorted by (epoch, image).
-        List<List<Group>> predictions = result.predictions().stream()
+        List<PredictionRows> predictions = result.predictions().stream()
                 .sorted(Comparator.comparingInt(EpochPredictions::epoch))
-                .map(p -> Rows.predictions(trial, p.epoch(), p.predicted(), testLabels))
+                .map(p -> new PredictionRows(trial, p.epoch(), p.predicted(), testLabels))
                 .toList();
         List<String> groups = Rows.groupNames(result.epochs());
         List<Group> metrics = Rows.metrics(trial, result.epochs(), groups);
@@ -129,8 +129,7 @@ public final class ExperimentStore implements Serializable {
                 return;
             }
             if (!predictions.isEmpty()) {
-                files.writeRowGroups(layout.predictions(schedule, trial), ParquetSchemas.PREDICTIONS, metadata,
-                        predictions, IfExists.KEEP);
+                files.writePredictions(layout.predictions(schedule, trial), predictions, metadata, IfExists.KEEP);
             }
             files.writeParquet(layout.metrics(schedule, trial), ParquetSchemas.metrics(groups), metadata, metrics,
                     IfExists.KEEP);

@@ -49,25 +49,6 @@ final class Rows {
         }
     }
 
-    /**
-     * One record epoch's rows: one per test image, in image order (within an epoch, the sort order the dataset
-     * promises); arguments checked by {@link #checkPredictions}.
-     */
-    static List<Group> predictions(int trial, int epoch, byte[] predicted, byte[] labels) {
-        SimpleGroupFactory factory = new SimpleGroupFactory(ParquetSchemas.PREDICTIONS);
-        List<Group> rows = new ArrayList<>(predicted.length);
-        for (int image = 0; image < predicted.length; image++) {
-            Group row = factory.newGroup();
-            row.add("trial", trial);
-            row.add("epoch", epoch);
-            row.add("image", image);
-            row.add("predicted", (int) predicted[image]);
-            row.add("label", labels[image] & 0xFF);
-            rows.add(row);
-        }
-        return rows;
-    }
-
     /** The weight groups' names, from the first epoch; every epoch must list the same groups. */
     static List<String> groupNames(List<EpochMetrics> epochs) {
         List<String> names = new ArrayList<>();
