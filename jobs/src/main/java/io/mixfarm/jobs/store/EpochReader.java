@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.store;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -38,10 +40,13 @@ final class EpochReader {
      * The class predicted for every test image after {@code epoch}, indexed by image; empty if the file holds no
      * row of that epoch.
      *
+     * @param conf the configuration the reader's options come from
      * @throws IOException if the file cannot be read, or its rows of the epoch are not images 0..n-1 once each
      */
-    static Optional<byte[]> read(InputFile file, int epoch) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+    static Optional<byte[]> read(InputFile file, int epoch, Configuration conf) throws IOException {
+        // Options from the store's configuration: the default ones build and parse a new Hadoop configuration
+        // per file, which took most of the time of reading 1,500 files.
+        try (ParquetFileReader reader = ParquetFileReader.open(file, HadoopReadOptions.builder(conf).build())) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             boolean perTrial = schema.containsField(EPOCH);
             List<String> columns = perTrial ? List.of(EPOCH, IMAGE, PREDICTED) : List.of(IMAGE, PREDICTED);

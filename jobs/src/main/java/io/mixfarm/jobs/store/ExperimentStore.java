@@ -194,7 +194,8 @@ public final class ExperimentStore implements Serializable {
             if (file == null) {
                 file = statusOrNull(layout.perEpochPredictions(schedule, epoch, trial));
             }
-            return file == null ? Optional.empty() : EpochReader.read(HadoopInputFile.fromStatus(file, hadoop), epoch);
+            return file == null ? Optional.empty()
+                    : EpochReader.read(HadoopInputFile.fromStatus(file, hadoop), epoch, hadoop);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the predictions of trial " + Layout.key(schedule, trial)
                     + " after epoch " + epoch + " from " + output + ": " + e.getMessage(), e);
