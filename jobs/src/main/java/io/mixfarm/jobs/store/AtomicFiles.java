@@ -155,7 +155,9 @@ final class AtomicFiles {
             return this;
         }
 
+        // Parquet 1.16 deprecates the Hadoop-typed variant but keeps it abstract, so it must be implemented.
         @Override
+        @SuppressWarnings("deprecation")
         protected WriteSupport<T> getWriteSupport(Configuration configuration) {
             return support;
         }

@@ -44,7 +44,9 @@ final class PredictionRows extends WriteSupport<Integer> {
         return predicted.length;
     }
 
+    // Parquet 1.16 deprecates the Hadoop-typed variant but keeps it abstract, so it must be implemented.
     @Override
+    @SuppressWarnings("deprecation")
     public WriteContext init(Configuration configuration) {
         return new WriteContext(SCHEMA, Map.of());
     }
