@@ -16,6 +16,14 @@ import java.util.Arrays;
  * <p>A weighting is a {@code long} per pooled trial packing two multiplicities: how often the trial counts in
  * group A (low 32 bits) and in group B (high 32 bits). Summing packed weights sums both groups at once without
  * carries as long as each group's total stays below 2^31.
+ *
+ * <p>Two walks give the same exact sums. Image by image ({@link #numerator(long[])}'s dense walk), each segment
+ * gathers its trials' weights: the cost is every minority entry, whatever the weighting. Trial by trial (the
+ * sparse walk), each trial with a non-zero weight adds it to the sums of the segments it belongs to, in
+ * increasing segment order: the cost is only the entries of the weighted trials, plus one pass over the
+ * segments. The TV-against-n curve weights {@code 2n} of the pooled trials and a bootstrap about 63% of them,
+ * so the sparse walk does a fraction of the work there; the all-trials permutations weight every trial and
+ * take the dense walk. Both sums are exact integers, so the walk chosen never changes a result.
  */
 final class PooledPredictions {
 
@@ -26,6 +34,12 @@ final class PooledPredictions {
     private static final long LOW = 0xFFFF_FFFFL;
     /** Images transposed at a time: 64 images x 1,000 trials of bytes stay in L2 while they are read. */
     private static final int BLOCK = 64;
+    /**
+     * The sparse walk is taken when the weighted trials hold less than SPARSE_SHARE_NUM / SPARSE_SHARE_DEN of the
+     * minority entries: a scattered entry costs about 1.5 gathered ones (docs/performance.md, the TV job).
+     */
+    private static final int SPARSE_SHARE_NUM = 2;
+    private static final int SPARSE_SHARE_DEN = 3;
 
     private final int trialsA;
     private final int trialsB;
@@ -36,6 +50,10 @@ final class PooledPredictions {
     private final int[] segmentBounds;
     /** Pooled trial indices, per image and minority class, increasing within a segment. */
     private final int[] minorTrials;
+    /** Trial t's minority entries are {@code trialSegments[trialBounds[t] .. trialBounds[t+1]-1]}. */
+    private final int[] trialBounds;
+    /** The transpose of {@link #minorTrials}: per pooled trial, the segments it is listed in, increasing. */
+    private final int[] trialSegments;
 
     private PooledPredictions(int trialsA, int trialsB, int images, int[] imageSegments, int[] segmentBounds,
                               int[] minorTrials) {
@@ -45,6 +63,22 @@ final class PooledPredictions {
         this.imageSegments = imageSegments;
         this.segmentBounds = segmentBounds;
         this.minorTrials = minorTrials;
+        int trials = trialsA + trialsB;
+        this.trialBounds = new int[trials + 1];
+        for (int trial : minorTrials) {
+            trialBounds[trial + 1]++;
+        }
+        for (int t = 0; t < trials; t++) {
+            trialBounds[t + 1] += trialBounds[t];
+        }
+        // A counting sort by trial; segments are visited in increasing order, so each trial's list is sorted.
+        this.trialSegments = new int[minorTrials.length];
+        int[] next = Arrays.copyOf(trialBounds, trials);
+        for (int s = 0, segments = segmentBounds.length - 1; s < segments; s++) {
+            for (int k = segmentBounds[s], stop = segmentBounds[s + 1]; k < stop; k++) {
+                trialSegments[next[minorTrials[k]]++] = s;
+            }
+        }
     }
 
     /** Pools {@code a}'s rows (pooled trials {@code 0..a.trials()-1}) and then {@code b}'s. */
@@ -141,9 +175,34 @@ final class PooledPredictions {
      * @return the numerator
      */
     long numerator(long[] weights) {
+        return numerator(weights, new long[segments()]);
+    }
+
+    /**
+     * {@link #numerator(long[])} with a caller's work buffer, so that a loop over many weightings allocates it
+     * once.
+     *
+     * @param weights     packed weight of every pooled trial
+     * @param segmentSums a buffer of {@link #segments()} entries; its content on entry does not matter
+     * @return the numerator
+     */
+    long numerator(long[] weights, long[] segmentSums) {
+        return numerator(weights, segmentSums, null);
+    }
+
+    /**
+     * {@link #numerator(long[], long[])} by a given walk (tests check that both agree), or by the cheaper one for
+     * this weighting if {@code walk} is null.
+     */
+    long numerator(long[] weights, long[] segmentSums, Walk walk) {
         long total = 0;
-        for (long w : weights) {
+        long weightedEntries = 0;
+        for (int t = 0; t < weights.length; t++) {
+            long w = weights[t];
             total += w;
+            if (w != 0) {
+                weightedEntries += trialBounds[t + 1] - trialBounds[t];
+            }
         }
         long wA = total & LOW;
         long wB = total >>> 32;
@@ -152,6 +211,15 @@ final class PooledPredictions {
         }
         // The numerator is at most 2 W_A W_B images; fail rather than wrap around.
         Math.multiplyExact(Math.multiplyExact(2 * wA, wB), (long) images);
+        if (walk == null) {
+            walk = weightedEntries * SPARSE_SHARE_DEN < (long) minorTrials.length * SPARSE_SHARE_NUM ? Walk.SPARSE
+                    : Walk.DENSE;
+        }
+        return walk == Walk.SPARSE ? sparse(weights, wA, wB, segmentSums) : dense(weights, wA, wB);
+    }
+
+    /** Image by image: each segment gathers its trials' weights. */
+    private long dense(long[] weights, long wA, long wB) {
         long numerator = 0;
         int s = 0;
         for (int i = 0; i < images; i++) {
@@ -274,9 +342,61 @@ final class PooledPredictions {
         void image(int image, long[] counts, int present, long wA, long wB);
     }
 
+    /** Trial by trial: each weighted trial adds its weight to its segments, then one pass reads the sums. */
+    private long sparse(long[] weights, long wA, long wB, long[] sums) {
+        if (sums.length != segments()) {
+            throw new IllegalArgumentException("segment buffer has " + sums.length + " entries, expected "
+                    + segments());
+        }
+        Arrays.fill(sums, 0L);
+        for (int t = 0; t < weights.length; t++) {
+            long w = weights[t];
+            if (w != 0) {
+                for (int k = trialBounds[t], stop = trialBounds[t + 1]; k < stop; k++) {
+                    sums[trialSegments[k]] += w;
+                }
+            }
+        }
+        // One flat loop over the segments that closes an image where its segments end. Not the dense walk's
+        // nested loops: HotSpot 17's C2 crashes (ShouldNotReachHere in TypeVect::xmeet) vectorising a simple
+        // loop of Math.abs(long) sums with AVX-512, and the branch here keeps it from vectorising.
+        long numerator = 0;
+        long minority = 0;
+        int image = 0;
+        int boundary = imageSegments[1];
+        for (int s = 0, segments = sums.length; s < segments; s++) {
+            while (s == boundary) {
+                numerator += Math.abs((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
+                minority = 0;
+                boundary = imageSegments[++image + 1];
+            }
+            long sum = sums[s];
+            numerator += Math.abs((sum & LOW) * wB - (sum >>> 32) * wA);
+            minority += sum;
+        }
+        for (; image < images; image++) {
+            numerator += Math.abs((wA - (minority & LOW)) * wB - (wB - (minority >>> 32)) * wA);
+            minority = 0;
+        }
+        return numerator;
+    }
+
+    /** Segments (an image's minority classes) in all: the size of {@link #numerator(long[], long[])}'s buffer. */
+    int segments() {
+        return segmentBounds.length - 1;
+    }
+
     /** {@code 2 W_A W_B images}, the common denominator of every weighting with group totals {@code wA, wB}. */
     double denominator(long wA, long wB) {
         return 2.0 * wA * wB * images;
+    }
+
+    /** How {@link #numerator(long[], long[], Walk)} sums a weighting: see the class description. */
+    enum Walk {
+        /** Image by image, gathering every minority entry's weight. */
+        DENSE,
+        /** Trial by trial, scattering only the weighted trials' entries. */
+        SPARSE
     }
 
     /** A growable int array: no boxing while the index is built. */

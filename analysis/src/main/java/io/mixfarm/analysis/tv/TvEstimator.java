@@ -212,10 +212,11 @@ public final class TvEstimator {
             // Buffers per task, not per resample: resamples in a chunk reuse them.
             long[] weights = new long[pool.trials()];
             int[] scratch = new int[pool.trials()];
+            long[] sums = new long[pool.segments()];
             for (int r = chunk * CHUNK, end = Math.min(count, r + CHUNK); r < end; r++) {
                 Arrays.fill(weights, 0L);
                 draw.fill(TaskSeeds.forTask(key, r), weights, scratch);
-                out[r] = pool.numerator(weights);
+                out[r] = pool.numerator(weights, sums);
             }
         });
         return out;

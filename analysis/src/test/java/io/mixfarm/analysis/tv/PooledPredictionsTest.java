@@ -35,6 +35,80 @@ class PooledPredictionsTest {
         }
     }
 
+    /**
+     * The trial-by-trial walk against the image-by-image one and the reference, from weightings of a single trial
+     * per group (the sparse walk's case) to every trial weighted (the dense walk's), with repeats and trials of
+     * both schedules in one group.
+     */
+    @Test
+    void bothWalksAgreeExactlyWithTheReferenceFromFewTrialsToAll() {
+        for (double sharpness : new double[] {0.5, 5, 500}) {
+            PredictionMatrix a = SyntheticPredictions.draw(
+                    SyntheticPredictions.dirichlet(90, 7, sharpness, 11), 40, 12);
+            PredictionMatrix b = SyntheticPredictions.draw(
+                    SyntheticPredictions.dirichlet(90, 7, sharpness, 13), 31, 14);
+            PooledPredictions pool = PooledPredictions.of(a, b);
+            long[] sums = new long[pool.segments()];
+            // Stale content in the caller's buffer must not leak into the next weighting.
+            java.util.Arrays.fill(sums, 12345L);
+            SplittableRandom rng = new SplittableRandom(7);
+            for (int draw = 0; draw < 60; draw++) {
+                int active = 1 + rng.nextInt(pool.trials());
+                long[] weights = new long[pool.trials()];
+                int[] countsA = new int[a.images() * a.classes()];
+                int[] countsB = new int[a.images() * a.classes()];
+                long wA = 0;
+                long wB = 0;
+                for (int k = 0; k < active || wA == 0 || wB == 0; k++) {
+                    int t = rng.nextInt(pool.trials());
+                    boolean toA = k == 0 || (k > 1 && rng.nextBoolean());
+                    weights[t] += toA ? PooledPredictions.A : PooledPredictions.B;
+                    int[] counts = toA ? countsA : countsB;
+                    PredictionMatrix m = t < a.trials() ? a : b;
+                    int row = t < a.trials() ? t : t - a.trials();
+                    for (int i = 0; i < a.images(); i++) {
+                        counts[i * a.classes() + m.classAt(row, i)]++;
+                    }
+                    if (toA) {
+                        wA++;
+                    } else {
+                        wB++;
+                    }
+                }
+                double expected = TotalVariation.mean(countsA, (int) wA, countsB, (int) wB, a.classes());
+                long dense = pool.numerator(weights, sums, PooledPredictions.Walk.DENSE);
+                long sparse = pool.numerator(weights, sums, PooledPredictions.Walk.SPARSE);
+                assertEquals(dense, sparse, "sharpness " + sharpness + ", draw " + draw);
+                assertEquals(dense, pool.numerator(weights, sums), "the walk chosen");
+                assertEquals(expected, dense / pool.denominator(wA, wB), "sharpness " + sharpness + ", draw " + draw);
+            }
+        }
+    }
+
+    /**
+     * Enough sparse evaluations for C2 to compile the walk: with AVX-512, HotSpot 17's C2 crashed the JVM
+     * compiling an earlier form of it (a vectorised loop of Math.abs(long) sums), which killed this test's fork.
+     */
+    @Test
+    void theSparseWalkSurvivesTheJitCompiler() {
+        PredictionMatrix a = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(5000, 10, 20, 1), 300, 2);
+        PredictionMatrix b = SyntheticPredictions.draw(SyntheticPredictions.dirichlet(5000, 10, 20, 3), 300, 4);
+        PooledPredictions pool = PooledPredictions.of(a, b);
+        long[] sums = new long[pool.segments()];
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int r = 0; r < 3000; r++) {
+            long[] weights = new long[pool.trials()];
+            for (int k = 0, n = 1 << rng.nextInt(6); k < n; k++) {
+                weights[rng.nextInt(300)] += PooledPredictions.A;
+                weights[300 + rng.nextInt(300)] += PooledPredictions.B;
+            }
+            long sparse = pool.numerator(weights, sums, PooledPredictions.Walk.SPARSE);
+            if (r % 500 == 0) {
+                assertEquals(pool.numerator(weights, sums, PooledPredictions.Walk.DENSE), sparse, "draw " + r);
+            }
+        }
+    }
+
     @Test
     void groupsMayMixTrialsOfBothSchedules() {
         // Pooled: a = {0, 0}, b = {1, 1}; group A = {a0, b0}, group B = {a1, b1}: both (1/2, 1/2), TV 0.

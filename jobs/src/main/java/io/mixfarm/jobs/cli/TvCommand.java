@@ -27,9 +27,15 @@ final class TvCommand implements Callable<Integer> {
     @Option(names = "--n", split = ",", description = "Trials per schedule to estimate at (default: powers of two).")
     private List<Integer> ns = List.of();
 
+    @Option(names = "--n-epochs", split = ",", description = "Record epochs to estimate the TV against n at "
+            + "(default: the last record epoch of each phase of the schedules, and the last record epoch); the "
+            + "all-trials TV, noise floor and interval come at every record epoch.")
+    private List<Integer> nEpochs = List.of();
+
     @Override
     public Integer call() {
-        new TvJob(new PrintStream(System.out, true)).run(out.path, new TvOptions(permutations, resamples, ns));
+        new TvJob(new PrintStream(System.out, true)).run(out.path,
+                new TvOptions(permutations, resamples, ns, nEpochs));
         return 0;
     }
 }

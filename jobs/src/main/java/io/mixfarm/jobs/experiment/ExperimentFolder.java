@@ -58,14 +58,26 @@ public final class ExperimentFolder {
     }
 
     /**
-     * Takes the folder for {@code config}: it must be empty or hold the same experiment; {@code force} deletes
-     * another experiment's outputs instead.
+     * Takes the folder for {@code config}: it must be empty or hold the same experiment, in the current layout;
+     * {@code force} deletes another experiment's outputs, or predictions of the earlier per-epoch layout, instead (a
+     * resume would mix two layouts in one dataset, which Spark refuses to read, and the version that wrote them
+     * trained with other code anyway).
      *
-     * @throws ExperimentException if the folder holds another experiment and {@code force} is off
+     * @throws ExperimentException if the folder holds another experiment, or the earlier layout, and {@code force}
+     *                             is off
      */
     public void claim(ExperimentConfig config, boolean force) {
         Optional<String> manifest = store.readManifest();
         if (manifest.isEmpty()) {
+            return;
+        }
+        if (store.hasPerEpochPredictions()) {
+            if (!force) {
+                throw new ExperimentException(config.output() + " holds predictions in the per-epoch layout of an "
+                        + "earlier mixfarm (predictions/schedule=S/epoch=E/), which this version reads but does not "
+                        + "extend; choose another output folder, or --force to delete its outputs and start afresh");
+            }
+            store.deleteOutputs();
             return;
         }
         String theirs = Manifest.identityHash(manifest.get());

@@ -5,16 +5,19 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
@@ -82,6 +85,48 @@ final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes a trial's predictions as a Parquet file at {@code target} with exactly one row group per record epoch,
+     * in the given order, so that a reader of one epoch can skip the others by the footer. Parquet's
+     * {@link ParquetWriter} cuts row groups by size only; here each epoch is encoded as a one-row-group file in
+     * memory (a few kilobytes) and the final file is their raw concatenation ({@link ParquetFileWriter#appendFile}),
+     * which copies row groups and their statistics without decoding them.
+     *
+     * @param epochs   each record epoch's rows
+     * @param metadata key-value metadata for the footer
+     * @return whether {@code target} now holds these rows (false: {@link IfExists#KEEP} found a file there)
+     */
+    boolean writePredictions(Path target, List<PredictionRows> epochs, Map<String, String> metadata,
+                             IfExists ifExists) throws IOException {
+        List<MemoryFile> parts = new ArrayList<>(epochs.size());
+        for (PredictionRows rows : epochs) {
+            MemoryFile part = new MemoryFile();
+            try (ParquetWriter<Integer> writer = new SupportBuilder<>(part, rows).withConf(conf)
+                    .withCompressionCodec(CODEC).withWriteMode(ParquetFileWriter.Mode.CREATE)
+                    .withRowGroupSize(Long.MAX_VALUE).build()) {
+                for (int image = 0, count = rows.rows(); image < count; image++) {
+                    writer.write(image);
+                }
+            }
+            parts.add(part);
+        }
+        Path temp = Layout.temporary(target);
+        try {
+            ParquetFileWriter writer = new ParquetFileWriter(new FileSystemOutputFile(fs, temp),
+                    ParquetSchemas.PREDICTIONS, ParquetFileWriter.Mode.CREATE, ParquetWriter.DEFAULT_BLOCK_SIZE,
+                    ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, ParquetProperties.builder().build());
+            writer.start();
+            for (MemoryFile part : parts) {
+                writer.appendFile(part);
+            }
+            writer.end(metadata);
+            return publish(temp, target, ifExists);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp, e);
+            throw e;
+        }
+    }
+
     /** Writes bytes as the file {@code target}; see {@link #writeParquet} for the return value. */
     boolean writeBytes(Path target, byte[] content, IfExists ifExists) throws IOException {
         Path temp = Layout.temporary(target);
@@ -93,6 +138,29 @@ final class AtomicFiles {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp, e);
             throw e;
+        }
+    }
+
+    /** A writer of any {@link WriteSupport}; Parquet's builder leaves that one method to subclasses. */
+    private static final class SupportBuilder<T> extends ParquetWriter.Builder<T, SupportBuilder<T>> {
+
+        private final WriteSupport<T> support;
+
+        SupportBuilder(OutputFile file, WriteSupport<T> support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected SupportBuilder<T> self() {
+            return this;
+        }
+
+        // Parquet 1.16 deprecates the Hadoop-typed variant but keeps it abstract, so it must be implemented.
+        @Override
+        @SuppressWarnings("deprecation")
+        protected WriteSupport<T> getWriteSupport(Configuration configuration) {
+            return support;
         }
     }
 

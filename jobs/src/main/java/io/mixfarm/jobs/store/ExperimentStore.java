@@ -9,11 +9,13 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -90,8 +92,9 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * Writes a trial that trained to its end: its predictions at every record epoch it reached, its metrics, then
-     * its {@code trials} row. Does nothing if the trial has a final row already.
+     * Writes a trial that trained to its end: its predictions at every record epoch it reached (one file, one row
+     * group per epoch; none if it reached none), its metrics, then its {@code trials} row. Does nothing if the trial
+     * has a final row already.
      *
      * @param schedule   the schedule's name, the {@code schedule=} partition
      * @param trial      the trial's index within the schedule
@@ -118,16 +121,19 @@ public final class ExperimentStore implements Serializable {
         Map<String, String> metadata = metadata(provenance);
         // Everything is checked before the first file is written, so a rejected trial leaves nothing behind.
         Rows.checkPredictions(trial, result.predictions(), testLabels);
+        // One row group per record epoch, epochs ascending: rows sorted by (epoch, image).
+        List<PredictionRows> predictions = result.predictions().stream()
+                .sorted(Comparator.comparingInt(EpochPredictions::epoch))
+                .map(p -> new PredictionRows(trial, p.epoch(), p.predicted(), testLabels))
+                .toList();
         List<String> groups = Rows.groupNames(result.epochs());
         List<Group> metrics = Rows.metrics(trial, result.epochs(), groups);
         try {
             if (hasFinalRow(record)) {
                 return;
             }
-            for (EpochPredictions predictions : result.predictions()) {
-                files.writeParquet(layout.predictions(schedule, predictions.epoch(), trial),
-                        ParquetSchemas.PREDICTIONS, metadata,
-                        Rows.predictions(trial, predictions.predicted(), testLabels), IfExists.KEEP);
+            if (!predictions.isEmpty()) {
+                files.writePredictions(layout.predictions(schedule, trial), predictions, metadata, IfExists.KEEP);
             }
             files.writeParquet(layout.metrics(schedule, trial), ParquetSchemas.metrics(groups), metadata, metrics,
                     IfExists.KEEP);
@@ -182,16 +188,42 @@ public final class ExperimentStore implements Serializable {
 
     /**
      * The class one trial predicted for every test image after a record epoch, indexed by image (e.g. to check a
-     * rerun against the farm); empty if that file was not written.
+     * rerun against the farm, or for the TV job); empty if the trial has no predictions for that epoch. Reads only
+     * that epoch's row group of the trial's file, or the epoch's own file in a folder of the earlier per-epoch
+     * layout.
      */
     public Optional<byte[]> predictions(String schedule, int trial, int epoch) {
-        Path file = layout.predictions(schedule, epoch, trial);
         try {
-            return fs.exists(file) ? Optional.of(Rows.predicted(file.toString(), files.readParquet(file)))
-                    : Optional.empty();
+            FileStatus file = statusOrNull(layout.predictions(schedule, trial));
+            if (file == null) {
+                file = statusOrNull(layout.perEpochPredictions(schedule, epoch, trial));
+            }
+            return file == null ? Optional.empty()
+                    : EpochReader.read(HadoopInputFile.fromStatus(file, hadoop), epoch, hadoop);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the predictions of trial " + Layout.key(schedule, trial)
-                    + " after epoch " + epoch + " from " + output, e);
+                    + " after epoch " + epoch + " from " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the folder holds predictions in the per-epoch layout written before the per-trial file
+     * ({@code predictions/schedule=S/epoch=E/}). Readers read it; the farm does not write into it, because
+     * Spark's partition discovery refuses a dataset that mixes the two layouts.
+     */
+    public boolean hasPerEpochPredictions() {
+        try {
+            for (Path folder : scheduleFolders(Layout.PREDICTIONS)) {
+                for (FileStatus status : fs.listStatus(folder)) {
+                    if (status.isDirectory()
+                            && Layout.partitionValue(status.getPath().getName(), Layout.EPOCH_KEY) != null) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the predictions of " + output, e);
         }
     }
 
@@ -223,10 +255,12 @@ public final class ExperimentStore implements Serializable {
         try {
             deleteWithTemps(layout.trialRow(schedule, trial));
             deleteWithTemps(layout.metrics(schedule, trial));
+            deleteWithTemps(layout.predictions(schedule, trial));
             Path predictions = layout.schedule(Layout.PREDICTIONS, schedule);
             if (fs.exists(predictions)) {
                 for (FileStatus epoch : fs.listStatus(predictions)) {
-                    if (epoch.isDirectory() && Layout.partitionValue(epoch.getPath().getName(), "epoch") != null) {
+                    if (epoch.isDirectory()
+                            && Layout.partitionValue(epoch.getPath().getName(), Layout.EPOCH_KEY) != null) {
                         deleteWithTemps(new Path(epoch.getPath(), Layout.fileName(trial)));
                     }
                 }
@@ -328,6 +362,15 @@ public final class ExperimentStore implements Serializable {
             }
         }
         return folders;
+    }
+
+    /** A file's status, or null if there is no such file. */
+    private FileStatus statusOrNull(Path file) throws IOException {
+        try {
+            return fs.getFileStatus(file);
+        } catch (FileNotFoundException e) {
+            return null;
+        }
     }
 
     /** Deletes a file and the temp files of its name beside it. */

@@ -16,6 +16,8 @@ final class Layout {
     static final String METRICS = "metrics";
     static final String TRIALS = "trials";
     static final String MANIFEST = "experiment.json";
+    /** The partition key of the per-epoch predictions folders of the earlier layout. */
+    static final String EPOCH_KEY = "epoch";
 
     private static final Pattern TRIAL_FILE = Pattern.compile("trial-(\\d+)\\.parquet");
 
@@ -48,8 +50,17 @@ final class Layout {
         return new Path(dataset(dataset), "schedule=" + requireScheduleName(schedule));
     }
 
-    Path predictions(String schedule, int epoch, int trial) {
-        return new Path(new Path(schedule(PREDICTIONS, schedule), "epoch=" + epoch), fileName(trial));
+    /** A trial's predictions at every record epoch, e.g. {@code OUT/predictions/schedule=Const/trial-00007.parquet}. */
+    Path predictions(String schedule, int trial) {
+        return new Path(schedule(PREDICTIONS, schedule), fileName(trial));
+    }
+
+    /**
+     * A trial's predictions at one record epoch in the layout written before the per-trial file, e.g.
+     * {@code OUT/predictions/schedule=Const/epoch=120/trial-00007.parquet}: still read, no longer written.
+     */
+    Path perEpochPredictions(String schedule, int epoch, int trial) {
+        return new Path(new Path(schedule(PREDICTIONS, schedule), EPOCH_KEY + "=" + epoch), fileName(trial));
     }
 
     Path metrics(String schedule, int trial) {

@@ -12,14 +12,18 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The Parquet schemas of the three datasets of an experiment folder. The partition columns {@code schedule} and
- * {@code epoch} are not in the files: they exist only as {@code key=value} directories.
+ * The Parquet schemas of the three datasets of an experiment folder. The partition column {@code schedule} is not
+ * in the files: it exists only as {@code schedule=S} directories.
  */
 public final class ParquetSchemas {
 
-    /** One row per test image and record epoch; classes as INT(8) so Spark reads a byte and DuckDB a TINYINT. */
+    /**
+     * One row per test image and record epoch, a trial's epochs in one file (one row group per epoch); classes as
+     * INT(8) so Spark reads a byte and DuckDB a TINYINT.
+     */
     public static final MessageType PREDICTIONS = Types.buildMessage()
             .required(PrimitiveTypeName.INT32).named("trial")
+            .required(PrimitiveTypeName.INT32).named("epoch")
             .required(PrimitiveTypeName.INT32).named("image")
             .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("predicted")
             .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("label")

@@ -8,9 +8,10 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.MessageType;
 
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Converts between mixfarm's types and the rows of {@link ParquetSchemas}. */
 final class Rows {
@@ -22,8 +23,8 @@ final class Rows {
     }
 
     /**
-     * Checks that every record epoch predicted each test image once and that all classes fit the INT(8) columns,
-     * so that a bad trial is rejected before any of its files is written.
+     * Checks that every record epoch appears once and predicted each test image once, and that all classes fit the
+     * INT(8) columns, so that a bad trial is rejected before any of its files is written.
      *
      * @param labels true class per test image, unsigned bytes as in {@code ImageSet}
      */
@@ -31,7 +32,12 @@ final class Rows {
         for (int image = 0; image < labels.length; image++) {
             requireClass(labels[image] & 0xFF, "label", image);
         }
+        Set<Integer> epochs = new HashSet<>();
         for (EpochPredictions epoch : predictions) {
+            if (!epochs.add(epoch.epoch())) {
+                throw new IllegalArgumentException("trial " + trial + " has predictions after epoch " + epoch.epoch()
+                        + " twice");
+            }
             byte[] predicted = epoch.predicted();
             if (predicted.length != labels.length) {
                 throw new IllegalArgumentException("trial " + trial + " predicted " + predicted.length
@@ -42,40 +48,6 @@ final class Rows {
                 requireClass(predicted[image], "predicted class", image);
             }
         }
-    }
-
-    /**
-     * One row per test image, in image order (which is the sort order the dataset promises); arguments checked
-     * by {@link #checkPredictions}.
-     */
-    static List<Group> predictions(int trial, byte[] predicted, byte[] labels) {
-        SimpleGroupFactory factory = new SimpleGroupFactory(ParquetSchemas.PREDICTIONS);
-        List<Group> rows = new ArrayList<>(predicted.length);
-        for (int image = 0; image < predicted.length; image++) {
-            Group row = factory.newGroup();
-            row.add("trial", trial);
-            row.add("image", image);
-            row.add("predicted", (int) predicted[image]);
-            row.add("label", labels[image] & 0xFF);
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    /** The predicted classes of a predictions file's rows, indexed by their {@code image} column. */
-    static byte[] predicted(String file, List<Group> rows) throws IOException {
-        byte[] predicted = new byte[rows.size()];
-        boolean[] seen = new boolean[rows.size()];
-        for (Group row : rows) {
-            int image = row.getInteger("image", 0);
-            if (image < 0 || image >= rows.size() || seen[image]) {
-                throw new IOException(file + " does not hold images 0.." + (rows.size() - 1) + " once each (image "
-                        + image + ")");
-            }
-            seen[image] = true;
-            predicted[image] = (byte) row.getInteger("predicted", 0);
-        }
-        return predicted;
     }
 
     /** The weight groups' names, from the first epoch; every epoch must list the same groups. */

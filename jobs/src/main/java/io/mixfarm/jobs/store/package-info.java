@@ -4,11 +4,14 @@
  *
  * <p>Layout under the output folder, Hive-partitioned:
  * <pre>
- * predictions/schedule=S/epoch=E/trial-00007.parquet   one row per test image, sorted by image
- * metrics/schedule=S/trial-00007.parquet               one row per epoch
- * trials/schedule=S/trial-00007.parquet                one row per finished trial, written last
- * experiment.json                                      the manifest
+ * predictions/schedule=S/trial-00007.parquet   one row per record epoch and test image, sorted by (epoch, image),
+ *                                              one row group per record epoch
+ * metrics/schedule=S/trial-00007.parquet       one row per epoch
+ * trials/schedule=S/trial-00007.parquet        one row per finished trial, written last
+ * experiment.json                              the manifest
  * </pre>
+ * Three files per trial whatever its record epochs. Folders written before the per-trial predictions file
+ * ({@code predictions/schedule=S/epoch=E/trial-00007.parquet}, epoch only in the folder name) stay readable.
  * A trial is complete iff its {@code trials} row says {@code succeeded}. Every file appears under its final name
  * only when complete (temp file plus rename); see {@link io.mixfarm.jobs.store.ExperimentStore} for the rules
  * that make rewriting a trial harmless. No Spark API is used here.

@@ -10,6 +10,7 @@ import java.io.Serializable;
  * @param a        first schedule
  * @param b        second schedule
  * @param baseline the sum of the two schedules' mean test errors at that epoch (figure 3b's dashed line)
+ * @param curve    whether to estimate the TV against n too ({@link CurveEpochs}), or only over all trials
  */
-record Comparison(int epoch, String a, String b, double baseline) implements Serializable {
+record Comparison(int epoch, String a, String b, double baseline, boolean curve) implements Serializable {
 }

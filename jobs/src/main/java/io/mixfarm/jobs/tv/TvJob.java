@@ -3,9 +3,9 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
-import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.experiment.ExperimentException;
+import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.spark.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
@@ -13,8 +13,8 @@ import io.mixfarm.jobs.store.TrialCensus;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,26 +23,34 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
+import org.apache.spark.storage.StorageLevel;
 
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 /**
  * Estimates how far apart an experiment's schedules are in function space: for every record epoch and pair of
- * schedules, the mean per-image TV, against the number of trials, with a permutation noise floor, p-value and
- * 95% CI for the true mean TV (the math is {@link TvEstimator}'s). Works on the trials present, so also on a farm
- * that is still running: only trials whose {@code trials/} row says succeeded count ({@link TrialStatus#isSample()}),
- * and every row says how many, and how many diverged trials it left out.
+ * schedules, the mean per-image TV with a permutation noise floor, p-value and 95% CI for the true mean TV, and at
+ * the {@linkplain CurveEpochs n-curve epochs} also against the number of trials (the math is {@link TvEstimator}'s).
+ * Works on the trials present, so also on a farm that is still running: only trials whose {@code trials/} row
+ * says succeeded count ({@link TrialStatus#isSample()}), and every row says how many, and how many diverged trials
+ * it left out.
+ *
+ * <p>The unit of work is one record epoch: one Spark task reads that epoch's row group of every used trial's
+ * predictions file, builds the schedules' prediction matrices, and computes the epoch's {@code tv_summary} and
+ * {@code tv_by_image} rows. Nothing holds more than one epoch's matrices, and the driver only receives the summary
+ * rows, so driver memory grows with neither the record epochs nor the trials. The per-image results are kept on
+ * the executors' disks between the two Spark jobs (summary, then {@code tv_by_image} written by the executors), so
+ * nothing is computed twice.
  *
  * <p>Writes {@code OUT/tv_summary/} and {@code OUT/tv_by_image/} (Parquet) and {@code OUT/tv_summary.csv}.
  */
@@ -50,6 +58,17 @@ public final class TvJob {
 
     /** The rows written, and the trials that went into them. */
     public record TvResult(List<TvSummaryRow> summary, Map<String, Integer> trialsUsed) {
+    }
+
+    /**
+     * One Spark task's work: every pair of schedules at one record epoch. Its list, like {@link EpochResult}'s, is
+     * an {@link ArrayList}: Kryo rebuilds a list by adding to a new instance, which an immutable list refuses.
+     */
+    record EpochWork(int epoch, ArrayList<Comparison> comparisons) implements Serializable {
+    }
+
+    /** One Spark task's result: its summary rows, and the per-image TV and counts of each pair. */
+    record EpochResult(ArrayList<TvSummaryRow> summary, ArrayList<PairImages> byImage) implements Serializable {
     }
 
     private final PrintStream out;
@@ -63,11 +82,14 @@ public final class TvJob {
         ExperimentFolder folder = ExperimentFolder.at(output, new Configuration());
         ExperimentStore store = folder.store();
         ExperimentConfig config = folder.recordedConfig();
+        List<Integer> curveEpochs = CurveEpochs.resolve(options.nEpochs(), config.schedules(),
+                config.recordEpochs(), config.name());
         Collection<TrialRecord> trials = store.trials().values(); // one read of trials/, not two
         TrialCensus census = TrialCensus.of(trials);
         Map<String, List<Integer>> finished = finishedTrials(config, census, store.output());
-        out.printf("mixfarm tv %s: finished trials %s; record epochs %s%n", config.name(), trialCounts(finished),
-                config.recordEpochs());
+        int classes = folder.recordedClasses();
+        out.printf("mixfarm tv %s: finished trials %s; record epochs %s; TV against n at %s%n", config.name(),
+                trialCounts(finished), config.recordEpochs(), curveEpochs);
         for (TrialStatus status : List.of(TrialStatus.DIVERGED, TrialStatus.FAILED)) {
             if (census.total(status) > 0) {
                 out.printf("left out %d %s trials (%s)%n", census.total(status), status,
@@ -83,21 +105,23 @@ public final class TvJob {
                 .getOrCreate();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Map<String, PredictionMatrix> matrices = readMatrices(jsc, store, config, finished,
-                    folder.recordedClasses());
-            List<Comparison> comparisons = comparisons(spark, output, config, finished);
-            Broadcast<HashMap<String, PredictionMatrix>> shared = jsc.broadcast(new HashMap<>(matrices));
-            List<TvSummaryRow> summary = estimate(jsc, shared, comparisons, config.seed(), options).stream()
-                    .map(r -> r.withDiverged(census.count(TrialStatus.DIVERGED, r.a()),
-                            census.count(TrialStatus.DIVERGED, r.b())))
-                    .toList();
-            writeSummary(spark, output, summary);
-            writeByImage(spark, output, shared, comparisons);
-            Map<String, Integer> used = new LinkedHashMap<>();
-            finished.forEach((schedule, samples) -> used.put(schedule, samples.size()));
-            out.printf("wrote %s/tv_summary (%d rows), %s/tv_by_image, %s/tv_summary.csv%n", output, summary.size(),
-                    output, output);
-            return new TvResult(summary, used);
+            List<EpochWork> work = work(spark, output, config, finished, curveEpochs);
+            JavaRDD<EpochResult> results = estimate(jsc, store, work, finished, classes, config.seed(), options);
+            try {
+                List<TvSummaryRow> summary = collectSummary(jsc, results, options).stream()
+                        .map(r -> r.withDiverged(census.count(TrialStatus.DIVERGED, r.a()),
+                                census.count(TrialStatus.DIVERGED, r.b())))
+                        .toList();
+                writeSummary(spark, output, summary);
+                writeByImage(spark, output, results);
+                Map<String, Integer> used = new LinkedHashMap<>();
+                finished.forEach((schedule, samples) -> used.put(schedule, samples.size()));
+                out.printf("wrote %s/tv_summary (%d rows), %s/tv_by_image, %s/tv_summary.csv%n", output,
+                        summary.size(), output, output);
+                return new TvResult(summary, used);
+            } finally {
+                results.unpersist(false);
+            }
         } finally {
             spark.stop();
         }
@@ -118,38 +142,32 @@ public final class TvJob {
         return finished;
     }
 
-    /** Each (schedule, epoch)'s predictions as a trials x images matrix, read by Spark tasks from the files. */
-    private static Map<String, PredictionMatrix> readMatrices(JavaSparkContext jsc, ExperimentStore store,
-                                                             ExperimentConfig config,
-                                                             Map<String, List<Integer>> finished, int classes) {
-        List<Tuple2<String, Integer>> keys = new ArrayList<>();
-        finished.forEach((schedule, trials) -> config.recordEpochs().forEach(epoch ->
-                trials.forEach(trial -> keys.add(new Tuple2<>(schedule + "/" + epoch, trial)))));
-        jsc.setJobDescription("mixfarm tv: read " + keys.size() + " prediction files");
-        List<Tuple2<Tuple2<String, Integer>, byte[]>> read = jsc.parallelize(keys, Math.max(1,
-                        Math.min(keys.size(), jsc.defaultParallelism() * 4)))
-                .map(key -> {
-                    String[] parts = key._1().split("/");
-                    byte[] predicted = store.predictions(parts[0], key._2(), Integer.parseInt(parts[1]))
-                            .orElseThrow(() -> new IllegalStateException("trial " + parts[0] + "/" + key._2()
-                                    + " succeeded but has no predictions for epoch " + parts[1]));
-                    return new Tuple2<>(key, predicted);
-                })
-                .collect();
-        Map<String, TreeMap<Integer, byte[]>> rows = new HashMap<>();
-        for (Tuple2<Tuple2<String, Integer>, byte[]> entry : read) {
-            rows.computeIfAbsent(entry._1()._1(), k -> new TreeMap<>()).put(entry._1()._2(), entry._2());
-        }
+    /**
+     * The used trials' predictions at one record epoch, keyed {@code schedule/epoch}: one matrix per schedule, read
+     * from each trial's file (only that epoch's row group).
+     */
+    static Map<String, PredictionMatrix> readEpoch(ExperimentStore store, Map<String, List<Integer>> finished,
+                                                   int epoch, int classes) {
         Map<String, PredictionMatrix> matrices = new HashMap<>();
-        rows.forEach((key, byTrial) -> matrices.put(key, PredictionMatrix.of(classes,
-                byTrial.keySet().stream().mapToInt(Integer::intValue).toArray(),
-                byTrial.values().toArray(new byte[0][]))));
+        finished.forEach((schedule, trials) -> {
+            byte[][] rows = new byte[trials.size()][];
+            for (int k = 0; k < rows.length; k++) {
+                int trial = trials.get(k);
+                rows[k] = store.predictions(schedule, trial, epoch).orElseThrow(() -> new IllegalStateException(
+                        "trial " + schedule + "/" + trial + " succeeded but has no predictions for epoch " + epoch));
+            }
+            matrices.put(schedule + "/" + epoch, PredictionMatrix.of(classes,
+                    trials.stream().mapToInt(Integer::intValue).toArray(), rows));
+        });
         return matrices;
     }
 
-    /** Every pair of schedules at every record epoch, with the figure 3b baseline from the metrics table. */
-    private static List<Comparison> comparisons(SparkSession spark, String output, ExperimentConfig config,
-                                                Map<String, List<Integer>> finished) {
+    /**
+     * Every pair of schedules at every record epoch, grouped by epoch, with the figure 3b baseline from the
+     * metrics table and whether the epoch gets the TV-against-n curve.
+     */
+    private static List<EpochWork> work(SparkSession spark, String output, ExperimentConfig config,
+                                        Map<String, List<Integer>> finished, List<Integer> curveEpochs) {
         List<Row> trialRows = new ArrayList<>();
         finished.forEach((schedule, trials) -> trials.forEach(t -> trialRows.add(RowFactory.create(schedule, t))));
         StructType schema = new StructType().add("schedule", DataTypes.StringType).add("trial", DataTypes.IntegerType);
@@ -163,31 +181,52 @@ public final class TvJob {
                 .forEach(row -> testError.put(row.getString(0) + "/" + row.getInt(1), row.getDouble(2)));
 
         List<String> schedules = new ArrayList<>(finished.keySet());
-        List<Comparison> comparisons = new ArrayList<>();
+        List<EpochWork> work = new ArrayList<>();
         for (int epoch : config.recordEpochs()) {
+            ArrayList<Comparison> comparisons = new ArrayList<>();
             for (int i = 0; i < schedules.size(); i++) {
                 for (int j = i + 1; j < schedules.size(); j++) {
                     String a = schedules.get(i);
                     String b = schedules.get(j);
                     double baseline = testError.getOrDefault(a + "/" + epoch, Double.NaN)
                             + testError.getOrDefault(b + "/" + epoch, Double.NaN);
-                    comparisons.add(new Comparison(epoch, a, b, baseline));
+                    comparisons.add(new Comparison(epoch, a, b, baseline, curveEpochs.contains(epoch)));
                 }
             }
+            work.add(new EpochWork(epoch, comparisons));
         }
-        return comparisons;
+        return work;
     }
 
-    /** One Spark task per comparison: TV against n, then the all-trials estimate with its noise floor. */
-    private static List<TvSummaryRow> estimate(JavaSparkContext jsc, Broadcast<HashMap<String, PredictionMatrix>> shared,
-                                               List<Comparison> comparisons, long seed, TvOptions options) {
-        jsc.setJobDescription(String.format("mixfarm tv: %d comparisons, %d permutations", comparisons.size(),
-                options.permutations()));
-        List<List<TvSummaryRow>> rows = jsc.parallelize(comparisons, Math.max(1, comparisons.size()))
-                .map(c -> estimateOne(shared.value(), c, seed, options))
-                .collect();
+    /**
+     * One Spark task per record epoch: reads the epoch's matrices, then estimates every pair and computes its
+     * per-image rows. Kept on disk (the driver's memory in local mode is the executor's) until both outputs are
+     * written.
+     */
+    private static JavaRDD<EpochResult> estimate(JavaSparkContext jsc, ExperimentStore store, List<EpochWork> work,
+                                                 Map<String, List<Integer>> finished, int classes, long seed,
+                                                 TvOptions options) {
+        LinkedHashMap<String, List<Integer>> trials = new LinkedHashMap<>(finished);
+        return jsc.parallelize(work, Math.max(1, work.size())).map(w -> {
+            Map<String, PredictionMatrix> matrices = readEpoch(store, trials, w.epoch(), classes);
+            ArrayList<TvSummaryRow> summary = new ArrayList<>();
+            ArrayList<PairImages> byImage = new ArrayList<>();
+            for (Comparison c : w.comparisons()) {
+                summary.addAll(estimateOne(matrices, c, seed, options));
+                byImage.add(PairImages.of(c.epoch(), c.a(), c.b(), matrices.get(c.a() + "/" + c.epoch()),
+                        matrices.get(c.b() + "/" + c.epoch())));
+            }
+            return new EpochResult(summary, byImage);
+        }).persist(StorageLevel.DISK_ONLY());
+    }
+
+    /** The first Spark job: computes every epoch and brings back only the summary rows, in epoch order. */
+    private static List<TvSummaryRow> collectSummary(JavaSparkContext jsc, JavaRDD<EpochResult> results,
+                                                     TvOptions options) {
+        jsc.setJobDescription(String.format("mixfarm tv: %d record epochs, %d permutations",
+                results.getNumPartitions(), options.permutations()));
         List<TvSummaryRow> all = new ArrayList<>();
-        rows.forEach(all::addAll);
+        results.map(EpochResult::summary).collect().forEach(all::addAll);
         // Holm over the whole run, not per task: the family is every (epoch, pair) the run tests.
         return TvSummaryRow.withHolm(all);
     }
@@ -202,7 +241,8 @@ public final class TvJob {
         int available = Math.min(a.trials(), b.trials());
         int[] ns = (options.ns().isEmpty() ? java.util.Arrays.stream(TvEstimator.defaultNs(available)).boxed().toList()
                 : options.ns()).stream().mapToInt(Integer::intValue).filter(n -> n < available).toArray();
-        List<TvSummaryRow> rows = new ArrayList<>(estimator.againstN(c.epoch(), c.a(), c.b(), a, b, ns, c.baseline()));
+        List<TvSummaryRow> rows = new ArrayList<>(c.curve() ? estimator.againstN(c.epoch(), c.a(), c.b(), a, b, ns,
+                c.baseline()) : List.of());
         rows.add(estimator.estimate(c.epoch(), c.a(), c.b(), a, b, c.baseline()));
         return rows;
     }
@@ -214,17 +254,12 @@ public final class TvJob {
         TvTables.writeCsv(spark.sparkContext().hadoopConfiguration(), output + "/tv_summary.csv", summary);
     }
 
-    /** Per-image TV and class counts, computed by one Spark task per comparison from the broadcast matrices. */
-    private static void writeByImage(SparkSession spark, String output,
-                                     Broadcast<HashMap<String, PredictionMatrix>> shared, List<Comparison> comparisons) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        jsc.setJobDescription("mixfarm tv: write tv_by_image");
-        var rows = jsc.parallelize(comparisons, Math.max(1, comparisons.size())).flatMap(c -> {
-            PredictionMatrix a = shared.value().get(c.a() + "/" + c.epoch());
-            PredictionMatrix b = shared.value().get(c.b() + "/" + c.epoch());
-            return TvTables.byImageRows(c.epoch(), c.a(), c.b(), a, b).iterator();
-        });
-        spark.createDataFrame(rows, TvTables.BY_IMAGE).coalesce(1).write().mode(SaveMode.Overwrite)
+    /** Per-image TV and class counts, from the kept per-epoch results, written by the executors. */
+    private static void writeByImage(SparkSession spark, String output, JavaRDD<EpochResult> results) {
+        spark.sparkContext().setJobDescription("mixfarm tv: write tv_by_image");
+        JavaRDD<Row> rows = results.flatMap(r -> r.byImage().stream()
+                .flatMap(pair -> TvTables.byImageRows(pair).stream()).iterator());
+        spark.createDataFrame(rows, TvTables.BY_IMAGE).write().mode(SaveMode.Overwrite)
                 .parquet(output + "/tv_by_image");
     }
 

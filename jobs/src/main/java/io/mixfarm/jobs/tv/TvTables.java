@@ -1,7 +1,5 @@
 package io.mixfarm.jobs.tv;
 
-import io.mixfarm.analysis.tv.PredictionMatrix;
-import io.mixfarm.analysis.tv.TotalVariation;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -18,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** The TV job's output tables: their schemas, rows and the CSV form of the summary. */
@@ -68,22 +65,13 @@ final class TvTables {
                 r.ciHigh(), r.allTrials(), r.pHolm(), r.divergedA(), r.divergedB());
     }
 
-    static List<Row> byImageRows(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
-        double[] tv = TotalVariation.perImage(ma, mb);
-        int classes = ma.classes();
-        int[] countsA = TotalVariation.counts(ma, allRows(ma));
-        int[] countsB = TotalVariation.counts(mb, allRows(mb));
-        List<Row> rows = new ArrayList<>(tv.length);
-        for (int image = 0; image < tv.length; image++) {
-            rows.add(RowFactory.create(epoch, a, b, image, tv[image], ma.trials(), mb.trials(),
-                    boxed(countsA, image * classes, classes), boxed(countsB, image * classes, classes)));
+    static List<Row> byImageRows(PairImages p) {
+        int classes = p.classes();
+        List<Row> rows = new ArrayList<>(p.tv().length);
+        for (int image = 0; image < p.tv().length; image++) {
+            rows.add(RowFactory.create(p.epoch(), p.a(), p.b(), image, p.tv()[image], p.trialsA(), p.trialsB(),
+                    boxed(p.countsA(), image * classes, classes), boxed(p.countsB(), image * classes, classes)));
         }
-        return rows;
-    }
-
-    private static int[] allRows(PredictionMatrix m) {
-        int[] rows = new int[m.trials()];
-        Arrays.setAll(rows, i -> i);
         return rows;
     }
 

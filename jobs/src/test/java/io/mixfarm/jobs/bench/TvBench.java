@@ -14,6 +14,8 @@ import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import org.apache.hadoop.conf.Configuration;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -24,19 +26,23 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
- * The TV job's benchmark at paper scale (not a test): {@code generate DIR} writes synthetic farm outputs of
- * 3 schedules x 500 trials x 10,000 images x 2 record epochs (30M prediction rows) through the real store;
- * {@code tv DIR} times the TV job with 200 permutations; {@code duckdb DIR} times DuckDB computing the plain
- * per-image mean TV on the same files. Run each under {@code /usr/bin/time -v} for peak memory:
- * {@code submit/bench-tv}.
+ * The TV job's benchmark at paper scale (not a test): {@code generate DIR EPOCHS} writes synthetic farm outputs of
+ * 3 schedules x 500 trials x 10,000 images at 2 record epochs (120 and 200: 30M prediction rows), 10 (every
+ * 20th) or 50 (every 4th) through the real store; {@code files DIR} counts the files per trial; {@code tv DIR}
+ * times the TV job with 200 permutations and 200 bootstraps at every record epoch and the TV-against-n curve at
+ * epochs 120 and 200; {@code duckdb DIR} times DuckDB computing the plain per-image mean TV on the same files.
+ * Run each under {@code /usr/bin/time -v} for peak memory: {@code submit/bench-tv}.
  */
 public final class TvBench {
 
     private static final int TRIALS = 500;
     private static final int IMAGES = 10_000;
     private static final int CLASSES = 10;
+    /** The record epochs of the curve: two, in every setup. */
+    private static final List<Integer> CURVE_EPOCHS = List.of(120, 200);
 
     private TvBench() {
     }
@@ -45,21 +51,33 @@ public final class TvBench {
         String dir = args[1];
         long start = System.nanoTime();
         switch (args[0]) {
-            case "generate" -> generate(dir);
+            case "generate" -> generate(dir, Integer.parseInt(args[2]));
             case "tv" -> {
                 System.setProperty("spark.master", System.getProperty("spark.master", "local[2]"));
-                TvJob.TvResult result = new TvJob(System.out).run(dir, TvOptions.DEFAULT);
+                TvJob.TvResult result = new TvJob(System.out).run(dir, new TvOptions(200, 20, List.of(),
+                        CURVE_EPOCHS));
                 System.out.println("tv_summary_rows=" + result.summary().size());
             }
+            case "files" -> files(dir);
             case "duckdb" -> duckdb(dir);
-            default -> throw new IllegalArgumentException("usage: generate|tv|duckdb DIR");
+            default -> throw new IllegalArgumentException("usage: generate DIR EPOCHS|files DIR|tv DIR|duckdb DIR");
         }
         System.out.printf("%s_seconds=%.1f%n", args[0], (System.nanoTime() - start) / 1e9);
     }
 
-    private static void generate(String dir) throws Exception {
+    /** The record-epoch settings of each setup, all over the paper's 200 epochs. */
+    private static String recordEpochs(int epochs) {
+        return switch (epochs) {
+            case 2 -> "record-epochs=[120]";
+            case 10 -> "record-every=20";
+            case 50 -> "record-every=4";
+            default -> throw new IllegalArgumentException("record epochs must be 2, 10 or 50, got " + epochs);
+        };
+    }
+
+    private static void generate(String dir, int epochs) throws Exception {
         ExperimentConfig config = ExperimentConfig.load(null, List.of("name=tv-bench", "trials=" + TRIALS,
-                "epochs=200", "record-epochs=[120]", "output=\"" + dir + "\""));
+                "epochs=200", recordEpochs(epochs), "output=\"" + dir + "\""));
         ExperimentStore store = new ExperimentStore(dir, new Configuration());
         store.writeManifest("{\"experiment\": \"tv-bench\", \"mixfarm.config\": "
                 + com.fasterxml.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(config.render())
@@ -93,8 +111,28 @@ public final class TvBench {
             f.get();
         }
         pool.shutdown();
-        System.out.println("trials=" + config.plan().size() + " prediction_rows="
-                + (long) config.plan().size() * IMAGES * config.recordEpochs().size());
+        System.out.println("trials=" + config.plan().size() + " record_epochs=" + config.recordEpochs().size()
+                + " prediction_rows=" + (long) config.plan().size() * IMAGES * config.recordEpochs().size());
+    }
+
+    /** Files per dataset and per trial, as a reader of the folder (Spark, DuckDB) sees them. */
+    private static void files(String dir) throws Exception {
+        long trials;
+        try (Stream<Path> rows = Files.walk(Path.of(dir, "trials"))) {
+            trials = rows.filter(TvBench::isDataFile).count();
+        }
+        for (String dataset : List.of("predictions", "metrics", "trials")) {
+            try (Stream<Path> files = Files.walk(Path.of(dir, dataset))) {
+                long count = files.filter(TvBench::isDataFile).count();
+                System.out.printf("%s_files=%d %s_files_per_trial=%.2f%n", dataset, count, dataset,
+                        count / (double) trials);
+            }
+        }
+    }
+
+    private static boolean isDataFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".parquet") && !name.startsWith(".");
     }
 
     private static void duckdb(String dir) throws Exception {

@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,5 +73,31 @@ class ExperimentFolderTest {
         assertEquals("mixfarm: " + file + " is a file, not an experiment folder: choose a folder (new or holding this "
                 + "experiment)", err.toString().strip());
         assertEquals("my notes\n", Files.readString(file));
+    }
+
+    /**
+     * A resume must not add per-trial files beside per-epoch ones (Spark refuses such a dataset): the folder of an
+     * earlier layout is refused with one line, and --force starts afresh.
+     */
+    @Test
+    void aFolderOfThePerEpochLayoutIsRefusedAndForceStartsAfresh() throws Exception {
+        ExperimentConfig config = ExperimentConfig.load(null,
+                List.of("trials=2", "epochs=4", "output=\"" + dir + "\""));
+        ExperimentStore store = new ExperimentStore(dir.toString(), new Configuration());
+        store.writeManifest(Manifest.update(Optional.empty(), "old", Map.of("mixfarm.config", config.render(),
+                "mixfarm.identity_hash", ExperimentFolder.identityHash(config))));
+        ExperimentFolder folder = ExperimentFolder.at(dir.toString(), new Configuration());
+        folder.claim(config, false);
+        Path epochFolder = dir.resolve("predictions/schedule=Const/epoch=4");
+        Files.createDirectories(epochFolder);
+        Files.write(epochFolder.resolve("trial-00000.parquet"), new byte[] {1});
+
+        ExperimentException refused = assertThrows(ExperimentException.class, () -> folder.claim(config, false));
+        assertTrue(refused.getMessage().contains("per-epoch layout") && !refused.getMessage().contains("\n"),
+                refused.getMessage());
+        assertTrue(Files.exists(epochFolder.resolve("trial-00000.parquet")), "refusing deletes nothing");
+        folder.claim(config, true);
+        assertFalse(Files.exists(dir.resolve("predictions")));
+        assertFalse(store.hasPerEpochPredictions());
     }
 }

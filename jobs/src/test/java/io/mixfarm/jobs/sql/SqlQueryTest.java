@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.sql;
 
 import io.mixfarm.jobs.farm.TinyFarm;
+import io.mixfarm.jobs.store.PerEpochLayout;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -102,6 +103,28 @@ class SqlQueryTest {
         StringWriter table = new StringWriter();
         ResultPrinter.print(result, ResultPrinter.Format.TABLE, new PrintWriter(table));
         assertTrue(table.toString().contains("[1,3,0]"), table.toString());
+    }
+
+    /** The views read a folder of the per-epoch layout of earlier versions alike, epoch still a column. */
+    @Test
+    void viewsReadAFolderOfThePerEpochLayoutAlike(@TempDir Path copy) throws Exception {
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path source : files.toList()) {
+                Path target = copy.resolve(out.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        PerEpochLayout.rewrite(copy);
+        String query = "SELECT schedule, epoch, trial, image, predicted, label FROM predictions ORDER BY ALL";
+        SqlQuery.registerViews(spark, out.toString());
+        List<Row> current = SqlQuery.run(spark, query).collectAsList();
+        SqlQuery.registerViews(spark, copy.toString());
+        assertEquals(current, SqlQuery.run(spark, query).collectAsList());
+        assertEquals(2 * 2 * 2 * 100, current.size(), "schedules x trials x record epochs x images");
     }
 
     @ParameterizedTest

@@ -63,7 +63,7 @@ class ExperimentStoreDurabilityTest {
     void leftoversOfACrashedAttemptAreInvisible() throws Exception {
         write("Const", 7, "host-a");
         // A crashed attempt of trial 8 got as far as complete temp files, even of its trials row, then died.
-        Path predictions = out.resolve("predictions/schedule=Const/epoch=2");
+        Path predictions = out.resolve("predictions/schedule=Const");
         Files.copy(predictions.resolve("trial-00007.parquet"),
                 predictions.resolve(".trial-00008.parquet.0b5e8e8c-crashed.tmp"));
         Path trials = out.resolve("trials/schedule=Const");
@@ -87,14 +87,14 @@ class ExperimentStoreDurabilityTest {
     @Test
     void writingATrialAgainKeepsTheFirstCopy() throws Exception {
         write("Const", 7, "host-a");
-        byte[] first = Files.readAllBytes(predictionFile("Const", 2, 7));
+        byte[] first = Files.readAllBytes(predictionFile("Const", 7));
 
         // A speculative attempt on another host; its predictions differ only to show which copy survives.
         TrialResult other = shifted(Fixtures.result("Const", 7));
         store.writeTrial("Const", 7, other, Fixtures.labels(), Fixtures.succeeded("Const", 7, "host-b"),
                 Map.of("spark.app.id", "local-2"));
 
-        assertArrayEquals(first, Files.readAllBytes(predictionFile("Const", 2, 7)));
+        assertArrayEquals(first, Files.readAllBytes(predictionFile("Const", 7)));
         assertEquals("host-a", store.trials().get("Const/7").host());
         assertEquals(Fixtures.PROVENANCE.get("spark.app.id"), DuckDb.keyValueMetadata(
                 out.resolve("trials/schedule=Const/trial-00007.parquet").toString()).get("spark.app.id"));
@@ -243,8 +243,8 @@ class ExperimentStoreDurabilityTest {
                 Fixtures.succeeded(schedule, trial, host), Fixtures.PROVENANCE);
     }
 
-    private Path predictionFile(String schedule, int epoch, int trial) {
-        return out.resolve("predictions/schedule=" + schedule + "/epoch=" + epoch + "/" + Layout.fileName(trial));
+    private Path predictionFile(String schedule, int trial) {
+        return out.resolve("predictions/schedule=" + schedule + "/" + Layout.fileName(trial));
     }
 
     /** The result with every prediction moved to the next class. */

@@ -1,15 +1,22 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.TrialResult;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +51,7 @@ class ExperimentStoreFormatTest {
         assertEquals("TINYINT", types.get("predicted"));
         assertEquals("TINYINT", types.get("label"));
         assertEquals("VARCHAR", types.get("schedule"));
-        assertTrue(types.get("epoch").matches("BIGINT|INTEGER"), types.toString());
+        assertEquals("INTEGER", types.get("epoch"));
         assertEquals(6, types.size(), types.toString());
     }
 
@@ -78,14 +85,88 @@ class ExperimentStoreFormatTest {
     }
 
     @Test
-    void predictionRowsAreSortedByImage() throws Exception {
-        String file = out + "/predictions/schedule=LR-decay/epoch=4/trial-00008.parquet";
-        List<Map<String, Object>> rows = DuckDb.rows(
-                "SELECT image, file_row_number FROM read_parquet('" + file + "', file_row_number=true)");
-        assertEquals(Fixtures.IMAGES, rows.size());
+    void predictionRowsAreSortedByEpochThenImage() throws Exception {
+        String file = out + "/predictions/schedule=LR-decay/trial-00008.parquet";
+        List<Map<String, Object>> rows = DuckDb.rows("SELECT epoch, image, file_row_number FROM read_parquet('"
+                + file + "', file_row_number=true) ORDER BY file_row_number");
+        assertEquals(Fixtures.RECORD_EPOCHS.size() * Fixtures.IMAGES, rows.size());
         for (Map<String, Object> row : rows) {
-            assertEquals(((Number) row.get("file_row_number")).intValue(), row.get("image"));
+            int k = ((Number) row.get("file_row_number")).intValue();
+            assertEquals(Fixtures.RECORD_EPOCHS.get(k / Fixtures.IMAGES), row.get("epoch"), row::toString);
+            assertEquals(k % Fixtures.IMAGES, row.get("image"), row::toString);
         }
+    }
+
+    /** What lets a reader of one epoch skip the others: one row group per epoch, its epoch in the footer. */
+    @Test
+    void eachRecordEpochIsOneRowGroupWithItsEpochAsMinAndMax() throws Exception {
+        String file = out + "/predictions/schedule=Const/trial-00007.parquet";
+        List<Map<String, Object>> groups = DuckDb.rows("SELECT row_group_id, row_group_num_rows, stats_min, stats_max"
+                + " FROM parquet_metadata('" + file + "') WHERE path_in_schema = 'epoch' ORDER BY row_group_id");
+        assertEquals(Fixtures.RECORD_EPOCHS.size(), groups.size(), groups.toString());
+        for (int g = 0; g < groups.size(); g++) {
+            String epoch = Integer.toString(Fixtures.RECORD_EPOCHS.get(g));
+            assertEquals(epoch, groups.get(g).get("stats_min"), groups.toString());
+            assertEquals(epoch, groups.get(g).get("stats_max"), groups.toString());
+            assertEquals((long) Fixtures.IMAGES, ((Number) groups.get(g).get("row_group_num_rows")).longValue());
+        }
+    }
+
+    /** Three files per trial, one per dataset, however many epochs it recorded. */
+    @Test
+    void aTrialIsThreeFilesWhateverItsRecordEpochs(@TempDir Path other) throws Exception {
+        ExperimentStore fresh = new ExperimentStore(other.toString(), new Configuration());
+        TrialResult two = Fixtures.result("Const", 1);
+        List<EpochPredictions> every = new ArrayList<>();
+        for (int epoch = 1; epoch <= 40; epoch++) {
+            every.add(new EpochPredictions(epoch, two.predictions().get(epoch % 2).predicted()));
+        }
+        TrialResult forty = new TrialResult(two.spec(), two.epochs(), every, two.wallSeconds());
+        fresh.writeTrial("Const", 1, two, Fixtures.labels(), Fixtures.succeeded("Const", 1, "h"),
+                Fixtures.PROVENANCE);
+        fresh.writeTrial("Const", 2, forty, Fixtures.labels(),
+                TrialRecord.finished("Const", 2, forty, "h", "cpu:2-threads", 1, Fixtures.START, Fixtures.END,
+                        Fixtures.IMPLEMENTATION, Fixtures.DATA),
+                Fixtures.PROVENANCE);
+        for (int trial : List.of(1, 2)) {
+            try (Stream<Path> files = Files.walk(other)) {
+                assertEquals(List.of("metrics/schedule=Const", "predictions/schedule=Const", "trials/schedule=Const"),
+                        files.filter(p -> p.getFileName().toString().equals(Layout.fileName(trial)))
+                                .map(p -> other.relativize(p.getParent()).toString()).sorted().toList());
+            }
+        }
+        assertEquals(40L, ((Number) DuckDb.value("SELECT count(*) FROM parquet_metadata('" + other
+                + "/predictions/schedule=Const/trial-00002.parquet') WHERE path_in_schema = 'epoch'")).longValue());
+        byte[] predicted = fresh.predictions("Const", 2, 17).orElseThrow();
+        assertArrayEquals(every.get(16).predicted(), predicted);
+    }
+
+    /** Folders written before the per-trial file read the same, through the store and through DuckDB's glob. */
+    @Test
+    void aFolderOfThePerEpochLayoutReadsAlike(@TempDir Path old) throws Exception {
+        ExperimentStore earlier = new ExperimentStore(old.toString(), new Configuration());
+        for (int trial : List.of(7, 8)) {
+            earlier.writeTrial("LR-decay", trial, Fixtures.result("LR-decay", trial), Fixtures.labels(),
+                    Fixtures.succeeded("LR-decay", trial, "host-a"), Fixtures.PROVENANCE);
+        }
+        assertFalse(earlier.hasPerEpochPredictions());
+        PerEpochLayout.rewrite(old);
+        assertTrue(Files.exists(old.resolve("predictions/schedule=LR-decay/epoch=4/trial-00008.parquet")));
+        assertTrue(earlier.hasPerEpochPredictions());
+        assertFalse(store.hasPerEpochPredictions());
+
+        assertArrayEquals(store.predictions("LR-decay", 8, 4).orElseThrow(),
+                earlier.predictions("LR-decay", 8, 4).orElseThrow());
+        assertTrue(earlier.predictions("LR-decay", 8, 3).isEmpty());
+        String query = "SELECT schedule, epoch, trial, image, predicted, label FROM %s WHERE schedule = 'LR-decay'"
+                + " ORDER BY ALL";
+        // Compared as text: the old layout's epoch is a partition value, which DuckDB may type BIGINT.
+        assertEquals(DuckDb.rows(query.formatted(DuckDb.dataset(out, "predictions"))).toString(),
+                DuckDb.rows(query.formatted(DuckDb.dataset(old.toString(), "predictions"))).toString());
+
+        earlier.deleteTrial("LR-decay", 8);
+        assertTrue(earlier.predictions("LR-decay", 8, 4).isEmpty());
+        assertTrue(earlier.predictions("LR-decay", 7, 4).isPresent());
     }
 
     @Test
@@ -173,7 +254,7 @@ class ExperimentStoreFormatTest {
 
     @Test
     void everyFileCarriesTheProvenance() throws Exception {
-        for (String file : List.of("predictions/schedule=Const/epoch=2/trial-00007.parquet",
+        for (String file : List.of("predictions/schedule=Const/trial-00007.parquet",
                 "metrics/schedule=Const/trial-00007.parquet", "trials/schedule=Const/trial-00007.parquet",
                 "trials/schedule=Const/trial-00009.parquet")) {
             Map<String, String> metadata = DuckDb.keyValueMetadata(out + "/" + file);

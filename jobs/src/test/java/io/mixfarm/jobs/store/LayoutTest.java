@@ -15,8 +15,10 @@ class LayoutTest {
 
     @Test
     void pathsAreHivePartitioned() {
+        assertEquals("file:/out/predictions/schedule=LR-decay/trial-00007.parquet",
+                layout.predictions("LR-decay", 7).toString());
         assertEquals("file:/out/predictions/schedule=LR-decay/epoch=120/trial-00007.parquet",
-                layout.predictions("LR-decay", 120, 7).toString());
+                layout.perEpochPredictions("LR-decay", 120, 7).toString());
         assertEquals("file:/out/metrics/schedule=Const/trial-00007.parquet", layout.metrics("Const", 7).toString());
         assertEquals("file:/out/trials/schedule=Const/trial-123456.parquet", layout.trialRow("Const", 123456).toString());
         assertEquals("file:/out/experiment.json", layout.manifest().toString());

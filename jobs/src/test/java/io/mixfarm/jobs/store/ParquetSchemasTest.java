@@ -18,6 +18,7 @@ class ParquetSchemasTest {
         assertEquals("""
                 message prediction {
                   required int32 trial;
+                  required int32 epoch;
                   required int32 image;
                   required int32 predicted (INTEGER(8,true));
                   required int32 label (INTEGER(8,true));

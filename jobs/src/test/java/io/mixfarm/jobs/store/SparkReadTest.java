@@ -39,8 +39,8 @@ class SparkReadTest {
         }
         store.writeFailure(Fixtures.failed("WD-decay", 1, "boom"), Fixtures.PROVENANCE);
         // A crashed attempt's complete temp file: Spark must skip it.
-        Path epoch = dir.resolve("out/predictions/schedule=Const/epoch=2");
-        Files.copy(epoch.resolve("trial-00007.parquet"), epoch.resolve(".trial-00009.parquet.crashed.tmp"));
+        Path schedule = dir.resolve("out/predictions/schedule=Const");
+        Files.copy(schedule.resolve("trial-00007.parquet"), schedule.resolve(".trial-00009.parquet.crashed.tmp"));
 
         spark = SparkSession.builder().appName("SparkReadTest").master("local[1]")
                 .config("spark.ui.enabled", "false")

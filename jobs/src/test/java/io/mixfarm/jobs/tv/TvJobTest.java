@@ -3,15 +3,18 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.PerEpochLayout;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -98,7 +101,9 @@ class TvJobTest {
         assertEquals(4, result.trialsUsed().get("high"));
         for (int epoch : List.of(1, 2)) {
             List<TvSummaryRow> rows = result.summary().stream().filter(r -> r.epoch() == epoch).toList();
-            assertEquals(List.of(1, 2, 4), rows.stream().map(TvSummaryRow::n).toList(), "n = 1, 2, then all 4");
+            // One phase (no schedule changes), so the TV-against-n curve comes at its last record epoch only.
+            assertEquals(epoch == 2 ? List.of(1, 2, 4) : List.of(4), rows.stream().map(TvSummaryRow::n).toList(),
+                    "n = 1, 2, then all 4 at the curve's epoch; all 4 only at the other");
             TvSummaryRow all = rows.get(rows.size() - 1);
             assertEquals(4, all.trialsA());
             double duck = scalar("SELECT avg(tv) FROM (" + DUCKDB_TV.formatted(out) + ") WHERE epoch = " + epoch);
@@ -130,6 +135,44 @@ class TvJobTest {
         assertTrue(result.summary().stream().filter(r -> !r.allTrials()).allMatch(r -> Double.isNaN(r.pHolm())));
         assertTrue(Files.readString(out.resolve("tv_summary.csv")).startsWith("epoch,a,b,n,trials_a"));
         assertEquals(result.summary().size() + 1, Files.readAllLines(out.resolve("tv_summary.csv")).size());
+    }
+
+    /**
+     * A farm written in the per-epoch layout of earlier versions gives the same estimates, bit for bit, and its
+     * tv_by_image matches DuckDB's computation from its own files. Asking for the curve at epoch 1 too adds those
+     * rows and leaves every other row as it was (each row's draws depend on its own address only).
+     */
+    @Test
+    void aFolderOfThePerEpochLayoutGivesTheSameEstimates(@TempDir Path copy) throws IOException, SQLException {
+        copyOutput(copy);
+        PerEpochLayout.rewrite(copy);
+        assertTrue(Files.isDirectory(copy.resolve("predictions/schedule=low/epoch=1")));
+        TvJob.TvResult old = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
+                .run(copy.toString(), new TvOptions(49, 5, List.of(), List.of(1, 2)));
+        assertEquals(List.of(1, 2, 4), old.summary().stream().filter(r -> r.epoch() == 1).map(TvSummaryRow::n)
+                .toList());
+        List<TvSummaryRow> allButTheNewCurve = old.summary().stream().filter(r -> r.epoch() == 2 || r.n() == 4)
+                .toList();
+        // Bit for bit but the baseline: Spark's avg over the metrics files may sum in another order (last ulp).
+        assertEquals(withoutBaseline(result.summary()), withoutBaseline(allButTheNewCurve));
+        for (int k = 0; k < result.summary().size(); k++) {
+            assertEquals(result.summary().get(k).baseline(), allButTheNewCurve.get(k).baseline(), 1e-12);
+        }
+        assertEquals(2 * 100L, (long) scalar("SELECT count(*) FROM read_parquet('" + copy
+                + "/tv_by_image/*.parquet')"));
+        assertTrue(scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN read_parquet('"
+                + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
+    }
+
+    @Test
+    void aBadCurveEpochIsOneLineBeforeAnyWork() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = Mixfarm.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int status = cli.execute("tv", "--out", out.toString(), "--n-epochs", "2,3");
+        assertEquals(2, status);
+        assertEquals(List.of("mixfarm: --n-epochs 3 is not a record epoch of tiny (record epochs [1, 2])"),
+                err.toString().lines().toList());
     }
 
     @Test
@@ -177,7 +220,7 @@ class TvJobTest {
         Map<String, PredictionMatrix> matrices = Map.of(
                 "a/3", PredictionMatrix.of(10, new int[] {0, 1, 2, 3}, rowsA),
                 "b/3", PredictionMatrix.of(10, new int[] {0, 1, 2}, rowsB));
-        List<TvSummaryRow> rows = TvJob.estimateOne(matrices, new Comparison(3, "a", "b", 0.2), 1,
+        List<TvSummaryRow> rows = TvJob.estimateOne(matrices, new Comparison(3, "a", "b", 0.2, true), 1,
                 new TvOptions(19, 3, List.of()));
         List<TvSummaryRow> all = rows.stream().filter(TvSummaryRow::allTrials).toList();
         assertEquals(1, all.size(), rows.toString());
@@ -288,6 +331,10 @@ class TvJobTest {
              Statement statement = db.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    private static List<String> withoutBaseline(List<TvSummaryRow> rows) {
+        return rows.stream().map(r -> r.toString().replaceAll("baseline=[^,]*", "baseline=?")).toList();
     }
 
     private static double scalar(String sql) throws SQLException {

@@ -1,0 +1,75 @@
+package io.mixfarm.jobs.store;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+
+import java.util.Map;
+
+/**
+ * Writes one record epoch's rows of {@link ParquetSchemas#PREDICTIONS} straight from the trial's arrays: the
+ * record written is the image index, and no row object is built (a trial of 200 record epochs writes two million
+ * rows, which as example {@code Group}s cost several objects each). Arguments are checked by
+ * {@link Rows#checkPredictions} before anything is written.
+ */
+final class PredictionRows extends WriteSupport<Integer> {
+
+    private static final MessageType SCHEMA = ParquetSchemas.PREDICTIONS;
+    private static final int TRIAL = SCHEMA.getFieldIndex("trial");
+    private static final int EPOCH = SCHEMA.getFieldIndex("epoch");
+    private static final int IMAGE = SCHEMA.getFieldIndex("image");
+    private static final int PREDICTED = SCHEMA.getFieldIndex("predicted");
+    private static final int LABEL = SCHEMA.getFieldIndex("label");
+
+    private final int trial;
+    private final int epoch;
+    private final byte[] predicted;
+    private final byte[] labels;
+    private RecordConsumer out;
+
+    /**
+     * @param predicted the class predicted for each test image after {@code epoch}
+     * @param labels    true class per test image, unsigned bytes as in {@code ImageSet}
+     */
+    PredictionRows(int trial, int epoch, byte[] predicted, byte[] labels) {
+        this.trial = trial;
+        this.epoch = epoch;
+        this.predicted = predicted;
+        this.labels = labels;
+    }
+
+    /** Rows to write: one per test image, in image order (the sort order within an epoch). */
+    int rows() {
+        return predicted.length;
+    }
+
+    // Parquet 1.16 deprecates the Hadoop-typed variant but keeps it abstract, so it must be implemented.
+    @Override
+    @SuppressWarnings("deprecation")
+    public WriteContext init(Configuration configuration) {
+        return new WriteContext(SCHEMA, Map.of());
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+        this.out = recordConsumer;
+    }
+
+    @Override
+    public void write(Integer image) {
+        out.startMessage();
+        field("trial", TRIAL, trial);
+        field("epoch", EPOCH, epoch);
+        field("image", IMAGE, image);
+        field("predicted", PREDICTED, predicted[image]);
+        field("label", LABEL, labels[image] & 0xFF);
+        out.endMessage();
+    }
+
+    private void field(String name, int index, int value) {
+        out.startField(name, index);
+        out.addInteger(value);
+        out.endField(name, index);
+    }
+}
