@@ -18,11 +18,12 @@ final class TvCommand implements Callable<Integer> {
     @Mixin
     private OutputFolder out;
 
-    @Option(names = "--permutations", defaultValue = "200", description = "Permutations for the noise floor (default: ${DEFAULT-VALUE}).")
-    private int permutations;
+    // The defaults are TvOptions.DEFAULT's, the one home that mixfarm run's analysis uses too.
+    @Option(names = "--permutations", description = "Permutations for the noise floor (default: ${DEFAULT-VALUE}).")
+    private int permutations = TvOptions.DEFAULT.permutations();
 
-    @Option(names = "--resamples", defaultValue = "20", description = "Random subsets per n (default: ${DEFAULT-VALUE}).")
-    private int resamples;
+    @Option(names = "--resamples", description = "Random subsets per n (default: ${DEFAULT-VALUE}).")
+    private int resamples = TvOptions.DEFAULT.resamples();
 
     @Option(names = "--n", split = ",", description = "Trials per schedule to estimate at (default: powers of two).")
     private List<Integer> ns = List.of();
