@@ -13,6 +13,7 @@ import java.util.Objects;
  * <pre>
  * trial seed        SHA-256("mixfarm-trial/" + experimentSeed + "/" + schedule + "/" + trial)
  * shared init seed  SHA-256("mixfarm-init/" + experimentSeed)
+ * TV comparison     SHA-256("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch)
  * </pre>
  * with the numbers in decimal ({@link Long#toString(long)}, {@link Integer#toString(int)}). SHA-256 and this
  * encoding are fixed by their specifications, so a seed is the same on every JVM, machine and cluster, and it
@@ -44,6 +45,22 @@ public final class Seeds {
      */
     public static long sharedInitSeed(long experimentSeed) {
         return sha256Long("mixfarm-init/" + experimentSeed);
+    }
+
+    /**
+     * The seed of the TV job's random draws (permutations, random subsets) for one pair of schedules at one record
+     * epoch, so adding schedules or epochs leaves the other comparisons' estimates as they were. Schedule names
+     * hold no {@code /} ({@link ScheduleName}), so the string names one comparison only.
+     *
+     * @param experimentSeed the experiment's {@code seed}
+     * @param a              the pair's first schedule
+     * @param b              its second schedule
+     * @param epoch          the record epoch
+     */
+    public static long comparisonSeed(long experimentSeed, String a, String b, int epoch) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        return sha256Long("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch);
     }
 
     private static long sha256Long(String text) {

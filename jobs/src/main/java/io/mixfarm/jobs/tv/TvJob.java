@@ -4,6 +4,7 @@ import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.Seeds;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.spark.KryoSetup;
@@ -235,8 +236,7 @@ public final class TvJob {
                                           TvOptions options) {
         PredictionMatrix a = matrices.get(c.a() + "/" + c.epoch());
         PredictionMatrix b = matrices.get(c.b() + "/" + c.epoch());
-        // One seed per comparison, so adding schedules or epochs does not change the others' estimates.
-        long comparisonSeed = seed * 31 + (c.a() + "|" + c.b() + "|" + c.epoch()).hashCode();
+        long comparisonSeed = Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch());
         TvEstimator estimator = new TvEstimator(comparisonSeed, options.resamples(), options.permutations());
         int available = Math.min(a.trials(), b.trials());
         int[] ns = (options.ns().isEmpty() ? java.util.Arrays.stream(TvEstimator.defaultNs(available)).boxed().toList()

@@ -21,6 +21,9 @@ class SeedsTest {
         assertEquals(-1384001515345893258L, Seeds.trialSeed(0, "LR-decay", 7));
         assertEquals(-4116473360641285782L, Seeds.trialSeed(-3, "WD-decay", 499));
         assertEquals(7043100544583557987L, Seeds.sharedInitSeed(0));
+        // The TV job's comparison seeds, from the same scheme (Python's hashlib gives the same values).
+        assertEquals(7196909128861990668L, Seeds.comparisonSeed(0, "Const", "LR-decay", 200));
+        assertEquals(7470373185586286157L, Seeds.comparisonSeed(-3, "low", "high", 2));
     }
 
     @Test
