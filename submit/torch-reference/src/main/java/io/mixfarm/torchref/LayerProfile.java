@@ -27,6 +27,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
@@ -52,9 +53,10 @@ import java.util.function.LongSupplier;
  * Where a PreResNet32 training step spends its time, per layer type, in DL4J against libtorch: every vertex of the
  * DL4J graph is run on its own (forward in training mode, then backward from a random output gradient) on the
  * activations of a real batch, and the same op on the same shapes in libtorch, with autograd; medians over
- * {@code --repeats} per vertex, summed per type over the network. The whole step of each engine is timed too, and the
- * update separately, so the rest ({@code step - layers - update}: loss, bookkeeping, whatever an isolated call does
- * not show) is visible.
+ * {@code --repeats} per vertex, summed per type over the network. Isolated calls allocate fresh buffers (DL4J: no
+ * workspaces) and start with cold caches, so their sum exceeds the real step's forward and backward: the table is for
+ * the shares and the ratios per type. Each engine's real step is timed too: its gradient (forward and backward), its
+ * update, and the whole step.
  */
 @Command(name = "layer-profile", mixinStandardHelpOptions = true,
         description = "Time PreResNet32's layers one by one in DL4J and in libtorch, forward and backward, summed per "
@@ -158,7 +160,22 @@ public final class LayerProfile implements Callable<Integer> {
                 TorchBatch b = torchBatches.get(step % torchBatches.size());
                 torch.trainStep(b.images(), b.labels(), Equivalence.LR, Equivalence.WD);
             }, torch::lastUpdateNanos);
-            print(byType, dl4jStep, dl4jStep - dl4jGradient, torchStep, torchUpdate);
+            long[] updateNanos = new long[1];
+            double dl4jUpdate = medianMs(steps, step -> {
+                DataSet b = batches.get(step % batches.size());
+                graph.setInput(0, b.getFeatures());
+                graph.setLabel(0, b.getLabels());
+                graph.computeGradientAndScore();
+                // What DL4J's SGD optimizer does with a gradient: the updater (learning rate, weight decay), then
+                // params -= update.
+                long start = System.nanoTime();
+                Gradient gradient = graph.gradient();
+                graph.getUpdater().update(gradient, 0, 0, b.numExamples(), workspaces);
+                graph.params().subi(gradient.gradient());
+                updateNanos[0] = System.nanoTime() - start;
+            }, () -> updateNanos[0]);
+            print(byType, new double[] {dl4jGradient, dl4jUpdate, dl4jStep},
+                    new double[] {torchStep - torchUpdate, torchUpdate, torchStep});
         }
         figure("load_1m_end", SystemLoad.oneMinute(), 2);
         return 0;
@@ -333,8 +350,11 @@ public final class LayerProfile implements Callable<Integer> {
         return new Samples(ms).median();
     }
 
-    private void print(Map<String, Totals> byType, double dl4jStep, double dl4jUpdate, double torchStep,
-                       double torchUpdate) {
+    /**
+     * The table; {@code dl4j} and {@code torch} are each engine's gradient (forward and backward in a real step),
+     * update and whole step, ms.
+     */
+    private void print(Map<String, Totals> byType, double[] dl4j, double[] torch) {
         double dl4jLayers = 0;
         double torchLayers = 0;
         out.println("| layer type | count | DL4J forward ms | DL4J backward ms | libtorch forward ms | "
@@ -345,23 +365,23 @@ public final class LayerProfile implements Callable<Integer> {
                 a.getValue().dl4jForward + a.getValue().dl4jBackward));
         for (Map.Entry<String, Totals> entry : types) {
             Totals t = entry.getValue();
-            double dl4j = t.dl4jForward + t.dl4jBackward;
-            double torch = t.torchForward + t.torchBackward;
-            dl4jLayers += dl4j;
-            torchLayers += torch;
+            double dl4jType = t.dl4jForward + t.dl4jBackward;
+            double torchType = t.torchForward + t.torchBackward;
+            dl4jLayers += dl4jType;
+            torchLayers += torchType;
             out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", entry.getKey(), t.count,
-                    t.dl4jForward, t.dl4jBackward, t.torchForward, t.torchBackward, dl4j / torch);
+                    t.dl4jForward, t.dl4jBackward, t.torchForward, t.torchBackward, dl4jType / torchType);
         }
-        out.printf(Locale.ROOT, "| all layers, isolated | | %.1f | | %.1f | | %.2f |%n", dl4jLayers, torchLayers,
-                dl4jLayers / torchLayers);
-        out.printf(Locale.ROOT, "| update (SGD + weight decay) | | %.1f | | %.1f | | %.2f |%n", dl4jUpdate, torchUpdate,
-                dl4jUpdate / torchUpdate);
-        out.printf(Locale.ROOT, "| whole step | | %.1f | | %.1f | | %.2f |%n", dl4jStep, torchStep,
-                dl4jStep / torchStep);
-        out.printf(Locale.ROOT, "| rest (step - layers - update) | | %.1f | | %.1f | | |%n",
-                dl4jStep - dl4jLayers - dl4jUpdate, torchStep - torchLayers - torchUpdate);
-        figure("dl4j_step_ms", dl4jStep, 1);
-        figure("torch_step_ms", torchStep, 1);
+        row("all layers, isolated (sum)", dl4jLayers, torchLayers);
+        row("forward + backward in a real step", dl4j[0], torch[0]);
+        row("update (SGD + weight decay)", dl4j[1], torch[1]);
+        row("whole step", dl4j[2], torch[2]);
+        figure("dl4j_step_ms", dl4j[2], 1);
+        figure("torch_step_ms", torch[2], 1);
+    }
+
+    private void row(String what, double dl4j, double torch) {
+        out.printf(Locale.ROOT, "| %s | | %.1f | | %.1f | | %.2f |%n", what, dl4j, torch, dl4j / torch);
     }
 
     private void figure(String name, long value) {
