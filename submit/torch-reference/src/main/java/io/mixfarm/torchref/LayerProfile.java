@@ -5,6 +5,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -118,9 +123,9 @@ public final class LayerProfile implements Callable<Integer> {
         Map<String, Totals> byType = new LinkedHashMap<>();
         Map<String, INDArray> activations = graph.feedForward(batch.getFeatures(), true);
         int[] chw = {shape.channels(), shape.height(), shape.width()};
-        try (TorchPreResNet32 torch = new TorchPreResNet32(NetWeights.of(net), model.bnEps());
+        NetWeights weights = NetWeights.of(net);
+        try (TorchNet torch = TorchNet.of(model, weights);
              NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            NetWeights weights = NetWeights.of(net);
             for (int index : graph.topologicalSortOrder()) {
                 GraphVertex vertex = graph.getVertices()[index];
                 if (vertex.isInputVertex()) {
@@ -305,22 +310,23 @@ public final class LayerProfile implements Callable<Integer> {
         if (conf instanceof ConvolutionLayer conv) {
             int s = conv.getStride()[0];
             int p = conv.getPadding()[0];
-            return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(s, s), new Shape(p, p),
+            return Conv2d.conv2d(x, w, null, new Shape(s, s), new Shape(p, p),
                     new Shape(1, 1), 1).singletonOrThrow();
         }
         if (conf instanceof BatchNormalization) {
-            return ai.djl.nn.norm.BatchNorm.batchNorm(x, bn[0], bn[1], bn[2], bn[3], -1, 0.9f, (float) bnEps, true)
+            return BatchNorm.batchNorm(x, bn[0], bn[1], bn[2], bn[3], TorchNet.BN_AXIS,
+                    TorchNet.BN_MOMENTUM, (float) bnEps, true)
                     .singletonOrThrow();
         }
         if (conf instanceof ActivationLayer) {
-            return ai.djl.nn.Activation.relu(x);
+            return Activation.relu(x);
         }
         if (conf instanceof GlobalPoolingLayer) {
-            NDArray pooled = ai.djl.nn.pooling.Pool.globalAvgPool2d(x);
+            NDArray pooled = Pool.globalAvgPool2d(x);
             return pooled.reshape(pooled.getShape().get(0), -1);
         }
         if (conf instanceof OutputLayer) {
-            NDArray logits = ai.djl.nn.core.Linear.linear(x, w, null).singletonOrThrow();
+            NDArray logits = Linear.linear(x, w, null).singletonOrThrow();
             return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
         }
         throw new IllegalArgumentException("no libtorch twin of " + conf.getClass().getSimpleName());

@@ -44,14 +44,14 @@ public record NetEquivalence(double lossDl4j, double lossTorch, Map<String, Doub
      * Takes one step in both engines, which must hold the same weights, at {@link Equivalence#LR} and
      * {@link Equivalence#WD}.
      *
-     * @param firstBn     the BN layer whose running mean is compared
      * @param batch       the batch both train on, DL4J's copy
      * @param torchBatch  the same batch as libtorch tensors
      * @param checkImages images whose predictions are compared after the step, flattened
      * @param shape       image shape {@code [channels, height, width]}
      */
-    public static NetEquivalence ofOneStep(ScaleInvariantNet dl4j, TorchNet torch, String firstBn, DataSet batch,
+    public static NetEquivalence ofOneStep(ScaleInvariantNet dl4j, TorchNet torch, DataSet batch,
                                            TorchBatch torchBatch, INDArray checkImages, int[] shape) {
+        String firstBn = torch.firstBatchNorm();
         NetWeights before = NetWeights.of(dl4j);
         NetWeights after64 = stepInDouble(dl4j, batch);
         double lossDl4j = Equivalence.crossEntropy(dl4j.output(batch.getFeatures(), true), batch.getLabels());

@@ -214,9 +214,7 @@ public final class TorchBench implements Callable<Integer> {
         ScaleInvariantNet dl4j = Networks.build(model, shape, TrialBench.SCHEDULE, 1);
         NetWeights initial = NetWeights.of(dl4j);
         FlopCount flops = NetFlops.of(dl4j, test.getRow(0, true));
-        boolean resnet = model.architecture().equals(ModelSpec.PRERESNET32);
-        try (TorchNet torch = resnet ? new TorchPreResNet32(initial, model.bnEps())
-                : new TorchVgg16(initial, model.bnEps())) {
+        try (TorchNet torch = TorchNet.of(model, initial)) {
             List<TorchBatch> torchBatches = new ArrayList<>();
             for (DataSet batch : batches) {
                 torchBatches.add(TorchBatch.of(batch, torch, chw));
@@ -232,8 +230,8 @@ public final class TorchBench implements Callable<Integer> {
             INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), predictChunk)),
                     NDArrayIndex.all());
             if (!skipEquivalence) {
-                printEquivalence(NetEquivalence.ofOneStep(dl4j, torch, resnet ? "s1b1_bn1" : "b1c1_bn",
-                        batches.get(0), torchBatches.get(0), check, chw));
+                printEquivalence(NetEquivalence.ofOneStep(dl4j, torch, batches.get(0), torchBatches.get(0), check,
+                        chw));
             }
             dl4j.startEpoch(1);
 

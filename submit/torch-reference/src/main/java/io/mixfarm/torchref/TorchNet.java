@@ -13,6 +13,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.mixfarm.core.model.ModelSpec;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,9 +29,9 @@ import java.util.Map;
 public abstract class TorchNet implements TorchModel, AutoCloseable {
 
     /** As {@link TorchCnn}: DJL hands {@code 1 - momentum} to torch, so 0.9 is PyTorch's 0.1 and DL4J's decay 0.9. */
-    private static final float BN_MOMENTUM = 0.9f;
+    static final float BN_MOMENTUM = 0.9f;
     /** DJL's direct path: the tensor goes to {@code torch::batch_norm} as it is, channels on axis 1. */
-    private static final int BN_AXIS = -1;
+    static final int BN_AXIS = -1;
     private static final Shape ONES = new Shape(1, 1);
     private static final Shape POOL = new Shape(2, 2);
 
@@ -66,6 +67,22 @@ public abstract class TorchNet implements TorchModel, AutoCloseable {
             throw new IllegalArgumentException("no weights of the last layer \"" + outputLayer + "\"");
         }
     }
+
+    /**
+     * The libtorch twin of a CIFAR network, from its initial weights.
+     *
+     * @throws IllegalArgumentException for an architecture without one here (the MNIST CNN's is {@link TorchCnn})
+     */
+    public static TorchNet of(ModelSpec model, NetWeights initial) {
+        return switch (model.architecture()) {
+            case ModelSpec.PRERESNET32 -> new TorchPreResNet32(initial, model.bnEps());
+            case ModelSpec.VGG16 -> new TorchVgg16(initial, model.bnEps());
+            default -> throw new IllegalArgumentException("no TorchNet for " + model.architecture());
+        };
+    }
+
+    /** The name of the first BN layer, whose running mean the equivalence check compares. */
+    public abstract String firstBatchNorm();
 
     /** The forward pass from images {@code [n, C, H, W]} to logits {@code [n, classes]}. */
     protected abstract NDArray forward(NDArray images, boolean training);

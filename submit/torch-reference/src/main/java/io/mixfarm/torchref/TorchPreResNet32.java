@@ -21,6 +21,11 @@ public final class TorchPreResNet32 extends TorchNet {
     }
 
     @Override
+    public String firstBatchNorm() {
+        return "s1b1_bn1";
+    }
+
+    @Override
     protected NDArray forward(NDArray images, boolean training) {
         NDArray x = conv(images, "stem", 1, 1);
         for (int s = 1; s <= STAGES; s++) {

@@ -16,6 +16,11 @@ public final class TorchVgg16 extends TorchNet {
     }
 
     @Override
+    public String firstBatchNorm() {
+        return "b1c1_bn";
+    }
+
+    @Override
     protected NDArray forward(NDArray images, boolean training) {
         NDArray x = images;
         for (int b = 1; b <= CONVOLUTIONS.length; b++) {
