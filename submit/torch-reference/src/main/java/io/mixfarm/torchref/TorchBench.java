@@ -3,6 +3,7 @@ package io.mixfarm.torchref;
 import ai.djl.ndarray.NDArray;
 import io.mixfarm.core.bench.CpuPeak;
 import io.mixfarm.core.bench.FlopCount;
+import io.mixfarm.core.bench.MemoryUse;
 import io.mixfarm.core.bench.Minibatches;
 import io.mixfarm.core.bench.RateMeter;
 import io.mixfarm.core.bench.Samples;
@@ -11,9 +12,12 @@ import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.data.EmbeddedSample;
+import io.mixfarm.core.data.SyntheticCifar;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
+import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +33,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,18 +42,29 @@ import java.util.concurrent.Callable;
  * Prints the equivalence check, then {@code name=value} lines per engine and their ratios.
  */
 @Command(name = "torch-bench", mixinStandardHelpOptions = true,
-        description = "Train and predict the trial's CNN in DL4J and in libtorch (DJL), alternating, from the same "
-                + "initial weights; print name=value figures and DL4J/libtorch ratios.")
+        description = "Train and predict a trial's network (--architecture) in DL4J and in libtorch (DJL), "
+                + "alternating, from the same initial weights; print name=value figures and DL4J/libtorch ratios.")
 public final class TorchBench implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = EmbeddedSample.NAME, description = "Data set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", description = "Data set (default: " + EmbeddedSample.NAME + " for mnist-cnn, synthetic "
+            + "CIFAR-10 images for the CIFAR networks).")
     private String data;
 
-    @Option(names = "--width", defaultValue = "32", description = "Network width (default: ${DEFAULT-VALUE}).")
-    private int width;
+    @Option(names = "--architecture", defaultValue = ModelSpec.MNIST_CNN,
+            description = "Network: mnist-cnn, preresnet32 or vgg16 (default: ${DEFAULT-VALUE}).")
+    private String architecture;
+
+    @Option(names = "--width", description = "Network width (default: the architecture's paper width: mnist-cnn 32, "
+            + "preresnet32 16, vgg16 64).")
+    private Integer width;
+
+    @Option(names = "--test-images", defaultValue = "1024",
+            description = "Without --data, the CIFAR networks train and predict synthetic CIFAR-10 images (the speed "
+                    + "does not depend on the pixels); this many are predicted per pass (default: ${DEFAULT-VALUE}).")
+    private int testImages;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
@@ -76,6 +92,11 @@ public final class TorchBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}); the equivalence check always runs both.")
     private List<String> engines;
 
+    @Option(names = "--skip-equivalence",
+            description = "CIFAR networks: no one-step check first. Its float64 step grows the resident set by GBs "
+                    + "(ND4J and glibc keep it), so the peak RSS figures mean one trial's footprint only without it.")
+    private boolean skipEquivalence;
+
     @Option(names = "--peak-gflops-per-core", defaultValue = "" + CpuPeak.DEVELOPMENT_MACHINE_GFLOPS_PER_CORE,
             description = "fp32 peak per core (default: ${DEFAULT-VALUE}, the development machine's, measured).")
     private double peakPerCore;
@@ -97,11 +118,21 @@ public final class TorchBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--engines takes dl4j and/or torch, got "
                     + engines);
         }
+        if (!ModelSpec.ARCHITECTURES.contains(architecture)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--architecture takes one of "
+                    + String.join(", ", ModelSpec.ARCHITECTURES) + ", got " + architecture);
+        }
+        if (width == null) {
+            width = ModelSpec.paperWidth(architecture);
+        }
         RuntimeSetup.configure();
         int threads = RuntimeSetup.threads();
         TorchCnn.useThreads(threads);
+        if (!architecture.equals(ModelSpec.MNIST_CNN)) {
+            return compareNet(new ModelSpec(architecture, width, ModelSpec.DEFAULT_BN_EPS), threads);
+        }
         ModelSpec model = ModelSpec.mnistCnn(width);
-        Dataset dataset = Datasets.open(data);
+        Dataset dataset = Datasets.open(data == null ? EmbeddedSample.NAME : data);
         InputShape shape = TrialBench.shape(dataset.train());
         int[] chw = {shape.channels(), shape.height(), shape.width()};
         List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, warmup + steps * repeats, 1);
@@ -159,14 +190,134 @@ public final class TorchBench implements Callable<Integer> {
                 printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
             }
             if (timeDl4j && timeTorch) {
-                figure("train_ratio_vs_torch", dl4jTrain.wall().median() / torchTrain.wall().median(), 3);
-                figure("train_cpu_ratio_vs_torch", dl4jTrain.cpu().median() / torchTrain.cpu().median(), 3);
-                figure("predict_ratio_vs_torch", dl4jPredict.wall().median() / torchPredict.wall().median(), 3);
-                figure("predict_cpu_ratio_vs_torch", dl4jPredict.cpu().median() / torchPredict.cpu().median(), 3);
+                printRatios(dl4jTrain, torchTrain, dl4jPredict, torchPredict);
             }
             figure("load_1m_end", SystemLoad.oneMinute(), 2);
         }
         return 0;
+    }
+
+    /**
+     * The comparison for a CIFAR network: as for the MNIST CNN, through {@link NetEquivalence} and a {@link TorchNet},
+     * and each engine's peak resident set while it trains and predicts (both engines live in this JVM, so each peak
+     * includes what was resident before, printed as {@code rss_before_timing_bytes}; one engine per JVM with
+     * {@code --skip-equivalence} gives one trial's footprint).
+     */
+    private int compareNet(ModelSpec model, int threads) {
+        int batchesNeeded = warmup + steps * repeats;
+        Dataset dataset = data == null ? SyntheticCifar.dataset(batchesNeeded * batchSize, testImages, 1)
+                : Datasets.open(data);
+        InputShape shape = TrialBench.shape(dataset.train());
+        int[] chw = {shape.channels(), shape.height(), shape.width()};
+        List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, batchesNeeded, 1);
+        INDArray test = Minibatches.features(dataset.test());
+        ScaleInvariantNet dl4j = Networks.build(model, shape, TrialBench.SCHEDULE, 1);
+        NetWeights initial = NetWeights.of(dl4j);
+        FlopCount flops = NetFlops.of(dl4j, test.getRow(0, true));
+        try (TorchNet torch = TorchNet.of(model, initial)) {
+            List<TorchBatch> torchBatches = new ArrayList<>();
+            for (DataSet batch : batches) {
+                torchBatches.add(TorchBatch.of(batch, torch, chw));
+            }
+            List<NDArray> torchTest = testChunks(torch, test, chw, predictChunk);
+
+            figure("load_1m_start", SystemLoad.oneMinute(), 2);
+            out.println("architecture=" + model.architecture());
+            figure("threads", threads);
+            figure("torch_threads", TorchCnn.threads());
+            figure("width", model.width());
+            figure("batch_size", batchSize);
+            INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), predictChunk)),
+                    NDArrayIndex.all());
+            if (!skipEquivalence) {
+                printEquivalence(NetEquivalence.ofOneStep(dl4j, torch, batches.get(0), torchBatches.get(0), check,
+                        chw));
+            }
+            dl4j.startEpoch(1);
+
+            boolean timeDl4j = engines.contains("dl4j");
+            boolean timeTorch = engines.contains("torch");
+            RateMeter.Rates dl4jTrain = null;
+            RateMeter.Rates torchTrain = null;
+            RateMeter.Rates dl4jPredict = null;
+            RateMeter.Rates torchPredict = null;
+            long dl4jPeak = 0;
+            long torchPeak = 0;
+            figure("rss_before_timing_bytes", MemoryUse.now().rssBytes());
+            for (int round = 0; round < rounds; round++) {
+                if (timeDl4j) {
+                    MemoryUse.resetPeak();
+                    dl4jTrain = concat(dl4jTrain, RateMeter.measure(training(dl4j, batches), warmup, steps, repeats));
+                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(prediction(dl4j, test, predictChunk), 1, 1,
+                            repeats));
+                    dl4jPeak = Math.max(dl4jPeak, MemoryUse.now().peakRssBytes());
+                }
+                if (timeTorch) {
+                    MemoryUse.resetPeak();
+                    torchTrain = concat(torchTrain, RateMeter.measure(training(torch, torchBatches), warmup, steps,
+                            repeats));
+                    torchPredict = concat(torchPredict, RateMeter.measure(prediction(torch, torchTest), 1, 1,
+                            repeats));
+                    torchPeak = Math.max(torchPeak, MemoryUse.now().peakRssBytes());
+                }
+            }
+            CpuPeak peak = new CpuPeak(peakPerCore);
+            figure("train_flops_per_image", flops.trainingPerImage());
+            figure("predict_flops_per_image", flops.forwardPerImage());
+            figure("predict_chunk", predictChunk);
+            figure("test_images", test.rows());
+            if (timeDl4j) {
+                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads);
+                figure("dl4j_peak_rss_bytes", dl4jPeak);
+            }
+            if (timeTorch) {
+                printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
+                figure("torch_peak_rss_bytes", torchPeak);
+            }
+            if (timeDl4j && timeTorch) {
+                printRatios(dl4jTrain, torchTrain, dl4jPredict, torchPredict);
+            }
+            figure("load_1m_end", SystemLoad.oneMinute(), 2);
+        }
+        return 0;
+    }
+
+    private static RateMeter.Workload training(ScaleInvariantNet network, List<DataSet> batches) {
+        return step -> {
+            DataSet batch = batches.get(step % batches.size());
+            network.fit(batch);
+            return batch.numExamples();
+        };
+    }
+
+    private static RateMeter.Workload prediction(ScaleInvariantNet network, INDArray images, int chunk) {
+        int n = images.rows();
+        return step -> {
+            for (int from = 0; from < n; from += chunk) {
+                network.output(images.get(NDArrayIndex.interval(from, Math.min(n, from + chunk)), NDArrayIndex.all()),
+                        false);
+            }
+            return n;
+        };
+    }
+
+    private static RateMeter.Workload training(TorchNet torch, List<TorchBatch> batches) {
+        return step -> {
+            TorchBatch batch = batches.get(step % batches.size());
+            torch.trainStep(batch.images(), batch.labels(), Equivalence.LR, Equivalence.WD);
+            return batch.size();
+        };
+    }
+
+    private static RateMeter.Workload prediction(TorchNet torch, List<NDArray> chunks) {
+        return step -> {
+            int images = 0;
+            for (NDArray chunk : chunks) {
+                torch.predict(chunk);
+                images += (int) chunk.getShape().get(0);
+            }
+            return images;
+        };
     }
 
     private static RateMeter.Workload training(TorchCnn torch, List<TorchBatch> batches) {
@@ -189,7 +340,7 @@ public final class TorchBench implements Callable<Integer> {
     }
 
     /** The test images in chunks of {@code size}, as tensors. */
-    private static List<NDArray> testChunks(TorchCnn torch, INDArray test, int[] chw, int size) {
+    private static List<NDArray> testChunks(TorchModel torch, INDArray test, int[] chw, int size) {
         List<NDArray> chunks = new ArrayList<>();
         int n = test.rows();
         for (int from = 0; from < n; from += size) {
@@ -198,6 +349,32 @@ public final class TorchBench implements Callable<Integer> {
             chunks.add(torch.images(HostTensor.rowMajor(rows), to - from, chw[0], chw[1], chw[2]));
         }
         return chunks;
+    }
+
+    private void printRatios(RateMeter.Rates dl4jTrain, RateMeter.Rates torchTrain, RateMeter.Rates dl4jPredict,
+                             RateMeter.Rates torchPredict) {
+        figure("train_ratio_vs_torch", dl4jTrain.wall().median() / torchTrain.wall().median(), 3);
+        figure("train_cpu_ratio_vs_torch", dl4jTrain.cpu().median() / torchTrain.cpu().median(), 3);
+        figure("predict_ratio_vs_torch", dl4jPredict.wall().median() / torchPredict.wall().median(), 3);
+        figure("predict_cpu_ratio_vs_torch", dl4jPredict.cpu().median() / torchPredict.cpu().median(), 3);
+    }
+
+    /** Per-layer figures as their largest value, the layer named in a comment after it. */
+    private void printEquivalence(NetEquivalence e) {
+        figure("equiv_loss_dl4j", e.lossDl4j(), 6);
+        figure("equiv_loss_torch", e.lossTorch(), 6);
+        figure("equiv_loss_rel_diff", e.lossDistance(), 8);
+        perLayer("equiv_update_rel_diff_max", e.updateDistance());
+        perLayer("equiv_dl4j_update_error_max", e.dl4jUpdateError());
+        perLayer("equiv_torch_update_error_max", e.torchUpdateError());
+        perLayer("equiv_weights_rel_diff_max", e.weightDistance());
+        figure("equiv_fixed_layer_moved", e.fixedLayerMoved(), 8);
+        figure("equiv_bn_running_mean_rel_diff", e.runningMeanDistance(), 8);
+        figure("equiv_predict_max_abs_diff", e.predictMaxAbsDiff(), 8);
+    }
+
+    private void perLayer(String name, Map<String, Double> values) {
+        out.printf(Locale.ROOT, "%s=%.8f  # %s%n", name, NetEquivalence.max(values), NetEquivalence.argMax(values));
     }
 
     private void printEquivalence(Equivalence e) {

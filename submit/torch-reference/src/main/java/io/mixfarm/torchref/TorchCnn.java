@@ -22,7 +22,7 @@ import java.util.List;
  * with fixed gamma = 1 and beta = 0, softmax cross-entropy averaged over the batch, and plain SGD with weight decay
  * {@code w <- w - lr (grad + wd w)} on the three trainable weights (DJL's native sgdUpdate, momentum 0).
  */
-public final class TorchCnn implements AutoCloseable {
+public final class TorchCnn implements TorchModel, AutoCloseable {
 
     /**
      * DJL's convention, DL4J's too: DJL hands {@code 1 - momentum} to {@code torch::batch_norm}, so 0.9 here is
@@ -89,12 +89,12 @@ public final class TorchCnn implements AutoCloseable {
         return Engine.getEngine("PyTorch").getVersion();
     }
 
-    /** A batch of flattened images {@code [n, C*H*W]} as a libtorch tensor {@code [n, C, H, W]} owned by this model. */
+    @Override
     public NDArray images(float[] values, int n, int channels, int height, int width) {
         return manager.create(values, new Shape(n, channels, height, width));
     }
 
-    /** One-hot labels {@code [n, classes]} as a tensor owned by this model. */
+    @Override
     public NDArray labels(float[] oneHot, int n, int classes) {
         return manager.create(oneHot, new Shape(n, classes));
     }

@@ -1,0 +1,13 @@
+package io.mixfarm.torchref;
+
+import ai.djl.ndarray.NDArray;
+
+/** A libtorch model that owns the tensors it is fed: {@link TorchCnn} and every {@link TorchNet}. */
+public interface TorchModel {
+
+    /** A batch of flattened images {@code [n, C*H*W]} as a tensor {@code [n, C, H, W]} owned by this model. */
+    NDArray images(float[] values, int n, int channels, int height, int width);
+
+    /** One-hot labels {@code [n, classes]} as a tensor owned by this model. */
+    NDArray labels(float[] oneHot, int n, int classes);
+}
