@@ -56,13 +56,15 @@ final class EpochReader {
             List<BlockMetaData> blocks = reader.getRowGroups();
             IntPairs rows = new IntPairs();
             for (int g = 0; g < blocks.size(); g++) {
-                if (perTrial && !mayHold(blocks.get(g), epoch)) {
+                Match match = perTrial ? match(blocks.get(g), epoch) : Match.ALL;
+                if (match == Match.NONE) {
                     continue;
                 }
                 PageReadStore pages = reader.readRowGroup(g);
                 ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
                         new GroupRecordConverter(projection).getRootConverter(), projection, createdBy);
-                ColumnReader epochs = perTrial ? store.getColumnReader(column(projection, EPOCH)) : null;
+                // Decoded only where the statistics leave it open: the store writes one epoch per row group.
+                ColumnReader epochs = match == Match.SOME ? store.getColumnReader(column(projection, EPOCH)) : null;
                 ColumnReader images = store.getColumnReader(column(projection, IMAGE));
                 ColumnReader predicted = store.getColumnReader(column(projection, PREDICTED));
                 for (long r = 0, count = pages.getRowCount(); r < count; r++) {
@@ -87,18 +89,33 @@ final class EpochReader {
         }
     }
 
-    /** Whether a row group's {@code epoch} statistics admit {@code epoch}; true when it has none. */
-    private static boolean mayHold(BlockMetaData block, int epoch) {
+    /** Which of a row group's rows can be of one epoch, as far as its footer statistics tell. */
+    private enum Match {
+        /** None: the epoch is outside the group's min..max. */
+        NONE,
+        /** All: the group's min and max are the epoch. */
+        ALL,
+        /** Some or none: the rows' epoch column decides. */
+        SOME
+    }
+
+    /** What a row group's {@code epoch} statistics say about {@code epoch}; SOME when it has none. */
+    private static Match match(BlockMetaData block, int epoch) {
         for (ColumnChunkMetaData chunk : block.getColumns()) {
             if (chunk.getPath().toDotString().equals(EPOCH)) {
                 Statistics<?> stats = chunk.getStatistics();
                 if (stats == null || stats.isEmpty() || !stats.hasNonNullValue()) {
-                    return true;
+                    return Match.SOME;
                 }
-                return ((Integer) stats.genericGetMin()) <= epoch && epoch <= ((Integer) stats.genericGetMax());
+                int min = (Integer) stats.genericGetMin();
+                int max = (Integer) stats.genericGetMax();
+                if (epoch < min || epoch > max) {
+                    return Match.NONE;
+                }
+                return min == max ? Match.ALL : Match.SOME;
             }
         }
-        return true;
+        return Match.SOME;
     }
 
     private static ColumnDescriptor column(MessageType schema, String name) {

@@ -3,6 +3,9 @@ package io.mixfarm.jobs.store;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.TrialResult;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +113,33 @@ class ExperimentStoreFormatTest {
             assertEquals(epoch, groups.get(g).get("stats_max"), groups.toString());
             assertEquals((long) Fixtures.IMAGES, ((Number) groups.get(g).get("row_group_num_rows")).longValue());
         }
+    }
+
+    /** Another writer may put several epochs in one row group: the reader then picks the epoch's rows. */
+    @Test
+    void aRowGroupOfSeveralEpochsIsReadRowByRow(@TempDir Path other) throws Exception {
+        Path file = other.resolve("predictions/schedule=Const/trial-00003.parquet");
+        Files.createDirectories(file.getParent());
+        SimpleGroupFactory rows = new SimpleGroupFactory(ParquetSchemas.PREDICTIONS);
+        try (var writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+                .withType(ParquetSchemas.PREDICTIONS).build()) {
+            // Epochs interleaved and images in reverse: nothing but the columns says which row is which.
+            for (int image = Fixtures.IMAGES - 1; image >= 0; image--) {
+                for (int epoch : List.of(4, 2)) {
+                    writer.write(rows.newGroup().append("trial", 3).append("epoch", epoch).append("image", image)
+                            .append("predicted", Fixtures.predicted(3, epoch, image)).append("label", image % 10));
+                }
+            }
+        }
+        ExperimentStore foreign = new ExperimentStore(other.toString(), new Configuration());
+        for (int epoch : List.of(2, 4)) {
+            byte[] predicted = foreign.predictions("Const", 3, epoch).orElseThrow();
+            for (int image = 0; image < Fixtures.IMAGES; image++) {
+                assertEquals(Fixtures.predicted(3, epoch, image), predicted[image], "epoch " + epoch);
+            }
+        }
+        assertTrue(foreign.predictions("Const", 3, 3).isEmpty());
     }
 
     /** Three files per trial, one per dataset, however many epochs it recorded. */
