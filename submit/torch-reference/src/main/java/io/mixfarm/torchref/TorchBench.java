@@ -301,7 +301,7 @@ public final class TorchBench implements Callable<Integer> {
         };
     }
 
-    private static RateMeter.Workload training(TorchNet torch, List<TorchBatch> batches) {
+    private static RateMeter.Workload training(TorchModel torch, List<TorchBatch> batches) {
         return step -> {
             TorchBatch batch = batches.get(step % batches.size());
             torch.trainStep(batch.images(), batch.labels(), Equivalence.LR, Equivalence.WD);
@@ -309,26 +309,7 @@ public final class TorchBench implements Callable<Integer> {
         };
     }
 
-    private static RateMeter.Workload prediction(TorchNet torch, List<NDArray> chunks) {
-        return step -> {
-            int images = 0;
-            for (NDArray chunk : chunks) {
-                torch.predict(chunk);
-                images += (int) chunk.getShape().get(0);
-            }
-            return images;
-        };
-    }
-
-    private static RateMeter.Workload training(TorchCnn torch, List<TorchBatch> batches) {
-        return step -> {
-            TorchBatch batch = batches.get(step % batches.size());
-            torch.trainStep(batch.images(), batch.labels(), Equivalence.LR, Equivalence.WD);
-            return batch.size();
-        };
-    }
-
-    private static RateMeter.Workload prediction(TorchCnn torch, List<NDArray> chunks) {
+    private static RateMeter.Workload prediction(TorchModel torch, List<NDArray> chunks) {
         return step -> {
             int images = 0;
             for (NDArray chunk : chunks) {

@@ -105,6 +105,7 @@ public final class TorchCnn implements TorchModel, AutoCloseable {
      * @param images {@code [n, C, H, W]}
      * @param oneHot {@code [n, classes]}
      */
+    @Override
     public float trainStep(NDArray images, NDArray oneHot, float lr, float wd) {
         float loss;
         try (NDManager step = manager.newSubManager()) {
@@ -129,6 +130,7 @@ public final class TorchCnn implements TorchModel, AutoCloseable {
     }
 
     /** Class probabilities, BN with its running statistics (inference), no gradients recorded. */
+    @Override
     public float[] predict(NDArray images) {
         try (NDManager step = manager.newSubManager()) {
             images.tempAttach(step);

@@ -98,6 +98,7 @@ public abstract class TorchNet implements TorchModel, AutoCloseable {
     }
 
     /** One SGD step on a batch; returns the batch's mean cross-entropy before the step. */
+    @Override
     public float trainStep(NDArray images, NDArray oneHot, float lr, float wd) {
         float loss;
         try (NDManager step = manager.newSubManager()) {
@@ -136,6 +137,7 @@ public abstract class TorchNet implements TorchModel, AutoCloseable {
     }
 
     /** Class probabilities, BN with its running statistics (inference), no gradients recorded. */
+    @Override
     public float[] predict(NDArray images) {
         try (NDManager step = manager.newSubManager()) {
             images.tempAttach(step);
