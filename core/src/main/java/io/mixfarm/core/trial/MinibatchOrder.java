@@ -21,6 +21,16 @@ public final class MinibatchOrder {
         this.random = new SplittableRandom(seed);
     }
 
+    /** SGD steps in one epoch: batches of {@code batchSize}, the last one possibly smaller. */
+    public int stepsPerEpoch() {
+        return stepsPerEpoch(count, batchSize);
+    }
+
+    /** SGD steps in one epoch over {@code count} training images: the one rule, also for cost estimates. */
+    public static int stepsPerEpoch(int count, int batchSize) {
+        return (count + batchSize - 1) / batchSize;
+    }
+
     /** The next epoch's batches. */
     public List<int[]> nextEpoch() {
         int[] order = new int[count];
@@ -33,7 +43,7 @@ public final class MinibatchOrder {
             order[i] = order[j];
             order[j] = t;
         }
-        List<int[]> batches = new ArrayList<>((count + batchSize - 1) / batchSize);
+        List<int[]> batches = new ArrayList<>(stepsPerEpoch());
         for (int from = 0; from < count; from += batchSize) {
             int[] batch = new int[Math.min(batchSize, count - from)];
             System.arraycopy(order, from, batch, 0, batch.length);

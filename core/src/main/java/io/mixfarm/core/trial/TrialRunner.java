@@ -9,13 +9,15 @@ import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Trains one trial: build the network from the spec, then per epoch set the schedule's epoch, take the SGD steps
  * of one shuffled pass (each minibatch normalised and, for CIFAR, augmented as it is assembled), evaluate on the
- * test set, record norms, and at record epochs keep every test prediction. The update is the paper's
+ * test set, record norms, and at record points (the ends of record epochs, and every k steps from a given epoch on:
+ * {@link RecordSteps}) keep every test prediction. The update is the paper's
  * ({@code w <- (1 - eta*lambda) w - eta*grad}, or its momentum form) on the scale-invariant groups and nothing else
  * moves (see {@code io.mixfarm.core.model.UpdateRule} for how DL4J is made to do exactly that).
  */
@@ -45,12 +47,20 @@ public final class TrialRunner {
                 net.outputInput());
         net.setListeners(trainStats);
         MinibatchOrder order = new MinibatchOrder(train.count(), spec.batchSize(), spec.seed());
+        int stepsPerEpoch = order.stepsPerEpoch();
+        // Record points in step order; the next one due is at the head.
+        ArrayDeque<RecordPoint> due = new ArrayDeque<>(spec.recordPoints(stepsPerEpoch));
 
         List<EpochMetrics> epochs = new ArrayList<>(spec.epochs());
-        List<EpochPredictions> predictions = new ArrayList<>(spec.recordEpochs().size());
+        List<StepMetrics> steps = new ArrayList<>();
+        List<EpochPredictions> predictions = new ArrayList<>(due.size());
+        long step = 0;
         for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
             net.startEpoch(epoch);
             trainStats.reset();
+            double lr = spec.schedule().lr(epoch);
+            double wd = spec.schedule().wd(epoch);
+            long trainNanos = 0;
             long t0 = System.nanoTime();
             for (int[] batch : order.nextEpoch()) {
                 int[] labels = new int[batch.length];
@@ -59,25 +69,44 @@ public final class TrialRunner {
                 }
                 trainStats.expect(labels);
                 net.fit(train.batch(batch));
+                step++;
+                if (!due.isEmpty() && due.peek().step() == step && !due.peek().isEpochEnd(stepsPerEpoch)) {
+                    // Inside the epoch: evaluating only reads the weights (BN in inference mode), so training goes
+                    // on exactly as without the record (TrialRunnerTest checks it bit for bit).
+                    RecordPoint point = due.poll();
+                    long t1 = System.nanoTime();
+                    trainNanos += t1 - t0;
+                    TestEvaluation eval = evaluate(net, test);
+                    t0 = System.nanoTime();
+                    steps.add(stepMetrics(net, point, lr, wd, eval, seconds(t0 - t1)));
+                    predictions.add(new EpochPredictions(point, eval.predicted()));
+                }
             }
             long t1 = System.nanoTime();
+            trainNanos += t1 - t0;
             TestEvaluation eval = evaluate(net, test);
             long t2 = System.nanoTime();
 
-            double lr = spec.schedule().lr(epoch);
-            EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), trainStats, eval,
-                    seconds(t1 - t0), seconds(t2 - t1));
+            EpochMetrics metrics = metrics(net, epoch, lr, wd, trainStats, eval, seconds(trainNanos),
+                    seconds(t2 - t1));
             epochs.add(metrics);
             Divergence divergence = Divergence.of(metrics);
-            if (divergence == null && spec.records(epoch)) {
-                predictions.add(new EpochPredictions(epoch, eval.predicted()));
+            if (!due.isEmpty() && due.peek().step() == step) {
+                RecordPoint point = due.poll();
+                if (divergence == null) {
+                    predictions.add(new EpochPredictions(point, eval.predicted()));
+                }
             }
             observer.epochFinished(metrics);
             if (divergence != null) {
-                return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start), divergence);
+                // Predictions inside the epoch it diverged in may already be of non-finite weights: none are kept.
+                int diverged = epoch;
+                predictions.removeIf(p -> p.epoch() == diverged);
+                return new TrialResult(spec, stepsPerEpoch, epochs, steps, predictions,
+                        seconds(System.nanoTime() - start), divergence);
             }
         }
-        return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start));
+        return new TrialResult(spec, stepsPerEpoch, epochs, steps, predictions, seconds(System.nanoTime() - start));
     }
 
     /** Builds the trial's network with its initial weights; exposed so tests can inspect {@code w0}. */
@@ -114,6 +143,20 @@ public final class TrialRunner {
     private static EpochMetrics metrics(ScaleInvariantNet net, int epoch, double lr, double wd,
                                         RunningTrainStats train, TestEvaluation test,
                                         double trainSeconds, double evalSeconds) {
+        Norms norms = norms(net, lr);
+        return new EpochMetrics(epoch, lr, wd, train.meanLoss(), train.errorRate(), test.loss(), test.error(),
+                norms.groups(), Math.sqrt(norms.squared()), lr / norms.squared(), trainSeconds, evalSeconds);
+    }
+
+    private static StepMetrics stepMetrics(ScaleInvariantNet net, RecordPoint point, double lr, double wd,
+                                           TestEvaluation test, double evalSeconds) {
+        Norms norms = norms(net, lr);
+        return new StepMetrics(point, lr, wd, test.loss(), test.error(), norms.groups(), Math.sqrt(norms.squared()),
+                lr / norms.squared(), evalSeconds);
+    }
+
+    /** Every group's norm and effective learning rate, and the squared norm of all groups together. */
+    private static Norms norms(ScaleInvariantNet net, double lr) {
         List<GroupStats> groups = new ArrayList<>(net.groups().size());
         double totalSquared = 0;
         for (WeightGroup group : net.groups()) {
@@ -121,12 +164,14 @@ public final class TrialRunner {
             totalSquared += norm * norm;
             groups.add(new GroupStats(group.name(), norm, lr / (norm * norm)));
         }
-        return new EpochMetrics(epoch, lr, wd, train.meanLoss(), train.errorRate(), test.loss(), test.error(),
-                groups, Math.sqrt(totalSquared), lr / totalSquared, trainSeconds, evalSeconds);
+        return new Norms(groups, totalSquared);
     }
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    private record Norms(List<GroupStats> groups, double squared) {
     }
 
     /** The result of one pass over the test set. */

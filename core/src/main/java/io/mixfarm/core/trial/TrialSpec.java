@@ -18,16 +18,20 @@ import java.util.List;
  * @param epochs       number of epochs to train
  * @param batchSize    examples per SGD step (the last step of an epoch takes the remainder)
  * @param recordEpochs epochs after which the class of every test image is recorded, ascending, within 1..epochs
+ * @param recordSteps  recording inside epochs, every k SGD steps from a given epoch on ({@link RecordSteps#OFF}:
+ *                     none)
  * @param seed         the trial's seed: minibatch order, augmentation, and initial weights unless {@code initSeed}
  *                     differs
  * @param initSeed     seed of the initial weights: equal to {@code seed} for independent trials, shared by all
  *                     trials of a fixed-init experiment (figure 9)
  */
 public record TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs,
-                        int batchSize, List<Integer> recordEpochs, long seed, long initSeed) {
+                        int batchSize, List<Integer> recordEpochs, RecordSteps recordSteps, long seed,
+                        long initSeed) {
 
     public TrialSpec {
         recordEpochs = List.copyOf(recordEpochs);
+        java.util.Objects.requireNonNull(recordSteps, "recordSteps");
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
@@ -43,10 +47,21 @@ public record TrialSpec(String dataset, ModelSpec model, Preprocessing preproces
             }
             previous = epoch;
         }
+        if (recordSteps.fromEpoch() > epochs) {
+            throw new IllegalArgumentException("record steps from epoch " + recordSteps.fromEpoch()
+                    + " must be within 1.." + epochs);
+        }
     }
 
-    /** Whether the trial predicts the test set after this epoch. */
-    public boolean records(int epoch) {
-        return recordEpochs.contains(epoch);
+    /** A trial that records only at the end of its record epochs. */
+    public TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs,
+                     int batchSize, List<Integer> recordEpochs, long seed, long initSeed) {
+        this(dataset, model, preprocessing, schedule, epochs, batchSize, recordEpochs, RecordSteps.OFF, seed,
+                initSeed);
+    }
+
+    /** Every point at which the trial predicts the test set, ordered by step ({@link RecordSteps#points}). */
+    public List<RecordPoint> recordPoints(int stepsPerEpoch) {
+        return recordSteps.points(epochs, recordEpochs, stepsPerEpoch);
     }
 }

@@ -128,6 +128,55 @@ class TrialRunnerTest {
     }
 
     @Test
+    void recordingEveryKStepsRecordsAtThoseStepsAndLeavesTrainingBitForBitUnchanged() {
+        TrialResult plain = tiny(3, 3);
+        TrialSpec stepped = withSteps(spec(3, 3), new RecordSteps(2, 3));
+        TrialResult result = new TrialRunner().run(stepped, slice, TrialObserver.NONE);
+
+        // 1,000 training images in batches of 128: 8 steps per epoch.
+        assertEquals(8, result.stepsPerEpoch());
+        List<RecordPoint> expected = List.of(new RecordPoint(1, 8), new RecordPoint(2, 11), new RecordPoint(2, 14),
+                new RecordPoint(2, 16), new RecordPoint(3, 17), new RecordPoint(3, 20), new RecordPoint(3, 23),
+                new RecordPoint(4, 26), new RecordPoint(4, 29), new RecordPoint(4, 32));
+        assertEquals(expected, result.predictions().stream().map(EpochPredictions::point).toList());
+        assertEquals(expected.stream().filter(p -> !p.isEpochEnd(8)).toList(),
+                result.steps().stream().map(StepMetrics::point).toList(), "metrics at every point inside an epoch");
+        assertTrue(plain.steps().isEmpty());
+
+        for (int i = 0; i < plain.epochs().size(); i++) {
+            EpochMetrics a = plain.epochs().get(i);
+            EpochMetrics b = result.epochs().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "train loss of epoch " + a.epoch());
+            assertEquals(a.trainError(), b.trainError(), 0.0);
+            assertEquals(a.testLoss(), b.testLoss(), 0.0);
+            assertEquals(a.testError(), b.testError(), 0.0);
+            assertEquals(a.groups(), b.groups(), "norms and effective learning rates of epoch " + a.epoch());
+        }
+        for (EpochPredictions p : plain.predictions()) {
+            EpochPredictions same = result.predictions().stream().filter(q -> q.point().equals(p.point()))
+                    .findFirst().orElseThrow();
+            assertArrayEquals(p.predicted(), same.predicted(), "predictions at the end of epoch " + p.epoch());
+        }
+        for (StepMetrics m : result.steps()) {
+            byte[] predicted = result.predictions().stream().filter(q -> q.point().equals(m.point())).findFirst()
+                    .orElseThrow().predicted();
+            int wrong = 0;
+            for (int i = 0; i < predicted.length; i++) {
+                wrong += predicted[i] == slice.test().label(i) ? 0 : 1;
+            }
+            assertEquals(m.testError(), (double) wrong / predicted.length, 1e-12, "test error at " + m.point());
+            assertEquals(stepped.schedule().lr(m.point().epoch()), m.lr());
+            double squares = 0;
+            for (GroupStats g : m.groups()) {
+                squares += g.norm() * g.norm();
+            }
+            assertEquals(Math.sqrt(squares), m.totalNorm(), 1e-9);
+        }
+        assertNotEquals(result.steps().get(0).totalNorm(), result.steps().get(1).totalNorm(),
+                "the weights move between two record points");
+    }
+
+    @Test
     void divergenceNamesEveryMeasureThatIsNotFinite() {
         EpochMetrics finite = new EpochMetrics(3, 0.1, 0.1, 2.3, 0.9, 2.3, 0.9,
                 List.of(new GroupStats("conv1", 4.0, 0.1 / 16)), 4.0, 0.1 / 16, 1, 1);
@@ -179,6 +228,11 @@ class TrialRunnerTest {
         return new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Preprocessing.NONE,
                 Schedules.named("LR-decay", 4), 4, 128,
                 List.of(2, 4), seed, initSeed);
+    }
+
+    private static TrialSpec withSteps(TrialSpec s, RecordSteps steps) {
+        return new TrialSpec(s.dataset(), s.model(), s.preprocessing(), s.schedule(), s.epochs(), s.batchSize(),
+                s.recordEpochs(), steps, s.seed(), s.initSeed());
     }
 
     private static TrialResult tiny(long seed, long initSeed) {

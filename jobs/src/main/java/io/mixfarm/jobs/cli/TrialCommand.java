@@ -187,9 +187,11 @@ final class TrialCommand implements Callable<Integer> {
         int differing = 0;
         int missing = 0;
         for (EpochPredictions mine : result.predictions()) {
-            Optional<byte[]> theirs = store.predictions(key.schedule(), key.trial(), mine.epoch());
+            Optional<byte[]> theirs = store.predictions(key.schedule(), key.trial(), mine.point());
+            String point = mine.point().isEpochEnd(result.stepsPerEpoch()) ? "epoch " + mine.epoch()
+                    : "epoch " + mine.epoch() + ", step " + mine.step();
             if (theirs.isEmpty()) {
-                out.printf("epoch %d: the farm has no predictions for this trial%n", mine.epoch());
+                out.printf("%s: the farm has no predictions for this trial%n", point);
                 missing++;
                 continue;
             }
@@ -197,7 +199,7 @@ final class TrialCommand implements Callable<Integer> {
             for (int i = 0; i < mine.predicted().length; i++) {
                 diff += mine.predicted()[i] == theirs.get()[i] ? 0 : 1;
             }
-            out.printf("epoch %d: %s%n", mine.epoch(), diff == 0
+            out.printf("%s: %s%n", point, diff == 0
                     ? "predictions identical to the farm's (" + mine.predicted().length + " images)"
                     : diff + " of " + mine.predicted().length + " predictions "
                     + (bitwise ? "DIFFER from the farm's" : "differ from the farm's (not comparable bit for bit)"));

@@ -12,6 +12,7 @@ import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.schedule.Table1Schedules;
 import io.mixfarm.core.schedule.WdLrSchedules;
+import io.mixfarm.core.trial.RecordSteps;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ final class ConfigBinder {
                 ExperimentConfig.MIN_BATCH_SIZE);
         int epochs = integer(experiment, Keys.EPOCHS, Keys.path(Keys.EPOCHS), 1);
         List<Integer> recordEpochs = recordEpochs(experiment, epochs);
+        RecordSteps recordSteps = recordSteps(object(experiment, Keys.RECORD_STEPS, Keys.path(Keys.RECORD_STEPS)),
+                epochs);
         List<Schedule> schedules = schedules(experiment, epochs);
         int trials = integer(experiment, Keys.TRIALS, Keys.path(Keys.TRIALS), 1);
         long seed = wholeNumber(experiment.get(Keys.SEED), Keys.path(Keys.SEED));
@@ -58,7 +61,7 @@ final class ConfigBinder {
         }
         int threads = integer(experiment, Keys.THREADS_PER_TRIAL, Keys.path(Keys.THREADS_PER_TRIAL), 1);
         return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threads);
+                trials, seed, fixedInit, output, threads, recordSteps);
     }
 
     // ---- structure and unknown keys ----
@@ -79,6 +82,9 @@ final class ConfigBinder {
         requireKnownKeys(experiment, Keys.EXPERIMENT, Keys.EXPERIMENT_KEYS);
         if (experiment.get(Keys.MODEL) instanceof ConfigObject model) {
             requireKnownKeys(model, Keys.path(Keys.MODEL), Keys.MODEL_KEYS);
+        }
+        if (experiment.get(Keys.RECORD_STEPS) instanceof ConfigObject recordSteps) {
+            requireKnownKeys(recordSteps, Keys.path(Keys.RECORD_STEPS), Keys.RECORD_STEPS_KEYS);
         }
         if (experiment.get(Keys.SCHEDULES) instanceof ConfigList schedules) {
             for (int i = 0; i < schedules.size(); i++) {
@@ -154,6 +160,23 @@ final class ConfigBinder {
         // The last epoch's predictions are the experiment's end point (figure 3b), so they are never left out.
         epochsToRecord.add(epochs);
         return List.copyOf(epochsToRecord);
+    }
+
+    /** {@code record-steps}: both 0 (off), or {@code from-epoch} within 1..epochs and {@code every} at least 1. */
+    private static RecordSteps recordSteps(ConfigObject recordSteps, int epochs) {
+        String fromPath = Keys.recordStepsPath(Keys.FROM_EPOCH);
+        String everyPath = Keys.recordStepsPath(Keys.EVERY);
+        int from = integer(recordSteps, Keys.FROM_EPOCH, fromPath, 0);
+        int every = integer(recordSteps, Keys.EVERY, everyPath, 0);
+        if (every == 0 && from != 0) {
+            throw fail(everyPath, recordSteps.get(Keys.EVERY), "must be >= 1 when " + fromPath + " is set (0 turns"
+                    + " step recording off, with " + fromPath + " = 0)");
+        }
+        if (every > 0 && (from < 1 || from > epochs)) {
+            throw fail(fromPath, recordSteps.get(Keys.FROM_EPOCH), "must be within 1.." + epochs + " ("
+                    + Keys.path(Keys.EPOCHS) + ") when " + everyPath + " is set, got " + from);
+        }
+        return new RecordSteps(from, every);
     }
 
     private static List<Schedule> schedules(ConfigObject experiment, int epochs) {

@@ -46,6 +46,8 @@ final class ConfigRenderer {
         experiment.put(Keys.RECORD_EPOCHS, config.recordEpochs());
         // The resolved record-epochs already contain every record-every-th epoch.
         experiment.put(Keys.RECORD_EVERY, 0);
+        experiment.put(Keys.RECORD_STEPS, new TreeMap<>(Map.of(Keys.FROM_EPOCH, config.recordSteps().fromEpoch(),
+                Keys.EVERY, config.recordSteps().every())));
         experiment.put(Keys.SCHEDULES, schedules);
         experiment.put(Keys.TRIALS, config.trials());
         experiment.put(Keys.SEED, config.seed());

@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.config;
 
+import io.mixfarm.core.trial.MinibatchOrder;
+
 import java.util.Locale;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Locale;
  * @param trialEpochs     epochs summed over all trials
  * @param trainImages     training images passed forward and backward, over all trials and epochs
  * @param predictedImages test images predicted, over all trials and epochs (the trial runner evaluates the
- *                        whole test set after every epoch, not only at record epochs)
+ *                        whole test set after every epoch, not only at record epochs, and at every record point
+ *                        inside an epoch)
  */
 public record CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages) {
 
@@ -26,8 +29,15 @@ public record CostEstimate(long trials, long trialEpochs, long trainImages, long
         }
         long trials = Math.multiplyExact((long) config.schedules().size(), config.trials());
         long trialEpochs = Math.multiplyExact(trials, config.epochs());
+        long evaluations = trialEpochs;
+        if (config.recordSteps().on() && trainCount > 0) {
+            int stepsPerEpoch = MinibatchOrder.stepsPerEpoch(trainCount, config.batchSize());
+            long inside = config.recordSteps().points(config.epochs(), config.recordEpochs(), stepsPerEpoch).stream()
+                    .filter(p -> !p.isEpochEnd(stepsPerEpoch)).count();
+            evaluations = Math.addExact(evaluations, Math.multiplyExact(trials, inside));
+        }
         return new CostEstimate(trials, trialEpochs, Math.multiplyExact(trialEpochs, trainCount),
-                Math.multiplyExact(trialEpochs, testCount));
+                Math.multiplyExact(evaluations, testCount));
     }
 
     /**

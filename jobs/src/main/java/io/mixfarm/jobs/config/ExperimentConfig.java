@@ -6,6 +6,7 @@ import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.RecordSteps;
 import io.mixfarm.core.trial.TrialSpec;
 
 import java.nio.charset.StandardCharsets;
@@ -46,11 +47,13 @@ import java.util.Set;
  * @param fixedInit       whether all trials share {@code w0} from {@link Seeds#sharedInitSeed} (the paper's figure 9)
  * @param output          output folder, a local path or Hadoop URI (blank only in derived configs, see withOutput)
  * @param threadsPerTrial OpenMP threads of one trial on CPU, at least 1
+ * @param recordSteps     recording inside epochs, every k SGD steps from an epoch within 1..epochs on
+ *                        ({@link RecordSteps#OFF}: only at the ends of the record epochs)
  */
 public record ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
                                int epochs,
                                List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
-                               boolean fixedInit, String output, int threadsPerTrial) {
+                               boolean fixedInit, String output, int threadsPerTrial, RecordSteps recordSteps) {
 
     /** BatchNorm needs at least two examples for a batch variance. */
     static final int MIN_BATCH_SIZE = 2;
@@ -62,6 +65,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         Objects.requireNonNull(preprocessing, "preprocessing");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(recordSteps, "recordSteps");
         recordEpochs = List.copyOf(recordEpochs);
         schedules = List.copyOf(schedules);
         requireNotBlank(Keys.NAME, name);
@@ -72,6 +76,18 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         requireAtLeast(Keys.THREADS_PER_TRIAL, threadsPerTrial, 1);
         requireResolvedRecordEpochs(recordEpochs, epochs);
         requireSchedules(schedules, epochs);
+        if (recordSteps.fromEpoch() > epochs) {
+            throw new ConfigException(Keys.recordStepsPath(Keys.FROM_EPOCH) + ": must be within 1.." + epochs + " ("
+                    + Keys.path(Keys.EPOCHS) + "), got " + recordSteps.fromEpoch());
+        }
+    }
+
+    /** An experiment that records only at the ends of its record epochs. */
+    public ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
+                            int epochs, List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
+                            boolean fixedInit, String output, int threadsPerTrial) {
+        this(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, trials, seed, fixedInit,
+                output, threadsPerTrial, RecordSteps.OFF);
     }
 
     /**
@@ -116,7 +132,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
     /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
     public ExperimentConfig withOutput(String output) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threadsPerTrial);
+                trials, seed, fixedInit, output, threadsPerTrial, recordSteps);
     }
 
     /**
@@ -125,7 +141,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
      */
     public ExperimentConfig withTrials(int trials) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threadsPerTrial);
+                trials, seed, fixedInit, output, threadsPerTrial, recordSteps);
     }
 
     /**
@@ -149,7 +165,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         }
         List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, trials,
-                seed, fixedInit, output, threadsPerTrial);
+                seed, fixedInit, output, threadsPerTrial, recordSteps);
     }
 
     /** The names of {@link #schedules()}, in config order. */
@@ -192,8 +208,8 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
     private PlannedTrial planned(Schedule schedule, int trial) {
         long trialSeed = Seeds.trialSeed(seed, schedule.name(), trial);
         long initSeed = fixedInit ? Seeds.sharedInitSeed(seed) : trialSeed;
-        TrialSpec spec = new TrialSpec(data, model, preprocessing, schedule, epochs, batchSize, recordEpochs, trialSeed,
-                initSeed);
+        TrialSpec spec = new TrialSpec(data, model, preprocessing, schedule, epochs, batchSize, recordEpochs,
+                recordSteps, trialSeed, initSeed);
         return new PlannedTrial(new TrialKey(schedule.name(), trial), spec);
     }
 

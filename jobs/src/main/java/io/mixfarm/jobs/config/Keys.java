@@ -20,6 +20,7 @@ final class Keys {
     static final String EPOCHS = "epochs";
     static final String RECORD_EPOCHS = "record-epochs";
     static final String RECORD_EVERY = "record-every";
+    static final String RECORD_STEPS = "record-steps";
     static final String SCHEDULES = "schedules";
     static final String TRIALS = "trials";
     static final String SEED = "seed";
@@ -31,14 +32,20 @@ final class Keys {
     static final String WIDTH = "width";
     static final String BN_EPS = "bn-eps";
 
+    /** Keys under {@code experiment.record-steps}. */
+    static final String FROM_EPOCH = "from-epoch";
+    static final String EVERY = "every";
+
     /** Keys of a custom schedule object; {@link #NAME} is shared with the experiment's. */
     static final String TEXT = "text";
 
     /** Keys under {@code experiment}, in the order of {@code defaults.conf}. */
     static final List<String> EXPERIMENT_KEYS = List.of(NAME, DATA, NORMALISE, AUGMENT, MODEL, BATCH_SIZE, EPOCHS,
-            RECORD_EPOCHS, RECORD_EVERY, SCHEDULES, TRIALS, SEED, FIXED_INIT, OUTPUT, THREADS_PER_TRIAL);
+            RECORD_EPOCHS, RECORD_EVERY, RECORD_STEPS, SCHEDULES, TRIALS, SEED, FIXED_INIT, OUTPUT, THREADS_PER_TRIAL);
     /** Keys under {@code experiment.model}. */
     static final List<String> MODEL_KEYS = List.of(ARCHITECTURE, WIDTH, BN_EPS);
+    /** Keys under {@code experiment.record-steps}. */
+    static final List<String> RECORD_STEPS_KEYS = List.of(FROM_EPOCH, EVERY);
     /** Keys of a custom schedule object in {@code experiment.schedules}. */
     static final List<String> SCHEDULE_KEYS = List.of(NAME, TEXT);
 
@@ -53,6 +60,11 @@ final class Keys {
     /** The full path of a key under {@code experiment.model}. */
     static String modelPath(String key) {
         return path(MODEL) + "." + key;
+    }
+
+    /** The full path of a key under {@code experiment.record-steps}. */
+    static String recordStepsPath(String key) {
+        return path(RECORD_STEPS) + "." + key;
     }
 
     /** The path of the {@code index}-th (0-based) schedule, e.g. {@code experiment.schedules[1]}. */

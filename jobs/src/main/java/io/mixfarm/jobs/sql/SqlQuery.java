@@ -23,10 +23,11 @@ import static org.apache.spark.sql.functions.col;
 
 /**
  * Read-only Spark SQL over an experiment's output folder: each dataset present ({@code predictions},
- * {@code metrics}, {@code trials}, {@code tv_summary}, {@code tv_by_image}) is a temporary view of that name.
- * {@code predictions} and {@code metrics} hold only the trials whose {@code trials/} row says succeeded, because a
- * trial that failed, diverged or is still running may have left files behind and is no sample of its schedule;
- * {@code predictions_all} and {@code metrics_all} are every file.
+ * {@code metrics}, {@code step_metrics}, {@code trials}, {@code tv_summary}, {@code tv_by_image}) is a temporary view
+ * of that name. {@code predictions}, {@code metrics} and {@code step_metrics} hold only the trials whose
+ * {@code trials/} row says succeeded, because a trial that failed, diverged or is still running may have left files
+ * behind and is no sample of its schedule; {@code predictions_all}, {@code metrics_all} and {@code step_metrics_all}
+ * are every file.
  */
 public final class SqlQuery {
 
@@ -39,11 +40,11 @@ public final class SqlQuery {
             + "WHERE all_trials ORDER BY ALL";
 
     /** The datasets of an output folder that become views, in the order they are documented. */
-    private static final List<String> DATASETS = List.of("predictions", "metrics", "trials", "tv_summary",
-            "tv_by_image");
+    private static final List<String> DATASETS = List.of("predictions", "metrics", "step_metrics", "trials",
+            "tv_summary", "tv_by_image");
 
     /** Datasets a trial writes before its {@code trials/} row: their default view keeps finished trials only. */
-    private static final Set<String> PER_TRIAL = Set.of("predictions", "metrics");
+    private static final Set<String> PER_TRIAL = Set.of("predictions", "metrics", "step_metrics");
 
     /** Suffix of the view of every file of a per-trial dataset. */
     private static final String ALL = "_all";

@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.jobs.store.AtomicFiles.IfExists;
 import org.apache.hadoop.conf.Configuration;
@@ -8,7 +9,9 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 import java.io.ByteArrayInputStream;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -92,9 +96,9 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * Writes a trial that trained to its end: its predictions at every record epoch it reached (one file, one row
-     * group per epoch; none if it reached none), its metrics, then its {@code trials} row. Does nothing if the trial
-     * has a final row already.
+     * Writes a trial that trained to its end: its predictions at every record point it reached (one file, one row
+     * group per point; none if it reached none), its metrics (and its metrics at record points inside epochs, if it
+     * has any), then its {@code trials} row. Does nothing if the trial has a final row already.
      *
      * @param schedule   the schedule's name, the {@code schedule=} partition
      * @param trial      the trial's index within the schedule
@@ -119,15 +123,18 @@ public final class ExperimentStore implements Serializable {
                     + record.status() + (record.status() == TrialStatus.FAILED ? "; use writeFailure" : ""));
         }
         Map<String, String> metadata = metadata(provenance);
+        // A reader asking for the end of an epoch finds its step with it.
+        metadata.put(ParquetSchemas.STEPS_PER_EPOCH, Integer.toString(result.stepsPerEpoch()));
         // Everything is checked before the first file is written, so a rejected trial leaves nothing behind.
         Rows.checkPredictions(trial, result.predictions(), testLabels);
-        // One row group per record epoch, epochs ascending: rows sorted by (epoch, image).
+        // One row group per record point, steps ascending: rows sorted by (step, image), so also by epoch.
         List<PredictionRows> predictions = result.predictions().stream()
-                .sorted(Comparator.comparingInt(EpochPredictions::epoch))
-                .map(p -> new PredictionRows(trial, p.epoch(), p.predicted(), testLabels))
+                .sorted(Comparator.comparingLong(EpochPredictions::step))
+                .map(p -> new PredictionRows(trial, p.point(), p.predicted(), testLabels))
                 .toList();
         List<String> groups = Rows.groupNames(result.epochs());
-        List<Group> metrics = Rows.metrics(trial, result.epochs(), groups);
+        List<Group> metrics = Rows.metrics(trial, result.epochs(), result.stepsPerEpoch(), groups);
+        List<Group> stepMetrics = Rows.stepMetrics(trial, result.steps(), groups);
         try {
             if (hasFinalRow(record)) {
                 return;
@@ -137,6 +144,10 @@ public final class ExperimentStore implements Serializable {
             }
             files.writeParquet(layout.metrics(schedule, trial), ParquetSchemas.metrics(groups), metadata, metrics,
                     IfExists.KEEP);
+            if (!stepMetrics.isEmpty()) {
+                files.writeParquet(layout.stepMetrics(schedule, trial), ParquetSchemas.stepMetrics(groups), metadata,
+                        stepMetrics, IfExists.KEEP);
+            }
             writeRow(record, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write trial " + record.key() + " to " + output, e);
@@ -187,22 +198,58 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * The class one trial predicted for every test image after a record epoch, indexed by image (e.g. to check a
-     * rerun against the farm, or for the TV job); empty if the trial has no predictions for that epoch. Reads only
-     * that epoch's row group of the trial's file, or the epoch's own file in a folder of the earlier per-epoch
+     * The class one trial predicted for every test image at the end of a record epoch, indexed by image (e.g. for
+     * the TV job on a folder written before steps were recorded); empty if the trial has no predictions there. Reads
+     * only that point's row group of the trial's file, or the epoch's own file in a folder of the earlier per-epoch
      * layout.
      */
     public Optional<byte[]> predictions(String schedule, int trial, int epoch) {
+        return predictions(schedule, trial, epoch, null);
+    }
+
+    /**
+     * The class one trial predicted for every test image at a record point (e.g. to check a rerun against the farm,
+     * or for the TV job); empty if the trial has no predictions there. Reads only that point's row group. A file
+     * written before steps were recorded holds only epoch ends, found by the point's epoch.
+     */
+    public Optional<byte[]> predictions(String schedule, int trial, RecordPoint point) {
+        return predictions(schedule, trial, point.epoch(), point.step());
+    }
+
+    private Optional<byte[]> predictions(String schedule, int trial, int epoch, Long step) {
         try {
             FileStatus file = statusOrNull(layout.predictions(schedule, trial));
             if (file == null) {
                 file = statusOrNull(layout.perEpochPredictions(schedule, epoch, trial));
             }
             return file == null ? Optional.empty()
-                    : EpochReader.read(HadoopInputFile.fromStatus(file, hadoop), epoch, hadoop);
+                    : EpochReader.read(HadoopInputFile.fromStatus(file, hadoop), epoch, step, hadoop);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the predictions of trial " + Layout.key(schedule, trial)
-                    + " after epoch " + epoch + " from " + output + ": " + e.getMessage(), e);
+                    + " at epoch " + epoch + (step == null ? "" : ", step " + step) + " from " + output + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SGD steps per epoch the trial's predictions file records, empty for a file written before steps were
+     * recorded (or no file): what turns the experiment's record epochs and {@code RecordSteps} into record points.
+     */
+    public OptionalInt stepsPerEpoch(String schedule, int trial) {
+        try {
+            FileStatus file = statusOrNull(layout.predictions(schedule, trial));
+            if (file == null) {
+                return OptionalInt.empty();
+            }
+            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(file, hadoop),
+                    HadoopReadOptions.builder(hadoop).build())) {
+                String value = reader.getFooter().getFileMetaData().getKeyValueMetaData()
+                        .get(ParquetSchemas.STEPS_PER_EPOCH);
+                return value == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(value));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the footer of the predictions of trial "
+                    + Layout.key(schedule, trial) + " in " + output + ": " + e.getMessage(), e);
         }
     }
 
@@ -255,6 +302,7 @@ public final class ExperimentStore implements Serializable {
         try {
             deleteWithTemps(layout.trialRow(schedule, trial));
             deleteWithTemps(layout.metrics(schedule, trial));
+            deleteWithTemps(layout.stepMetrics(schedule, trial));
             deleteWithTemps(layout.predictions(schedule, trial));
             Path predictions = layout.schedule(Layout.PREDICTIONS, schedule);
             if (fs.exists(predictions)) {
@@ -297,12 +345,12 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/} and
-     * {@code experiment.json} with its temp files; anything else in the folder stays.
+     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/},
+     * {@code step_metrics/} and {@code experiment.json} with its temp files; anything else in the folder stays.
      */
     public void deleteOutputs() {
         try {
-            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS)) {
+            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS, Layout.STEP_METRICS)) {
                 fs.delete(layout.dataset(dataset), true);
             }
             deleteWithTemps(layout.manifest());

@@ -14,6 +14,8 @@ final class Layout {
 
     static final String PREDICTIONS = "predictions";
     static final String METRICS = "metrics";
+    /** Metrics at the record points inside epochs; a trial writes the file only when it has such points. */
+    static final String STEP_METRICS = "step_metrics";
     static final String TRIALS = "trials";
     static final String MANIFEST = "experiment.json";
     /** The partition key of the per-epoch predictions folders of the earlier layout. */
@@ -65,6 +67,10 @@ final class Layout {
 
     Path metrics(String schedule, int trial) {
         return new Path(schedule(METRICS, schedule), fileName(trial));
+    }
+
+    Path stepMetrics(String schedule, int trial) {
+        return new Path(schedule(STEP_METRICS, schedule), fileName(trial));
     }
 
     Path trialRow(String schedule, int trial) {

@@ -12,18 +12,28 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The Parquet schemas of the three datasets of an experiment folder. The partition column {@code schedule} is not
+ * The Parquet schemas of the datasets of an experiment folder. The partition column {@code schedule} is not
  * in the files: it exists only as {@code schedule=S} directories.
  */
 public final class ParquetSchemas {
 
+    /** The column of a record point's step: SGD steps since the start of training (docs/method.md, "Record points"). */
+    public static final String STEP = "step";
+
     /**
-     * One row per test image and record epoch, a trial's epochs in one file (one row group per epoch); classes as
-     * INT(8) so Spark reads a byte and DuckDB a TINYINT.
+     * Footer key of the SGD steps per epoch of the trial that wrote a file, which turns an epoch's end into a step:
+     * a reader asking for the end of epoch {@code e} reads step {@code e * S}.
+     */
+    public static final String STEPS_PER_EPOCH = "mixfarm.steps_per_epoch";
+
+    /**
+     * One row per test image and record point, a trial's record points in one file (one row group per point,
+     * sorted by step then image); classes as INT(8) so Spark reads a byte and DuckDB a TINYINT.
      */
     public static final MessageType PREDICTIONS = Types.buildMessage()
             .required(PrimitiveTypeName.INT32).named("trial")
             .required(PrimitiveTypeName.INT32).named("epoch")
+            .required(PrimitiveTypeName.INT64).named(STEP)
             .required(PrimitiveTypeName.INT32).named("image")
             .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("predicted")
             .required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.intType(8, true)).named("label")
@@ -61,17 +71,34 @@ public final class ParquetSchemas {
     /** Metric columns before the per-group ones. */
     private static final List<String> LEADING_METRICS =
             List.of("lr", "wd", "train_loss", "train_error", "test_loss", "test_error", "norm", "effective_lr");
+    /** The same at a record point inside an epoch: no train loss or error there (part of a pass only). */
+    private static final List<String> LEADING_STEP_METRICS =
+            List.of("lr", "wd", "test_loss", "test_error", "norm", "effective_lr");
 
     private ParquetSchemas() {
     }
 
     /**
-     * One row per epoch: {@code trial}, {@code epoch}, the scalar metrics, then {@code norm_<group>} and
-     * {@code effective_lr_<group>} per weight group in the given order, then the timings.
+     * One row per epoch: {@code trial}, {@code epoch}, {@code step} (the epoch's last step), the scalar metrics, then
+     * {@code norm_<group>} and {@code effective_lr_<group>} per weight group in the given order, then the timings.
      *
      * @param groups the weight groups' names, e.g. {@code conv1, conv2, fc1}; letters, digits and {@code _}
      */
     public static MessageType metrics(List<String> groups) {
+        return metrics("metrics", LEADING_METRICS, groups, List.of("train_seconds", "eval_seconds"));
+    }
+
+    /**
+     * {@code step_metrics}: one row per record point inside an epoch ({@code RecordSteps}), what a mixing clock reads
+     * there: {@code trial}, {@code epoch} (in progress), {@code step}, {@code lr}, {@code wd}, the test loss and
+     * error of the point's predictions, the norms and effective learning rates, and the evaluation's time. A table of
+     * its own so that {@code metrics} keeps one row per epoch, which every per-epoch query and chart relies on.
+     */
+    public static MessageType stepMetrics(List<String> groups) {
+        return metrics("step_metrics", LEADING_STEP_METRICS, groups, List.of("eval_seconds"));
+    }
+
+    private static MessageType metrics(String name, List<String> leading, List<String> groups, List<String> trailing) {
         Objects.requireNonNull(groups, "groups");
         Set<String> seen = new HashSet<>();
         for (String group : groups) {
@@ -85,18 +112,19 @@ public final class ParquetSchemas {
         }
         Types.GroupBuilder<MessageType> builder = Types.buildMessage()
                 .required(PrimitiveTypeName.INT32).named("trial")
-                .required(PrimitiveTypeName.INT32).named("epoch");
-        for (String column : LEADING_METRICS) {
+                .required(PrimitiveTypeName.INT32).named("epoch")
+                .required(PrimitiveTypeName.INT64).named(STEP);
+        for (String column : leading) {
             builder.required(PrimitiveTypeName.DOUBLE).named(column);
         }
         for (String group : groups) {
             builder.required(PrimitiveTypeName.DOUBLE).named(normColumn(group))
                     .required(PrimitiveTypeName.DOUBLE).named(effectiveLrColumn(group));
         }
-        return builder
-                .required(PrimitiveTypeName.DOUBLE).named("train_seconds")
-                .required(PrimitiveTypeName.DOUBLE).named("eval_seconds")
-                .named("metrics");
+        for (String column : trailing) {
+            builder.required(PrimitiveTypeName.DOUBLE).named(column);
+        }
+        return builder.named(name);
     }
 
     /** The column of a group's weight norm. */

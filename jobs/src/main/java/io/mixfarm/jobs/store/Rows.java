@@ -4,6 +4,8 @@ import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.GroupStats;
+import io.mixfarm.core.trial.RecordPoint;
+import io.mixfarm.core.trial.StepMetrics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.MessageType;
@@ -23,7 +25,7 @@ final class Rows {
     }
 
     /**
-     * Checks that every record epoch appears once and predicted each test image once, and that all classes fit the
+     * Checks that every record point appears once and predicted each test image once, and that all classes fit the
      * INT(8) columns, so that a bad trial is rejected before any of its files is written.
      *
      * @param labels true class per test image, unsigned bytes as in {@code ImageSet}
@@ -32,11 +34,11 @@ final class Rows {
         for (int image = 0; image < labels.length; image++) {
             requireClass(labels[image] & 0xFF, "label", image);
         }
-        Set<Integer> epochs = new HashSet<>();
+        Set<Long> steps = new HashSet<>();
         for (EpochPredictions epoch : predictions) {
-            if (!epochs.add(epoch.epoch())) {
-                throw new IllegalArgumentException("trial " + trial + " has predictions after epoch " + epoch.epoch()
-                        + " twice");
+            if (!steps.add(epoch.step())) {
+                throw new IllegalArgumentException("trial " + trial + " has predictions at step " + epoch.step()
+                        + " (epoch " + epoch.epoch() + ") twice");
             }
             byte[] predicted = epoch.predicted();
             if (predicted.length != labels.length) {
@@ -61,14 +63,18 @@ final class Rows {
         return names;
     }
 
-    /** One row per epoch, for the schema {@link ParquetSchemas#metrics} built from {@code groups}. */
-    static List<Group> metrics(int trial, List<EpochMetrics> epochs, List<String> groups) {
+    /**
+     * One row per epoch, for the schema {@link ParquetSchemas#metrics} built from {@code groups}; an epoch's
+     * {@code step} is its last, {@code epoch * stepsPerEpoch}.
+     */
+    static List<Group> metrics(int trial, List<EpochMetrics> epochs, int stepsPerEpoch, List<String> groups) {
         SimpleGroupFactory factory = new SimpleGroupFactory(ParquetSchemas.metrics(groups));
         List<Group> rows = new ArrayList<>(epochs.size());
         for (EpochMetrics m : epochs) {
             Group row = factory.newGroup();
             row.add("trial", trial);
             row.add("epoch", m.epoch());
+            row.add(ParquetSchemas.STEP, RecordPoint.endOf(m.epoch(), stepsPerEpoch).step());
             row.add("lr", m.lr());
             row.add("wd", m.wd());
             row.add("train_loss", m.trainLoss());
@@ -77,24 +83,51 @@ final class Rows {
             row.add("test_error", m.testError());
             row.add("norm", m.totalNorm());
             row.add("effective_lr", m.totalEffectiveLr());
-            if (m.groups().size() != groups.size()) {
-                throw new IllegalArgumentException("epoch " + m.epoch() + " of trial " + trial + " has "
-                        + m.groups().size() + " weight groups, the first epoch " + groups.size());
-            }
-            for (int g = 0; g < groups.size(); g++) {
-                GroupStats stats = m.groups().get(g);
-                if (!stats.group().equals(groups.get(g))) {
-                    throw new IllegalArgumentException("epoch " + m.epoch() + " of trial " + trial
-                            + " has weight group " + stats.group() + " where the first epoch has " + groups.get(g));
-                }
-                row.add(ParquetSchemas.normColumn(stats.group()), stats.norm());
-                row.add(ParquetSchemas.effectiveLrColumn(stats.group()), stats.effectiveLr());
-            }
+            addGroups(row, m.groups(), groups, "epoch " + m.epoch() + " of trial " + trial);
             row.add("train_seconds", m.trainSeconds());
             row.add("eval_seconds", m.evalSeconds());
             rows.add(row);
         }
         return rows;
+    }
+
+    /** One row per record point inside an epoch, for the schema {@link ParquetSchemas#stepMetrics}. */
+    static List<Group> stepMetrics(int trial, List<StepMetrics> steps, List<String> groups) {
+        SimpleGroupFactory factory = new SimpleGroupFactory(ParquetSchemas.stepMetrics(groups));
+        List<Group> rows = new ArrayList<>(steps.size());
+        for (StepMetrics m : steps) {
+            Group row = factory.newGroup();
+            row.add("trial", trial);
+            row.add("epoch", m.point().epoch());
+            row.add(ParquetSchemas.STEP, m.point().step());
+            row.add("lr", m.lr());
+            row.add("wd", m.wd());
+            row.add("test_loss", m.testLoss());
+            row.add("test_error", m.testError());
+            row.add("norm", m.totalNorm());
+            row.add("effective_lr", m.totalEffectiveLr());
+            addGroups(row, m.groups(), groups, "step " + m.point().step() + " of trial " + trial);
+            row.add("eval_seconds", m.evalSeconds());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** {@code norm_<group>} and {@code effective_lr_<group>}, the groups in the order of the first epoch's. */
+    private static void addGroups(Group row, List<GroupStats> stats, List<String> groups, String where) {
+        if (stats.size() != groups.size()) {
+            throw new IllegalArgumentException(where + " has " + stats.size() + " weight groups, the first epoch "
+                    + groups.size());
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            GroupStats group = stats.get(g);
+            if (!group.group().equals(groups.get(g))) {
+                throw new IllegalArgumentException(where + " has weight group " + group.group()
+                        + " where the first epoch has " + groups.get(g));
+            }
+            row.add(ParquetSchemas.normColumn(group.group()), group.norm());
+            row.add(ParquetSchemas.effectiveLrColumn(group.group()), group.effectiveLr());
+        }
     }
 
     /** The {@code trials} row of a record; the schedule is the partition folder, not a column. */

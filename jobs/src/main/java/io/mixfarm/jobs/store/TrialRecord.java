@@ -105,6 +105,13 @@ public record TrialRecord(String schedule, int trial, TrialStatus status, long s
         fields.put("epochs", spec.epochs());
         fields.put("batch_size", spec.batchSize());
         fields.put("record_epochs", spec.recordEpochs());
+        if (spec.recordSteps().on()) {
+            // Only when on, so the spec of a trial that records at epoch ends reads as before.
+            Map<String, Object> steps = new LinkedHashMap<>();
+            steps.put("from_epoch", spec.recordSteps().fromEpoch());
+            steps.put("every", spec.recordSteps().every());
+            fields.put("record_steps", steps);
+        }
         fields.put("seed", spec.seed());
         fields.put("init_seed", spec.initSeed());
         try {

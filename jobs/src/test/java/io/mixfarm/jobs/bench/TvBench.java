@@ -5,6 +5,7 @@ import io.mixfarm.analysis.tv.SyntheticPredictions;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.GroupStats;
+import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
@@ -41,6 +42,8 @@ public final class TvBench {
     private static final int TRIALS = 500;
     private static final int IMAGES = 10_000;
     private static final int CLASSES = 10;
+    /** The paper's MNIST: 60,000 training images in batches of 128. */
+    private static final int STEPS_PER_EPOCH = 469;
     /** The record epochs of the curve: two, in every setup. */
     private static final List<Integer> CURVE_EPOCHS = List.of(120, 200);
 
@@ -96,11 +99,12 @@ public final class TvBench {
                 List<EpochMetrics> metrics = new ArrayList<>();
                 for (int epoch : config.recordEpochs()) {
                     PredictionMatrix draw = SyntheticPredictions.draw(p, 1, seed + epoch);
-                    predictions.add(new EpochPredictions(epoch, draw.predicted()));
+                    predictions.add(new EpochPredictions(RecordPoint.endOf(epoch, STEPS_PER_EPOCH), draw.predicted()));
                     metrics.add(new EpochMetrics(epoch, 0.1, 0.1, 0.1, 0.01, 0.1, 0.02,
                             List.of(new GroupStats("conv1", 1, 0.1)), 1, 0.1, 1, 0.1));
                 }
-                TrialResult result = new TrialResult(planned.spec(), metrics, predictions, 1.0);
+                TrialResult result = new TrialResult(planned.spec(), STEPS_PER_EPOCH, metrics, List.of(), predictions,
+                        1.0);
                 store.writeTrial(planned.key().schedule(), planned.key().trial(), result, labels,
                         TrialRecord.finished(planned.key().schedule(), planned.key().trial(), result, "bench",
                                 "cpu:1-threads", 0, 0, 1000, null, null), Map.of("mixfarm.bench", "synthetic"));

@@ -25,7 +25,8 @@ class MetricsTableTest {
                 Schedule.parse("lr50", "1: lr=50 wd=0.1"), 8, 128, List.of(8), 1, 1);
         EpochMetrics first = new EpochMetrics(1, 50, 0.1, 2.49, 0.9, 2.3, 0.9,
                 List.of(new GroupStats("conv1", Double.NaN, Double.NaN)), Double.NaN, Double.NaN, 1.0, 0.5);
-        TrialResult result = new TrialResult(spec, List.of(first), List.of(), 2.0, Divergence.of(first));
+        TrialResult result = new TrialResult(spec, 63, List.of(first), List.of(), List.of(), 2.0,
+                Divergence.of(first));
         StringWriter text = new StringWriter();
         new MetricsTable(new PrintWriter(text)).summary(result, 8000, 2000);
 

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.config;
 
+import io.mixfarm.core.trial.RecordSteps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,6 +63,12 @@ class ConfigValidationTest {
             experiment.batch-size = 1                    | experiment.batch-size: must be >= 2, got 1
             experiment.threads-per-trial = 0             | experiment.threads-per-trial: must be >= 1, got 0
             experiment.record-every = -1                 | experiment.record-every: must be >= 0, got -1
+            experiment.record-steps.every = 5            | experiment.record-steps.from-epoch: must be within 1..200 (experiment.epochs) when experiment.record-steps.every is set, got 0
+            experiment.record-steps { from-epoch = 201, every = 5 } | experiment.record-steps.from-epoch: must be within 1..200 (experiment.epochs) when experiment.record-steps.every is set, got 201
+            experiment.record-steps.from-epoch = 9       | experiment.record-steps.every: must be >= 1 when experiment.record-steps.from-epoch is set
+            experiment.record-steps { from-epoch = 9, every = -2 } | experiment.record-steps.every: must be >= 0, got -2
+            experiment.record-steps { from-epoch = 9, every = 2.5 } | experiment.record-steps.every: must be a whole number, got 2.5
+            experiment.record-steps = 5                  | experiment.record-steps: must be an object { .. }, got 5
             experiment.record-epochs = [0]               | experiment.record-epochs[0]: must be within 1..200 (experiment.epochs), got 0
             experiment.record-epochs = [120, 201]        | experiment.record-epochs[1]: must be within 1..200 (experiment.epochs), got 201
             experiment.record-epochs = 120               | experiment.record-epochs: must be a list of epochs such as [120, 200], got 120
@@ -105,6 +112,23 @@ class ConfigValidationTest {
         String message = message(hocon);
         assertTrue(message.startsWith(expectedStart), () -> "expected \"" + expectedStart + "...\", got: " + message);
         assertFalse(message.contains("\n"), message);
+    }
+
+    @Test
+    void unknownRecordStepsKeyIsNamed() {
+        assertEquals("unknown config key experiment.record-steps.evry (did you mean experiment.record-steps.every?)",
+                message("experiment.record-steps { from-epoch = 9, evry = 5 }"));
+    }
+
+    @Test
+    void recordStepsBindToTheTrialSpecs() {
+        ExperimentConfig config = ExperimentConfig.parse("", List.of("epochs=12", "record-steps.from-epoch=9",
+                "record-steps.every=21"));
+        assertEquals(new RecordSteps(9, 21), config.recordSteps());
+        assertEquals(new RecordSteps(9, 21), config.plan().get(0).spec().recordSteps());
+        assertEquals(config, ExperimentConfig.parse(config.render(), List.of()), "the rendered config keeps them");
+        assertEquals(RecordSteps.OFF, ExperimentConfig.parse("", List.of()).recordSteps(), "off by default");
+        assertEquals(RecordSteps.OFF, ExperimentConfig.parse("", List.of()).plan().get(0).spec().recordSteps());
     }
 
     @Test

@@ -34,4 +34,15 @@ class CostEstimateTest {
         ExperimentConfig config = ExperimentConfig.load(null, List.of());
         assertThrows(IllegalArgumentException.class, () -> CostEstimate.of(config, -1, 10));
     }
+
+    @Test
+    void recordPointsInsideEpochsAddTheirEvaluations() {
+        // 8,000 images in batches of 128: 63 steps per epoch. Every 21 steps from the start of epoch 7 of 8: steps
+        // 378 (epoch 6's end), 399, 420, 441 (epoch 7's end), 462, 483, 504 (epoch 8's end): 4 points inside epochs.
+        ExperimentConfig config = ExperimentConfig.parse("", List.of("epochs=8", "trials=4",
+                "schedules=[Const, LR-decay, WD-decay]", "record-steps.from-epoch=7", "record-steps.every=21"));
+        CostEstimate cost = CostEstimate.of(config, 8_000, 2_000);
+        assertEquals(12L * (8 + 4) * 2_000, cost.predictedImages());
+        assertEquals(768_000, cost.trainImages(), "training is the same");
+    }
 }

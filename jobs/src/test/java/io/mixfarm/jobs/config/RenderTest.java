@@ -82,6 +82,10 @@ class RenderTest {
                     "output": "runs/mnist-tiny",
                     "record-epochs": [2, 4],
                     "record-every": 0,
+                    "record-steps": {
+                      "every": 0,
+                      "from-epoch": 0
+                    },
                     "schedules": ["Const", "LR-decay"],
                     "seed": 0,
                     "threads-per-trial": 1,

@@ -254,9 +254,10 @@ class ExperimentStoreDurabilityTest {
             for (int i = 0; i < moved.length; i++) {
                 moved[i] = (byte) ((moved[i] + 1) % 10);
             }
-            return new EpochPredictions(p.epoch(), moved);
+            return new EpochPredictions(p.point(), moved);
         }).toList();
-        return new TrialResult(result.spec(), result.epochs(), predictions, result.wallSeconds());
+        return new TrialResult(result.spec(), result.stepsPerEpoch(), result.epochs(), result.steps(), predictions,
+                result.wallSeconds());
     }
 
     /** Temp files anywhere under the output folder. */

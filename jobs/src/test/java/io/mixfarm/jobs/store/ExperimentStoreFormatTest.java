@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.core.trial.TrialResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -55,7 +56,8 @@ class ExperimentStoreFormatTest {
         assertEquals("TINYINT", types.get("label"));
         assertEquals("VARCHAR", types.get("schedule"));
         assertEquals("INTEGER", types.get("epoch"));
-        assertEquals(6, types.size(), types.toString());
+        assertEquals("BIGINT", types.get("step"));
+        assertEquals(7, types.size(), types.toString());
     }
 
     @Test
@@ -66,10 +68,11 @@ class ExperimentStoreFormatTest {
         assertEquals(Fixtures.RECORD_EPOCHS.size() * 2L, ((Number) DuckDb.value(
                 "SELECT count(DISTINCT (schedule, epoch)) FROM " + predictions)).longValue());
         List<Map<String, Object>> rows = DuckDb.rows(
-                "SELECT schedule, epoch, trial, image, predicted, label FROM " + predictions);
+                "SELECT schedule, epoch, step, trial, image, predicted, label FROM " + predictions);
         for (Map<String, Object> row : rows) {
             int trial = (Integer) row.get("trial");
             int epoch = ((Number) row.get("epoch")).intValue();
+            assertEquals(epoch * (long) Fixtures.STEPS_PER_EPOCH, row.get("step"), "an epoch's end is its last step");
             int image = (Integer) row.get("image");
             assertEquals(Fixtures.predicted(trial, epoch, image), ((Number) row.get("predicted")).intValue(), row::toString);
             assertEquals(image % 10, ((Number) row.get("label")).intValue(), row::toString);
@@ -88,34 +91,42 @@ class ExperimentStoreFormatTest {
     }
 
     @Test
-    void predictionRowsAreSortedByEpochThenImage() throws Exception {
+    void predictionRowsAreSortedByStepThenImage() throws Exception {
         String file = out + "/predictions/schedule=LR-decay/trial-00008.parquet";
-        List<Map<String, Object>> rows = DuckDb.rows("SELECT epoch, image, file_row_number FROM read_parquet('"
+        List<Map<String, Object>> rows = DuckDb.rows("SELECT epoch, step, image, file_row_number FROM read_parquet('"
                 + file + "', file_row_number=true) ORDER BY file_row_number");
         assertEquals(Fixtures.RECORD_EPOCHS.size() * Fixtures.IMAGES, rows.size());
         for (Map<String, Object> row : rows) {
             int k = ((Number) row.get("file_row_number")).intValue();
             assertEquals(Fixtures.RECORD_EPOCHS.get(k / Fixtures.IMAGES), row.get("epoch"), row::toString);
+            assertEquals(Fixtures.RECORD_EPOCHS.get(k / Fixtures.IMAGES) * (long) Fixtures.STEPS_PER_EPOCH,
+                    row.get("step"), row::toString);
             assertEquals(k % Fixtures.IMAGES, row.get("image"), row::toString);
         }
     }
 
-    /** What lets a reader of one epoch skip the others: one row group per epoch, its epoch in the footer. */
+    /**
+     * What lets a reader of one record point skip the others: one row group per point, its step in the footer, and
+     * the steps per epoch that turn an epoch's end into its step.
+     */
     @Test
-    void eachRecordEpochIsOneRowGroupWithItsEpochAsMinAndMax() throws Exception {
+    void eachRecordPointIsOneRowGroupWithItsStepAsMinAndMax() throws Exception {
         String file = out + "/predictions/schedule=Const/trial-00007.parquet";
         List<Map<String, Object>> groups = DuckDb.rows("SELECT row_group_id, row_group_num_rows, stats_min, stats_max"
-                + " FROM parquet_metadata('" + file + "') WHERE path_in_schema = 'epoch' ORDER BY row_group_id");
+                + " FROM parquet_metadata('" + file + "') WHERE path_in_schema = 'step' ORDER BY row_group_id");
         assertEquals(Fixtures.RECORD_EPOCHS.size(), groups.size(), groups.toString());
         for (int g = 0; g < groups.size(); g++) {
-            String epoch = Integer.toString(Fixtures.RECORD_EPOCHS.get(g));
-            assertEquals(epoch, groups.get(g).get("stats_min"), groups.toString());
-            assertEquals(epoch, groups.get(g).get("stats_max"), groups.toString());
+            String step = Integer.toString(Fixtures.RECORD_EPOCHS.get(g) * Fixtures.STEPS_PER_EPOCH);
+            assertEquals(step, groups.get(g).get("stats_min"), groups.toString());
+            assertEquals(step, groups.get(g).get("stats_max"), groups.toString());
             assertEquals((long) Fixtures.IMAGES, ((Number) groups.get(g).get("row_group_num_rows")).longValue());
         }
+        assertEquals(Integer.toString(Fixtures.STEPS_PER_EPOCH),
+                DuckDb.keyValueMetadata(file).get(ParquetSchemas.STEPS_PER_EPOCH));
+        assertEquals(java.util.OptionalInt.of(Fixtures.STEPS_PER_EPOCH), store.stepsPerEpoch("Const", 7));
     }
 
-    /** Another writer may put several epochs in one row group: the reader then picks the epoch's rows. */
+    /** Another writer may put several record points in one row group: the reader then picks the point's rows. */
     @Test
     void aRowGroupOfSeveralEpochsIsReadRowByRow(@TempDir Path other) throws Exception {
         Path file = other.resolve("predictions/schedule=Const/trial-00003.parquet");
@@ -123,23 +134,30 @@ class ExperimentStoreFormatTest {
         SimpleGroupFactory rows = new SimpleGroupFactory(ParquetSchemas.PREDICTIONS);
         try (var writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(
                         new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
-                .withType(ParquetSchemas.PREDICTIONS).build()) {
-            // Epochs interleaved and images in reverse: nothing but the columns says which row is which.
+                .withType(ParquetSchemas.PREDICTIONS)
+                .withExtraMetaData(Map.of(ParquetSchemas.STEPS_PER_EPOCH, "10")).build()) {
+            // Points interleaved (two in epoch 4: step 35 inside it, 40 its end) and images in reverse: nothing but
+            // the columns says which row is which.
             for (int image = Fixtures.IMAGES - 1; image >= 0; image--) {
-                for (int epoch : List.of(4, 2)) {
-                    writer.write(rows.newGroup().append("trial", 3).append("epoch", epoch).append("image", image)
-                            .append("predicted", Fixtures.predicted(3, epoch, image)).append("label", image % 10));
+                for (int step : List.of(40, 20, 35)) {
+                    int epoch = (step + 9) / 10;
+                    writer.write(rows.newGroup().append("trial", 3).append("epoch", epoch).append("step", (long) step)
+                            .append("image", image).append("predicted", Fixtures.predicted(3, step, image))
+                            .append("label", image % 10));
                 }
             }
         }
         ExperimentStore foreign = new ExperimentStore(other.toString(), new Configuration());
-        for (int epoch : List.of(2, 4)) {
-            byte[] predicted = foreign.predictions("Const", 3, epoch).orElseThrow();
+        for (int step : List.of(20, 35, 40)) {
+            byte[] predicted = foreign.predictions("Const", 3, RecordPoint.at(step, 10)).orElseThrow();
             for (int image = 0; image < Fixtures.IMAGES; image++) {
-                assertEquals(Fixtures.predicted(3, epoch, image), predicted[image], "epoch " + epoch);
+                assertEquals(Fixtures.predicted(3, step, image), predicted[image], "step " + step);
             }
         }
+        assertArrayEquals(foreign.predictions("Const", 3, RecordPoint.endOf(4, 10)).orElseThrow(),
+                foreign.predictions("Const", 3, 4).orElseThrow(), "the end of an epoch is step 10 e");
         assertTrue(foreign.predictions("Const", 3, 3).isEmpty());
+        assertTrue(foreign.predictions("Const", 3, new RecordPoint(4, 36)).isEmpty());
     }
 
     /** Three files per trial, one per dataset, however many epochs it recorded. */
@@ -149,9 +167,11 @@ class ExperimentStoreFormatTest {
         TrialResult two = Fixtures.result("Const", 1);
         List<EpochPredictions> every = new ArrayList<>();
         for (int epoch = 1; epoch <= 40; epoch++) {
-            every.add(new EpochPredictions(epoch, two.predictions().get(epoch % 2).predicted()));
+            every.add(new EpochPredictions(RecordPoint.endOf(epoch, Fixtures.STEPS_PER_EPOCH),
+                    two.predictions().get(epoch % 2).predicted()));
         }
-        TrialResult forty = new TrialResult(two.spec(), two.epochs(), every, two.wallSeconds());
+        TrialResult forty = new TrialResult(two.spec(), Fixtures.STEPS_PER_EPOCH, two.epochs(), List.of(), every,
+                two.wallSeconds());
         fresh.writeTrial("Const", 1, two, Fixtures.labels(), Fixtures.succeeded("Const", 1, "h"),
                 Fixtures.PROVENANCE);
         fresh.writeTrial("Const", 2, forty, Fixtures.labels(),
@@ -169,6 +189,97 @@ class ExperimentStoreFormatTest {
                 + "/predictions/schedule=Const/trial-00002.parquet') WHERE path_in_schema = 'epoch'")).longValue());
         byte[] predicted = fresh.predictions("Const", 2, 17).orElseThrow();
         assertArrayEquals(every.get(16).predicted(), predicted);
+    }
+
+    /**
+     * A trial recording inside epochs: one row group per record point in step order, every point read back by its
+     * step, the end of an epoch by its epoch, and its metrics there in {@code step_metrics}, while {@code metrics}
+     * keeps one row per epoch.
+     */
+    @Test
+    void recordPointsInsideEpochsRoundTrip(@TempDir Path other) throws Exception {
+        ExperimentStore fresh = new ExperimentStore(other.toString(), new Configuration());
+        TrialResult stepped = Fixtures.stepped("Const", 3);
+        fresh.writeTrial("Const", 3, stepped, Fixtures.labels(), TrialRecord.finished("Const", 3, stepped, "h",
+                "cpu:2-threads", 1, Fixtures.START, Fixtures.END, Fixtures.IMPLEMENTATION, Fixtures.DATA),
+                Fixtures.PROVENANCE);
+
+        String file = other + "/predictions/schedule=Const/trial-00003.parquet";
+        List<String> steps = List.of("20", "24", "28", "32", "36", "40");
+        List<Map<String, Object>> groups = DuckDb.rows("SELECT stats_min, stats_max FROM parquet_metadata('" + file
+                + "') WHERE path_in_schema = 'step' ORDER BY row_group_id");
+        assertEquals(steps, groups.stream().map(g -> g.get("stats_min")).toList(), "one row group per point");
+        assertEquals(steps, groups.stream().map(g -> g.get("stats_max")).toList());
+        List<Map<String, Object>> rows = DuckDb.rows("SELECT epoch, step, image FROM read_parquet('" + file
+                + "', file_row_number=true) ORDER BY file_row_number");
+        assertEquals(List.of("2/20", "3/24", "3/28", "4/32", "4/36", "4/40"), rows.stream()
+                .filter(r -> (Integer) r.get("image") == 0).map(r -> r.get("epoch") + "/" + r.get("step")).toList(),
+                "sorted by step, each point with the epoch in progress");
+        for (int k = 0; k < rows.size(); k++) {
+            assertEquals(k % Fixtures.IMAGES, rows.get(k).get("image"), "then by image");
+        }
+        for (EpochPredictions p : stepped.predictions()) {
+            assertArrayEquals(p.predicted(), fresh.predictions("Const", 3, p.point()).orElseThrow(), "" + p.point());
+        }
+        assertArrayEquals(stepped.predictions().get(5).predicted(), fresh.predictions("Const", 3, 4).orElseThrow(),
+                "the end of epoch 4 is step 40");
+        assertTrue(fresh.predictions("Const", 3, 3).isEmpty(), "epoch 3 has points inside but its end is none");
+        assertTrue(fresh.predictions("Const", 3, new RecordPoint(3, 25)).isEmpty());
+
+        String stepMetrics = DuckDb.dataset(other.toString(), "step_metrics");
+        Map<String, String> types = DuckDb.describe(stepMetrics);
+        assertEquals("BIGINT", types.get("step"));
+        assertEquals("INTEGER", types.get("epoch"));
+        assertEquals(17, types.size(), types.toString());
+        assertFalse(types.containsKey("train_loss"), "no train loss inside an epoch");
+        List<Map<String, Object>> metrics = DuckDb.rows("SELECT * FROM " + stepMetrics + " ORDER BY step");
+        assertEquals(List.of(24L, 28L, 32L, 36L), metrics.stream().map(r -> r.get("step")).toList());
+        for (Map<String, Object> row : metrics) {
+            long step = (Long) row.get("step");
+            assertEquals((int) ((step + 9) / 10), row.get("epoch"));
+            assertEquals(0.7 / step, row.get("test_error"));
+            assertEquals(3.0 / step, row.get("test_loss"));
+            assertEquals(200.0 + step, row.get("norm"));
+            assertEquals(step + 2.0, row.get("norm_fc1"));
+            assertEquals(0.001 * step + 1, row.get("effective_lr_conv2"));
+            assertEquals(0.01 * step, row.get("eval_seconds"));
+        }
+        assertEquals((long) Fixtures.EPOCHS, ((Number) DuckDb.value("SELECT count(*) FROM "
+                + DuckDb.dataset(other.toString(), "metrics"))).longValue(), "metrics: one row per epoch");
+        try (Stream<Path> files = Files.walk(other)) {
+            assertEquals(List.of("metrics/schedule=Const", "predictions/schedule=Const", "step_metrics/schedule=Const",
+                    "trials/schedule=Const"), files.filter(p -> p.getFileName().toString().equals(Layout.fileName(3)))
+                    .map(p -> other.relativize(p.getParent()).toString()).sorted().toList());
+        }
+        fresh.deleteTrial("Const", 3);
+        assertFalse(Files.exists(other.resolve("step_metrics/schedule=Const/trial-00003.parquet")));
+    }
+
+    /**
+     * Folders written before record points had steps (no {@code step} column, no steps per epoch in the footer)
+     * read alike: a point is found by its epoch, through the store and through DuckDB's glob.
+     */
+    @Test
+    void aFolderWrittenBeforeStepsReadsByEpoch(@TempDir Path old) throws Exception {
+        ExperimentStore earlier = new ExperimentStore(old.toString(), new Configuration());
+        for (int trial : List.of(7, 8)) {
+            earlier.writeTrial("LR-decay", trial, Fixtures.result("LR-decay", trial), Fixtures.labels(),
+                    Fixtures.succeeded("LR-decay", trial, "host-a"), Fixtures.PROVENANCE);
+        }
+        EpochOnlyLayout.rewrite(old);
+        assertFalse(DuckDb.describe(DuckDb.dataset(old.toString(), "predictions")).containsKey("step"));
+        assertFalse(DuckDb.describe(DuckDb.dataset(old.toString(), "metrics")).containsKey("step"));
+
+        assertEquals(java.util.OptionalInt.empty(), earlier.stepsPerEpoch("LR-decay", 8));
+        byte[] expected = store.predictions("LR-decay", 8, 4).orElseThrow();
+        assertArrayEquals(expected, earlier.predictions("LR-decay", 8, 4).orElseThrow());
+        assertArrayEquals(expected, earlier.predictions("LR-decay", 8, RecordPoint.endOf(4, 10)).orElseThrow(),
+                "a file without steps holds epoch ends only: found by the epoch");
+        assertTrue(earlier.predictions("LR-decay", 8, 3).isEmpty());
+        String query = "SELECT schedule, epoch, trial, image, predicted, label FROM %s WHERE schedule = 'LR-decay'"
+                + " ORDER BY ALL";
+        assertEquals(DuckDb.rows(query.formatted(DuckDb.dataset(out, "predictions"))).toString(),
+                DuckDb.rows(query.formatted(DuckDb.dataset(old.toString(), "predictions"))).toString());
     }
 
     /** Folders written before the per-trial file read the same, through the store and through DuckDB's glob. */
@@ -205,13 +316,14 @@ class ExperimentStoreFormatTest {
         Map<String, String> types = DuckDb.describe(metrics);
         assertEquals("INTEGER", types.get("trial"));
         assertEquals("INTEGER", types.get("epoch"));
+        assertEquals("BIGINT", types.get("step"));
         assertEquals("VARCHAR", types.get("schedule"));
         for (String column : List.of("lr", "wd", "train_loss", "train_error", "test_loss", "test_error", "norm",
                 "effective_lr", "norm_conv1", "effective_lr_conv1", "norm_conv2", "effective_lr_conv2", "norm_fc1",
                 "effective_lr_fc1", "train_seconds", "eval_seconds")) {
             assertEquals("DOUBLE", types.get(column), column);
         }
-        assertEquals(19, types.size(), types.toString());
+        assertEquals(20, types.size(), types.toString());
 
         assertEquals(4L * Fixtures.EPOCHS, ((Number) DuckDb.value("SELECT count(*) FROM " + metrics)).longValue());
         List<Map<String, Object>> rows = DuckDb.rows("SELECT * FROM " + metrics
@@ -219,6 +331,7 @@ class ExperimentStoreFormatTest {
         assertEquals(Fixtures.EPOCHS, rows.size());
         for (Map<String, Object> row : rows) {
             int e = (Integer) row.get("epoch");
+            assertEquals(e * (long) Fixtures.STEPS_PER_EPOCH, row.get("step"), "an epoch's row is at its last step");
             assertEquals(0.01 * e, row.get("wd"));
             assertEquals(2.0 / e, row.get("train_loss"));
             assertEquals(0.5 / e, row.get("train_error"));

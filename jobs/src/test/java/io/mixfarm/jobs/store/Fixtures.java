@@ -8,6 +8,9 @@ import io.mixfarm.core.trial.Divergence;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.GroupStats;
+import io.mixfarm.core.trial.RecordPoint;
+import io.mixfarm.core.trial.RecordSteps;
+import io.mixfarm.core.trial.StepMetrics;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialSpec;
 
@@ -22,6 +25,8 @@ final class Fixtures {
     static final int IMAGES = 50;
     static final int EPOCHS = 4;
     static final List<Integer> RECORD_EPOCHS = List.of(2, 4);
+    /** SGD steps per epoch of the hand-made trials: the end of epoch e is step 10 e. */
+    static final int STEPS_PER_EPOCH = 10;
     static final List<String> GROUPS = List.of("conv1", "conv2", "fc1");
     static final long START = 1_700_000_000_123L;
     static final long END = START + 61_500L;
@@ -73,9 +78,43 @@ final class Fixtures {
             for (int i = 0; i < IMAGES; i++) {
                 predicted[i] = (byte) predicted(trial, epoch, i);
             }
-            predictions.add(new EpochPredictions(epoch, predicted));
+            predictions.add(new EpochPredictions(RecordPoint.endOf(epoch, STEPS_PER_EPOCH), predicted));
         }
-        return new TrialResult(spec(schedule, 40 + trial), epochs, predictions, 61.5);
+        return new TrialResult(spec(schedule, 40 + trial), STEPS_PER_EPOCH, epochs, List.of(), predictions, 61.5);
+    }
+
+    /** Step recording of {@link #stepped}: every 4 steps from the start of epoch 3 (step 20). */
+    static final RecordSteps RECORD_STEPS = new RecordSteps(3, 4);
+
+    /**
+     * A fake result recording inside epochs ({@link #RECORD_STEPS}): points at steps 20 (epoch 2's end), 24, 28
+     * (inside epoch 3), 32, 36 (inside epoch 4) and 40 (epoch 4's end); the class of image i at step s is
+     * {@code predicted(trial, s, i)}, and the numbers of the step metrics encode the step.
+     */
+    static TrialResult stepped(String schedule, int trial) {
+        TrialResult plain = result(schedule, trial);
+        TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE,
+                Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, RECORD_STEPS, 40 + trial,
+                1040 + trial);
+        List<EpochPredictions> predictions = new ArrayList<>();
+        List<StepMetrics> steps = new ArrayList<>();
+        for (RecordPoint point : spec.recordPoints(STEPS_PER_EPOCH)) {
+            byte[] predicted = new byte[IMAGES];
+            for (int i = 0; i < IMAGES; i++) {
+                predicted[i] = (byte) predicted(trial, (int) point.step(), i);
+            }
+            predictions.add(new EpochPredictions(point, predicted));
+            if (!point.isEpochEnd(STEPS_PER_EPOCH)) {
+                long s = point.step();
+                List<GroupStats> groups = new ArrayList<>();
+                for (int g = 0; g < GROUPS.size(); g++) {
+                    groups.add(new GroupStats(GROUPS.get(g), s + g, 0.001 * s + g));
+                }
+                steps.add(new StepMetrics(point, 0.1, 0.001 * s, 3.0 / s, 0.7 / s, groups, 200.0 + s, 1e-5 * s,
+                        0.01 * s));
+            }
+        }
+        return new TrialResult(spec, STEPS_PER_EPOCH, plain.epochs(), steps, predictions, plain.wallSeconds());
     }
 
     /**
@@ -89,8 +128,8 @@ final class Fixtures {
         epochs.add(new EpochMetrics(3, third.lr(), third.wd(), Double.NaN, third.trainError(), third.testLoss(),
                 third.testError(), third.groups(), third.totalNorm(), third.totalEffectiveLr(), third.trainSeconds(),
                 third.evalSeconds()));
-        return new TrialResult(full.spec(), epochs, full.predictions().subList(0, 1), full.wallSeconds(),
-                Divergence.of(epochs.get(2)));
+        return new TrialResult(full.spec(), STEPS_PER_EPOCH, epochs, List.of(), full.predictions().subList(0, 1),
+                full.wallSeconds(), Divergence.of(epochs.get(2)));
     }
 
     static TrialRecord succeeded(String schedule, int trial, String host) {

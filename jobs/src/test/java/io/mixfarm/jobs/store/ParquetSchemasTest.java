@@ -19,6 +19,7 @@ class ParquetSchemasTest {
                 message prediction {
                   required int32 trial;
                   required int32 epoch;
+                  required int64 step;
                   required int32 image;
                   required int32 predicted (INTEGER(8,true));
                   required int32 label (INTEGER(8,true));
@@ -32,6 +33,7 @@ class ParquetSchemasTest {
                 message metrics {
                   required int32 trial;
                   required int32 epoch;
+                  required int64 step;
                   required double lr;
                   required double wd;
                   required double train_loss;
@@ -50,6 +52,29 @@ class ParquetSchemasTest {
                   required double eval_seconds;
                 }
                 """, ParquetSchemas.metrics(List.of("conv1", "conv2", "fc1")).toString());
+    }
+
+    @Test
+    void stepMetricsSchemaIsFrozen() {
+        assertEquals("""
+                message step_metrics {
+                  required int32 trial;
+                  required int32 epoch;
+                  required int64 step;
+                  required double lr;
+                  required double wd;
+                  required double test_loss;
+                  required double test_error;
+                  required double norm;
+                  required double effective_lr;
+                  required double norm_conv1;
+                  required double effective_lr_conv1;
+                  required double norm_fc1;
+                  required double effective_lr_fc1;
+                  required double eval_seconds;
+                }
+                """, ParquetSchemas.stepMetrics(List.of("conv1", "fc1")).toString());
+        assertThrows(IllegalArgumentException.class, () -> ParquetSchemas.stepMetrics(List.of("fc1", "fc1")));
     }
 
     @Test

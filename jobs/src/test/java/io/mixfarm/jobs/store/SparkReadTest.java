@@ -61,7 +61,8 @@ class SparkReadTest {
         Dataset<Row> predictions = spark.read().parquet(out + "/predictions");
         assertEquals(Map.of("trial", DataTypes.IntegerType, "image", DataTypes.IntegerType,
                 "predicted", DataTypes.ByteType, "label", DataTypes.ByteType,
-                "schedule", DataTypes.StringType, "epoch", DataTypes.IntegerType), types(predictions));
+                "schedule", DataTypes.StringType, "epoch", DataTypes.IntegerType, "step", DataTypes.LongType),
+                types(predictions));
         assertEquals(2L * Fixtures.RECORD_EPOCHS.size() * Fixtures.IMAGES, predictions.count());
         Row row = predictions.where("trial = 8 AND epoch = 4 AND image = 13").first();
         assertEquals((byte) Fixtures.predicted(8, 4, 13), row.<Byte>getAs("predicted"));
