@@ -123,15 +123,17 @@ final class Charts {
     }
 
     /**
-     * One panel of the mixing curve's small multiples: one pair's all-trials TV at every record epoch with its
+     * One panel of the mixing curve's small multiples: one pair's all-trials TV at every record point with its
      * 95% interval for the true TV as error bars, and the noise floor (dashed, band: floor ± 2 sd). Every panel gets
      * the same axes ({@code axes}), so panels compare at a glance; the legend is left out, since the section's
      * caption says once what each line is.
      *
-     * @param rows the pair's all-trials rows, ascending in epoch (see {@link TvRows#allTrialsByEpoch})
+     * @param rows    the pair's all-trials rows, ascending (see {@link TvRows#allTrialsByEpoch})
+     * @param bySteps x is the step, "SGD steps" (record points inside epochs exist), rather than the record epoch
      */
-    static XYChart mixingPanel(String pair, List<TvSummaryRow> rows, Color colour, PanelAxes axes) {
-        XYChart chart = base(pair, "record epoch", "mean TV over test images", PANEL_WIDTH, PANEL_HEIGHT);
+    static XYChart mixingPanel(String pair, List<TvSummaryRow> rows, Color colour, PanelAxes axes, boolean bySteps) {
+        XYChart chart = base(pair, bySteps ? "SGD steps" : "record epoch", "mean TV over test images", PANEL_WIDTH,
+                PANEL_HEIGHT);
         XYStyler styler = chart.getStyler();
         styler.setLegendVisible(false);
         styler.setChartTitleFont(new Font(FONT, Font.BOLD, 13));
@@ -139,7 +141,7 @@ final class Charts {
         styler.setXAxisMax(axes.xMax());
         styler.setYAxisMin(0.0);
         styler.setYAxisMax(axes.yMax());
-        double[] x = rows.stream().mapToDouble(TvSummaryRow::epoch).toArray();
+        double[] x = rows.stream().mapToDouble(r -> TvRows.x(r, bySteps)).toArray();
         noiseBand(chart, pair, x, rows, colour);
         errorBars(chart, HIDDEN + pair + " interval", x, tv(rows, TvSummaryRow::ciLow), tv(rows, TvSummaryRow::ciHigh),
                 colour);
@@ -152,21 +154,21 @@ final class Charts {
     /**
      * The axes that every panel of one set of small multiples shares.
      *
-     * @param xMin first record epoch, less a margin
-     * @param xMax last record epoch, plus a margin
+     * @param xMin first record point (epoch or step, {@link TvRows#x}), less a margin
+     * @param xMax last record point, plus a margin
      * @param yMax the largest value any panel draws (TV, interval end, floor + 2 sd), plus a margin
      */
     record PanelAxes(double xMin, double xMax, double yMax) {
 
-        /** Axes wide enough for every pair's all-trials rows. */
-        static PanelAxes of(Map<String, List<TvSummaryRow>> byPair) {
+        /** Axes wide enough for every pair's all-trials rows, x as {@link TvRows#x}. */
+        static PanelAxes of(Map<String, List<TvSummaryRow>> byPair, boolean bySteps) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             double top = 0.0;
             for (List<TvSummaryRow> rows : byPair.values()) {
                 for (TvSummaryRow r : rows) {
-                    min = Math.min(min, r.epoch());
-                    max = Math.max(max, r.epoch());
+                    min = Math.min(min, TvRows.x(r, bySteps));
+                    max = Math.max(max, TvRows.x(r, bySteps));
                     for (double y : new double[] {r.tv(), r.ciHigh(), r.nullMean() + 2 * r.nullSd()}) {
                         if (Double.isFinite(y)) {
                             top = Math.max(top, y);

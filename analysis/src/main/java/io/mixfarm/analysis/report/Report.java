@@ -165,18 +165,19 @@ public final class Report {
             addSection(sections, "tv_vs_n", "TV against the number of trials (figure 3b)", TV_VS_N_CAPTION, byN,
                     false);
             Map<String, List<TvSummaryRow>> byPair = TvRows.allTrialsByEpoch(tv);
-            Charts.PanelAxes axes = Charts.PanelAxes.of(byPair);
+            boolean bySteps = TvRows.bySteps(tv);
+            Charts.PanelAxes axes = Charts.PanelAxes.of(byPair, bySteps);
             List<Panel> mixing = new ArrayList<>();
             int index = 0;
             for (Map.Entry<String, List<TvSummaryRow>> pair : byPair.entrySet()) {
                 // Numbered, not named: schedule names may hold characters a file name should not.
                 panel(mixing, skipped, Charts.mixingPanel(pair.getKey(), pair.getValue(),
-                        palette.pair(pair.getKey()), axes), dir, "mixing_" + ++index, pair.getKey());
+                        palette.pair(pair.getKey()), axes, bySteps), dir, "mixing_" + ++index, pair.getKey());
             }
             String single = TvRows.epochs(tv).size() == 1
                     ? " There is only one record epoch so far, so each pair is a single point." : "";
-            addSection(sections, "mixing", "Mixing curve: TV against the record epoch", MIXING_CAPTION + single,
-                    mixing, true);
+            addSection(sections, "mixing", "Mixing curve: TV against the record " + (bySteps ? "point (SGD steps)"
+                    : "epoch"), MIXING_CAPTION + single, mixing, true);
         }
         if (!aggregates.isEmpty()) {
             single(sections, skipped, Charts.norms(aggregates, palette), dir, "norms", "Weight norm (figure 4)",
@@ -309,16 +310,22 @@ public final class Report {
         return h.append("</body>\n</html>\n").toString();
     }
 
-    /** The verdict per record epoch and pair, from the all-trials rows. */
+    /** A row's record point in a table: its epoch, and its step where record points inside epochs exist. */
+    private static String point(TvSummaryRow r, boolean bySteps) {
+        return bySteps ? r.epoch() + " (step " + r.step() + ")" : Integer.toString(r.epoch());
+    }
+
+    /** The verdict per record point and pair, from the all-trials rows. */
     private static void verdictTable(StringBuilder h, List<TvSummaryRow> tv) {
         h.append("<table class=\"verdict\">\n<thead><tr><th>epoch</th><th class=\"text\">pair</th><th>tv</th>")
                 .append("<th>corrected tv</th><th>Holm p</th><th class=\"text\">verdict</th></tr></thead>\n<tbody>\n");
         List<TvSummaryRow> rows = new ArrayList<>();
         TvRows.allTrialsByEpoch(tv).values().forEach(rows::addAll);
         rows.sort(TvRows.ORDER);
+        boolean bySteps = TvRows.bySteps(tv);
         for (TvSummaryRow r : rows) {
             Verdict verdict = Verdict.of(r);
-            h.append("<tr><td>").append(r.epoch())
+            h.append("<tr><td>").append(point(r, bySteps))
                     .append("</td><td class=\"text\">").append(Html.escape(TvRows.pair(r)))
                     .append("</td><td>").append(Html.number(r.tv(), 4))
                     .append("</td><td>").append(Html.number(r.correctedTv(), 4))
@@ -335,9 +342,10 @@ public final class Report {
                 .append("<th>95% CI</th><th>noise floor (mean ± sd)</th><th>p</th><th>Holm p</th>")
                 .append("<th class=\"text\">verdict</th><th>baseline</th>")
                 .append("<th>random n-subsets (mean ± sd)</th></tr></thead>\n<tbody>\n");
+        boolean bySteps = TvRows.bySteps(tv);
         for (TvSummaryRow r : tv.stream().sorted(TvRows.ORDER).toList()) {
             Verdict verdict = Verdict.of(r);
-            h.append("<tr><td>").append(r.epoch())
+            h.append("<tr><td>").append(point(r, bySteps))
                     .append("</td><td class=\"text\">").append(Html.escape(r.a()))
                     .append("</td><td class=\"text\">").append(Html.escape(r.b()))
                     .append("</td><td>").append(r.n())

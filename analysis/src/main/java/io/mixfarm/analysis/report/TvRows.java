@@ -12,8 +12,9 @@ import java.util.TreeSet;
 /** Selections from the {@code tv_summary} rows that the TV charts and the summary table need. */
 final class TvRows {
 
-    /** Table order: epoch, then pair, then n, then the row that used more trials. */
+    /** Table order: epoch, then step, then pair, then n, then the row that used more trials. */
     static final Comparator<TvSummaryRow> ORDER = Comparator.comparingInt(TvSummaryRow::epoch)
+            .thenComparing(TvSummaryRow::step, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(TvSummaryRow::a).thenComparing(TvSummaryRow::b).thenComparingInt(TvSummaryRow::n)
             .thenComparingInt(r -> r.trialsA() + r.trialsB());
 
@@ -36,12 +37,32 @@ final class TvRows {
     }
 
     /**
-     * Figure 3b's curve for one epoch: per pair (in {@link #pairs} order), one row per n, ascending. When two rows
-     * share an n, the balanced one (n trials of each schedule) is kept, since the x axis means "trials per schedule".
+     * Whether the rows have record points inside epochs (some epoch has more than one step): then the mixing curve's
+     * x axis is the step, which orders every point, rather than the epoch.
+     */
+    static boolean bySteps(List<TvSummaryRow> rows) {
+        Map<Integer, TreeSet<Long>> steps = new TreeMap<>();
+        rows.stream().filter(r -> r.step() != null)
+                .forEach(r -> steps.computeIfAbsent(r.epoch(), e -> new TreeSet<>()).add(r.step()));
+        return steps.values().stream().anyMatch(s -> s.size() > 1);
+    }
+
+    /** A row's place on the mixing curve's x axis: its step if {@code bySteps}, else its epoch. */
+    static double x(TvSummaryRow row, boolean bySteps) {
+        return bySteps ? row.step() : row.epoch();
+    }
+
+    /**
+     * Figure 3b's curve for one epoch, at the epoch's last record point (its end; the curve is computed only at
+     * epoch ends): per pair (in {@link #pairs} order), one row per n, ascending. When two rows share an n, the
+     * balanced one (n trials of each schedule) is kept, since the x axis means "trials per schedule".
      */
     static Map<String, List<TvSummaryRow>> byN(List<TvSummaryRow> rows, int epoch) {
+        Long last = rows.stream().filter(r -> r.epoch() == epoch && r.step() != null).map(TvSummaryRow::step)
+                .max(Comparator.naturalOrder()).orElse(null);
         Map<String, Map<Integer, TvSummaryRow>> byPair = new TreeMap<>();
-        rows.stream().filter(r -> r.epoch() == epoch).sorted(ORDER).forEach(r -> byPair
+        rows.stream().filter(r -> r.epoch() == epoch && java.util.Objects.equals(r.step(), last)).sorted(ORDER)
+                .forEach(r -> byPair
                 .computeIfAbsent(pair(r), p -> new TreeMap<>())
                 .merge(r.n(), r, (kept, next) -> balanced(kept) ? kept : next));
         Map<String, List<TvSummaryRow>> out = new LinkedHashMap<>();
@@ -49,12 +70,15 @@ final class TvRows {
         return out;
     }
 
-    /** The mixing curve: per pair (in {@link #pairs} order), the all-trials row of every epoch, ascending by epoch. */
+    /**
+     * The mixing curve: per pair (in {@link #pairs} order), the all-trials row of every record point, ascending (by
+     * step; by epoch in a folder written before record points had steps).
+     */
     static Map<String, List<TvSummaryRow>> allTrialsByEpoch(List<TvSummaryRow> rows) {
-        Map<String, Map<Integer, TvSummaryRow>> byPair = new TreeMap<>();
+        Map<String, Map<Long, TvSummaryRow>> byPair = new TreeMap<>();
         rows.stream().filter(TvSummaryRow::allTrials).forEach(r -> byPair
                 .computeIfAbsent(pair(r), p -> new TreeMap<>())
-                .put(r.epoch(), r));
+                .put(r.step() != null ? r.step() : r.epoch(), r));
         Map<String, List<TvSummaryRow>> out = new LinkedHashMap<>();
         byPair.forEach((pair, byEpoch) -> out.put(pair, List.copyOf(byEpoch.values())));
         return out;

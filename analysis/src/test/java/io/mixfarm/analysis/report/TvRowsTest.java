@@ -1,6 +1,8 @@
 package io.mixfarm.analysis.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mixfarm.analysis.tv.TvSummaryRow;
 
@@ -42,5 +44,44 @@ class TvRowsTest {
         assertEquals(List.of("Const vs LR-decay", "LR-decay vs WD-decay"), List.copyOf(byN.keySet()));
         assertEquals(List.of(0.40, 0.12), byN.get("LR-decay vs WD-decay").stream().map(TvSummaryRow::tv).toList());
         assertEquals(List.of(120, 200), TvRows.epochs(rows));
+    }
+
+    @Test
+    void recordPointsInsideEpochsPutTheMixingCurveOnStepsAndTheNCurveAtTheEpochsEnd() {
+        // Epoch 2 ends at step 10 and has points inside it at steps 7 and 9; the curve against n is at its end.
+        List<TvSummaryRow> rows = List.of(
+                row(2, "Const", "LR-decay", 8, 8, 8, 0.20).withStep(10L),
+                row(2, "Const", "LR-decay", 2, 2, 2, 0.40).withStep(10L),
+                row(2, "Const", "LR-decay", 8, 8, 8, 0.35).withStep(7L),
+                row(2, "Const", "LR-decay", 8, 8, 8, 0.30).withStep(9L),
+                row(1, "Const", "LR-decay", 8, 8, 8, 0.50).withStep(5L));
+        assertTrue(TvRows.bySteps(rows));
+        assertEquals(List.of(0.50, 0.35, 0.30, 0.20), TvRows.allTrialsByEpoch(rows).get("Const vs LR-decay").stream()
+                .map(TvSummaryRow::tv).toList(), "every point, in step order");
+        assertEquals(List.of(0.40, 0.20), TvRows.byN(rows, 2).get("Const vs LR-decay").stream()
+                .map(TvSummaryRow::tv).toList(), "the n curve of the epoch's end only");
+        assertEquals(9.0, TvRows.x(rows.get(3), true));
+
+        List<TvSummaryRow> ends = List.of(rows.get(0), rows.get(4));
+        assertFalse(TvRows.bySteps(ends), "one point per epoch: the epoch stays the axis");
+        assertFalse(TvRows.bySteps(List.of(row(2, "Const", "LR-decay", 8, 8, 8, 0.2))), "no steps recorded");
+        assertEquals(2.0, TvRows.x(rows.get(3), false));
+    }
+
+    @Test
+    void theMixingPanelOfPointsInsideEpochsIsDrawnAgainstSgdSteps() {
+        List<TvSummaryRow> rows = List.of(row(1, "Const", "LR-decay", 8, 8, 8, 0.50).withStep(5L),
+                row(2, "Const", "LR-decay", 8, 8, 8, 0.35).withStep(7L),
+                row(2, "Const", "LR-decay", 8, 8, 8, 0.20).withStep(10L));
+        Map<String, List<TvSummaryRow>> byPair = TvRows.allTrialsByEpoch(rows);
+        Charts.PanelAxes axes = Charts.PanelAxes.of(byPair, true);
+        assertTrue(axes.xMin() < 5 && axes.xMax() > 10 && axes.xMax() < 12, axes.toString());
+        org.knowm.xchart.XYChart chart = Charts.mixingPanel("Const vs LR-decay", byPair.get("Const vs LR-decay"),
+                java.awt.Color.BLUE, axes, true);
+        assertEquals("SGD steps", chart.getXAxisTitle());
+        double[] x = chart.getSeriesMap().get("Const vs LR-decay").getXData();
+        assertEquals(List.of(5.0, 7.0, 10.0), java.util.Arrays.stream(x).boxed().toList());
+        assertEquals("record epoch", Charts.mixingPanel("Const vs LR-decay", byPair.get("Const vs LR-decay"),
+                java.awt.Color.BLUE, Charts.PanelAxes.of(byPair, false), false).getXAxisTitle());
     }
 }

@@ -63,6 +63,18 @@ public final class Seeds {
         return sha256Long("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch);
     }
 
+    /**
+     * The seed of the TV job's draws for one pair of schedules at a record point inside an epoch: distinct from the
+     * epoch end's ({@link #comparisonSeed(long, String, String, int)}) and from every other point's.
+     *
+     * @param step the record point's step
+     */
+    public static long comparisonSeed(long experimentSeed, String a, String b, int epoch, long step) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        return sha256Long("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch + "/step/" + step);
+    }
+
     private static long sha256Long(String text) {
         return ByteBuffer.wrap(sha256(text.getBytes(StandardCharsets.UTF_8))).getLong();
     }

@@ -125,9 +125,14 @@ public final class ReportJob {
                     r.getAs("trials_b"), r.getAs("tv"), r.getAs("tv_random_mean"), r.getAs("tv_random_sd"),
                     r.getAs("baseline"), r.getAs("null_mean"), r.getAs("null_sd"), r.getAs("p_value"),
                     r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high"), r.getAs("all_trials"),
-                    r.getAs("p_holm"), diverged(r, "diverged_a"), diverged(r, "diverged_b")));
+                    r.getAs("p_holm"), diverged(r, "diverged_a"), diverged(r, "diverged_b"), step(r)));
         }
         return rows;
+    }
+
+    /** A row's record point step; null in a {@code tv_summary} written before record points had steps. */
+    private static Long step(Row row) {
+        return List.of(row.schema().fieldNames()).contains("step") ? row.<Long>getAs("step") : null;
     }
 
     /** A diverged count; 0 in a {@code tv_summary} written before the TV job counted them. */

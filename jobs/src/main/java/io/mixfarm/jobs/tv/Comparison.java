@@ -4,13 +4,23 @@ import java.io.Serializable;
 
 /**
  * One estimate the TV job makes: schedules {@code a} and {@code b} (a before b in the config's order) at one
- * record epoch.
+ * record point.
  *
- * @param epoch    the record epoch
+ * @param point    the record point
  * @param a        first schedule
  * @param b        second schedule
- * @param baseline the sum of the two schedules' mean test errors at that epoch (figure 3b's dashed line)
+ * @param baseline the sum of the two schedules' mean test errors at that point (figure 3b's dashed line)
  * @param curve    whether to estimate the TV against n too ({@link CurveEpochs}), or only over all trials
  */
-record Comparison(int epoch, String a, String b, double baseline, boolean curve) implements Serializable {
+record Comparison(TvJob.Point point, String a, String b, double baseline, boolean curve) implements Serializable {
+
+    /** At the end of a record epoch of a folder without steps. */
+    Comparison(int epoch, String a, String b, double baseline, boolean curve) {
+        this(new TvJob.Point(epoch, null, true), a, b, baseline, curve);
+    }
+
+    /** The record point's epoch. */
+    int epoch() {
+        return point.epoch();
+    }
 }

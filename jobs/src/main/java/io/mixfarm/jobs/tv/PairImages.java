@@ -6,10 +6,11 @@ import io.mixfarm.analysis.tv.TotalVariation;
 import java.io.Serializable;
 
 /**
- * The per-image results of one comparison, compactly: what {@code tv_by_image}'s rows of one (epoch, pair) hold,
+ * The per-image results of one comparison, compactly: what {@code tv_by_image}'s rows of one (record point, pair) hold,
  * kept between the TV job's two Spark jobs as arrays rather than rows.
  *
- * @param epoch   the record epoch
+ * @param epoch   the record point's epoch
+ * @param step    the record point's step; null in a folder written before record points had steps
  * @param a       first schedule
  * @param b       second schedule
  * @param trialsA trials of {@code a}
@@ -19,14 +20,14 @@ import java.io.Serializable;
  * @param countsA {@code a}'s class counts, {@code countsA[image * classes + c]}
  * @param countsB the same for {@code b}
  */
-record PairImages(int epoch, String a, String b, int trialsA, int trialsB, int classes, double[] tv, int[] countsA,
+record PairImages(int epoch, Long step, String a, String b, int trialsA, int trialsB, int classes, double[] tv, int[] countsA,
                   int[] countsB) implements Serializable {
 
     /** Per-image TV and both schedules' class counts over all their trials. */
-    static PairImages of(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
+    static PairImages of(int epoch, Long step, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
         int[] countsA = TotalVariation.counts(ma);
         int[] countsB = TotalVariation.counts(mb);
-        return new PairImages(epoch, a, b, ma.trials(), mb.trials(), ma.classes(),
+        return new PairImages(epoch, step, a, b, ma.trials(), mb.trials(), ma.classes(),
                 TotalVariation.perImage(countsA, ma.trials(), countsB, mb.trials(), ma.classes()), countsA, countsB);
     }
 }

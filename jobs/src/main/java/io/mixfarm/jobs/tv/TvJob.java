@@ -3,6 +3,8 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.core.trial.RecordPoint;
+import io.mixfarm.core.trial.RecordSteps;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.Seeds;
 import io.mixfarm.jobs.experiment.ExperimentException;
@@ -34,22 +36,26 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Estimates how far apart an experiment's schedules are in function space: for every record epoch and pair of
+ * Estimates how far apart an experiment's schedules are in function space: for every record point and pair of
  * schedules, the mean per-image TV with a permutation noise floor, p-value and 95% CI for the true mean TV, and at
- * the {@linkplain CurveEpochs n-curve epochs} also against the number of trials (the math is {@link TvEstimator}'s).
+ * the ends of the {@linkplain CurveEpochs n-curve epochs} also against the number of trials (the math is
+ * {@link TvEstimator}'s). A record point is the end of a record epoch, or a step inside an epoch when the experiment
+ * records steps (docs/method.md, "Record points").
  * Works on the trials present, so also on a farm that is still running: only trials whose {@code trials/} row
  * says succeeded count ({@link TrialStatus#isSample()}), and every row says how many, and how many diverged trials
  * it left out.
  *
- * <p>The unit of work is one record epoch: one Spark task reads that epoch's row group of every used trial's
- * predictions file, builds the schedules' prediction matrices, and computes the epoch's {@code tv_summary} and
- * {@code tv_by_image} rows. Nothing holds more than one epoch's matrices, and the driver only receives the summary
- * rows, so driver memory grows with neither the record epochs nor the trials. The per-image results are kept on
+ * <p>The unit of work is one record point: one Spark task reads that point's row group of every used trial's
+ * predictions file, builds the schedules' prediction matrices, and computes the point's {@code tv_summary} and
+ * {@code tv_by_image} rows. Nothing holds more than one point's matrices, and the driver only receives the summary
+ * rows, so driver memory grows with neither the record points nor the trials. The per-image results are kept on
  * the executors' disks between the two Spark jobs (summary, then {@code tv_by_image} written by the executors), so
  * nothing is computed twice.
  *
@@ -62,10 +68,30 @@ public final class TvJob {
     }
 
     /**
-     * One Spark task's work: every pair of schedules at one record epoch. Its list, like {@link EpochResult}'s, is
+     * One Spark task's work: every pair of schedules at one record point. Its list, like {@link EpochResult}'s, is
      * an {@link ArrayList}: Kryo rebuilds a list by adding to a new instance, which an immutable list refuses.
      */
-    record EpochWork(int epoch, ArrayList<Comparison> comparisons) implements Serializable {
+    record EpochWork(Point point, ArrayList<Comparison> comparisons) implements Serializable {
+    }
+
+    /**
+     * A record point as the TV job reads it: the epoch, and the step when the folder records steps (null for a
+     * folder written before, whose points are the ends of its record epochs).
+     *
+     * @param epochEnd whether the point is its epoch's end, where the TV-against-n curve may come
+     */
+    record Point(int epoch, Long step, boolean epochEnd) implements Serializable {
+
+        /** What the store reads: the end of the epoch where the step is unknown. */
+        Optional<byte[]> read(ExperimentStore store, String schedule, int trial) {
+            return step == null ? store.predictions(schedule, trial, epoch)
+                    : store.predictions(schedule, trial, new RecordPoint(epoch, step));
+        }
+
+        @Override
+        public String toString() {
+            return "epoch " + epoch + (step == null ? "" : ", step " + step);
+        }
     }
 
     /** One Spark task's result: its summary rows, and the per-image TV and counts of each pair. */
@@ -89,8 +115,11 @@ public final class TvJob {
         TrialCensus census = TrialCensus.of(trials);
         Map<String, List<Integer>> finished = finishedTrials(config, census, store.output());
         int classes = folder.recordedClasses();
-        out.printf("mixfarm tv %s: finished trials %s; record epochs %s; TV against n at %s%n", config.name(),
-                trialCounts(finished), config.recordEpochs(), curveEpochs);
+        List<Point> points = points(store, config, finished);
+        out.printf("mixfarm tv %s: finished trials %s; record epochs %s%s; TV against n at %s%n", config.name(),
+                trialCounts(finished), config.recordEpochs(), points.size() > config.recordEpochs().size()
+                        ? " and " + (points.size() - config.recordEpochs().size()) + " record points inside epochs"
+                        : "", curveEpochs);
         for (TrialStatus status : List.of(TrialStatus.DIVERGED, TrialStatus.FAILED)) {
             if (census.total(status) > 0) {
                 out.printf("left out %d %s trials (%s)%n", census.total(status), status,
@@ -106,7 +135,7 @@ public final class TvJob {
                 .getOrCreate();
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            List<EpochWork> work = work(spark, output, config, finished, curveEpochs);
+            List<EpochWork> work = work(spark, output, points, finished, curveEpochs);
             JavaRDD<EpochResult> results = estimate(jsc, store, work, finished, classes, config.seed(), options);
             try {
                 List<TvSummaryRow> summary = collectSummary(jsc, results, options).stream()
@@ -144,30 +173,47 @@ public final class TvJob {
     }
 
     /**
-     * The used trials' predictions at one record epoch, keyed {@code schedule/epoch}: one matrix per schedule, read
-     * from each trial's file (only that epoch's row group).
+     * The record points of the run, in order: those of the config's record epochs and {@code record-steps}
+     * ({@link RecordSteps#points}, the rule the trials recorded by) with the steps per epoch the trials' files
+     * record; in a folder written before record points had steps, the ends of the record epochs.
      */
-    static Map<String, PredictionMatrix> readEpoch(ExperimentStore store, Map<String, List<Integer>> finished,
-                                                   int epoch, int classes) {
+    static List<Point> points(ExperimentStore store, ExperimentConfig config, Map<String, List<Integer>> finished) {
+        Map.Entry<String, List<Integer>> first = finished.entrySet().iterator().next();
+        OptionalInt stepsPerEpoch = store.stepsPerEpoch(first.getKey(), first.getValue().get(0));
+        if (stepsPerEpoch.isEmpty()) {
+            return config.recordEpochs().stream().map(e -> new Point(e, null, true)).toList();
+        }
+        int s = stepsPerEpoch.getAsInt();
+        return config.recordSteps().points(config.epochs(), config.recordEpochs(), s).stream()
+                .map(p -> new Point(p.epoch(), p.step(), p.isEpochEnd(s))).toList();
+    }
+
+    /**
+     * The used trials' predictions at one record point, keyed {@code schedule/epoch}: one matrix per schedule, read
+     * from each trial's file (only that point's row group).
+     */
+    static Map<String, PredictionMatrix> readPoint(ExperimentStore store, Map<String, List<Integer>> finished,
+                                                   Point point, int classes) {
         Map<String, PredictionMatrix> matrices = new HashMap<>();
         finished.forEach((schedule, trials) -> {
             byte[][] rows = new byte[trials.size()][];
             for (int k = 0; k < rows.length; k++) {
                 int trial = trials.get(k);
-                rows[k] = store.predictions(schedule, trial, epoch).orElseThrow(() -> new IllegalStateException(
-                        "trial " + schedule + "/" + trial + " succeeded but has no predictions for epoch " + epoch));
+                rows[k] = point.read(store, schedule, trial).orElseThrow(() -> new IllegalStateException(
+                        "trial " + schedule + "/" + trial + " succeeded but has no predictions at " + point));
             }
-            matrices.put(schedule + "/" + epoch, PredictionMatrix.of(classes,
+            matrices.put(schedule + "/" + point.epoch(), PredictionMatrix.of(classes,
                     trials.stream().mapToInt(Integer::intValue).toArray(), rows));
         });
         return matrices;
     }
 
     /**
-     * Every pair of schedules at every record epoch, grouped by epoch, with the figure 3b baseline from the
-     * metrics table and whether the epoch gets the TV-against-n curve.
+     * Every pair of schedules at every record point, grouped by point, with the figure 3b baseline (from
+     * {@code metrics} at an epoch's end, from {@code step_metrics} inside an epoch) and whether the point gets the
+     * TV-against-n curve (the ends of the curve epochs only).
      */
-    private static List<EpochWork> work(SparkSession spark, String output, ExperimentConfig config,
+    private static List<EpochWork> work(SparkSession spark, String output, List<Point> points,
                                         Map<String, List<Integer>> finished, List<Integer> curveEpochs) {
         List<Row> trialRows = new ArrayList<>();
         finished.forEach((schedule, trials) -> trials.forEach(t -> trialRows.add(RowFactory.create(schedule, t))));
@@ -175,32 +221,46 @@ public final class TvJob {
         Dataset<Row> used = spark.createDataFrame(trialRows, schema);
         spark.sparkContext().setJobDescription("mixfarm tv: baselines from metrics");
         Map<String, Double> testError = new HashMap<>();
-        spark.read().parquet(output + "/metrics").join(used, scala.jdk.javaapi.CollectionConverters.asScala(
-                        List.of("schedule", "trial")).toSeq(), "left_semi")
-                .groupBy("schedule", "epoch").agg(avg(col("test_error")).as("test_error"))
-                .collectAsList()
-                .forEach(row -> testError.put(row.getString(0) + "/" + row.getInt(1), row.getDouble(2)));
+        meanTestError(spark, output + "/metrics", used, "epoch", testError);
+        boolean inside = points.stream().anyMatch(p -> !p.epochEnd());
+        if (inside) {
+            meanTestError(spark, output + "/step_metrics", used, "step", testError);
+        }
 
         List<String> schedules = new ArrayList<>(finished.keySet());
         List<EpochWork> work = new ArrayList<>();
-        for (int epoch : config.recordEpochs()) {
+        for (Point point : points) {
+            // Keyed as the metrics rows are: an epoch's end by its epoch, a point inside one by its step.
+            String key = point.epochEnd() ? "epoch " + point.epoch() : "step " + point.step();
             ArrayList<Comparison> comparisons = new ArrayList<>();
             for (int i = 0; i < schedules.size(); i++) {
                 for (int j = i + 1; j < schedules.size(); j++) {
                     String a = schedules.get(i);
                     String b = schedules.get(j);
-                    double baseline = testError.getOrDefault(a + "/" + epoch, Double.NaN)
-                            + testError.getOrDefault(b + "/" + epoch, Double.NaN);
-                    comparisons.add(new Comparison(epoch, a, b, baseline, curveEpochs.contains(epoch)));
+                    double baseline = testError.getOrDefault(a + "/" + key, Double.NaN)
+                            + testError.getOrDefault(b + "/" + key, Double.NaN);
+                    comparisons.add(new Comparison(point, a, b, baseline,
+                            point.epochEnd() && curveEpochs.contains(point.epoch())));
                 }
             }
-            work.add(new EpochWork(epoch, comparisons));
+            work.add(new EpochWork(point, comparisons));
         }
         return work;
     }
 
+    /** Mean test error per schedule and {@code column} value over the used trials, into {@code means}. */
+    private static void meanTestError(SparkSession spark, String table, Dataset<Row> used, String column,
+                                      Map<String, Double> means) {
+        spark.read().parquet(table).join(used, scala.jdk.javaapi.CollectionConverters.asScala(
+                        List.of("schedule", "trial")).toSeq(), "left_semi")
+                .groupBy(col("schedule"), col(column).cast(DataTypes.LongType))
+                .agg(avg(col("test_error")).as("test_error"))
+                .collectAsList()
+                .forEach(row -> means.put(row.getString(0) + "/" + column + " " + row.getLong(1), row.getDouble(2)));
+    }
+
     /**
-     * One Spark task per record epoch: reads the epoch's matrices, then estimates every pair and computes its
+     * One Spark task per record point: reads the point's matrices, then estimates every pair and computes its
      * per-image rows. Kept on disk (the driver's memory in local mode is the executor's) until both outputs are
      * written.
      */
@@ -209,26 +269,26 @@ public final class TvJob {
                                                  TvOptions options) {
         LinkedHashMap<String, List<Integer>> trials = new LinkedHashMap<>(finished);
         return jsc.parallelize(work, Math.max(1, work.size())).map(w -> {
-            Map<String, PredictionMatrix> matrices = readEpoch(store, trials, w.epoch(), classes);
+            Map<String, PredictionMatrix> matrices = readPoint(store, trials, w.point(), classes);
             ArrayList<TvSummaryRow> summary = new ArrayList<>();
             ArrayList<PairImages> byImage = new ArrayList<>();
             for (Comparison c : w.comparisons()) {
-                summary.addAll(estimateOne(matrices, c, seed, options));
-                byImage.add(PairImages.of(c.epoch(), c.a(), c.b(), matrices.get(c.a() + "/" + c.epoch()),
-                        matrices.get(c.b() + "/" + c.epoch())));
+                estimateOne(matrices, c, seed, options).forEach(r -> summary.add(r.withStep(w.point().step())));
+                byImage.add(PairImages.of(c.epoch(), w.point().step(), c.a(), c.b(),
+                        matrices.get(c.a() + "/" + c.epoch()), matrices.get(c.b() + "/" + c.epoch())));
             }
             return new EpochResult(summary, byImage);
         }).persist(StorageLevel.DISK_ONLY());
     }
 
-    /** The first Spark job: computes every epoch and brings back only the summary rows, in epoch order. */
+    /** The first Spark job: computes every point and brings back only the summary rows, in the points' order. */
     private static List<TvSummaryRow> collectSummary(JavaSparkContext jsc, JavaRDD<EpochResult> results,
                                                      TvOptions options) {
-        jsc.setJobDescription(String.format("mixfarm tv: %d record epochs, %d permutations",
+        jsc.setJobDescription(String.format("mixfarm tv: %d record points, %d permutations",
                 results.getNumPartitions(), options.permutations()));
         List<TvSummaryRow> all = new ArrayList<>();
         results.map(EpochResult::summary).collect().forEach(all::addAll);
-        // Holm over the whole run, not per task: the family is every (epoch, pair) the run tests.
+        // Holm over the whole run, not per task: the family is every (record point, pair) the run tests.
         return TvSummaryRow.withHolm(all);
     }
 
@@ -236,7 +296,9 @@ public final class TvJob {
                                           TvOptions options) {
         PredictionMatrix a = matrices.get(c.a() + "/" + c.epoch());
         PredictionMatrix b = matrices.get(c.b() + "/" + c.epoch());
-        long comparisonSeed = Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch());
+        // An epoch's end keeps the seed it had before record points had steps, so its rows stay as they were.
+        long comparisonSeed = c.point().epochEnd() ? Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch())
+                : Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch(), c.point().step());
         TvEstimator estimator = new TvEstimator(comparisonSeed, options.resamples(), options.permutations());
         int available = Math.min(a.trials(), b.trials());
         int[] ns = (options.ns().isEmpty() ? java.util.Arrays.stream(TvEstimator.defaultNs(available)).boxed().toList()

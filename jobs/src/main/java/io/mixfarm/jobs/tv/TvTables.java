@@ -21,9 +21,13 @@ import java.util.List;
 /** The TV job's output tables: their schemas, rows and the CSV form of the summary. */
 final class TvTables {
 
-    /** {@code tv_summary}: one row per (epoch, pair, n); one row per (epoch, pair) has {@code all_trials}. */
+    /**
+     * {@code tv_summary}: one row per (record point, pair, n); one row per (record point, pair) has
+     * {@code all_trials}. {@code step} is null in a folder written before record points had steps.
+     */
     static final StructType SUMMARY = new StructType()
             .add("epoch", DataTypes.IntegerType, false)
+            .add("step", DataTypes.LongType, true)
             .add("a", DataTypes.StringType, false)
             .add("b", DataTypes.StringType, false)
             .add("n", DataTypes.IntegerType, false)
@@ -44,9 +48,10 @@ final class TvTables {
             .add("diverged_a", DataTypes.IntegerType, false)
             .add("diverged_b", DataTypes.IntegerType, false);
 
-    /** {@code tv_by_image}: one row per (epoch, pair, test image), with both schedules' class counts. */
+    /** {@code tv_by_image}: one row per (record point, pair, test image), with both schedules' class counts. */
     static final StructType BY_IMAGE = new StructType()
             .add("epoch", DataTypes.IntegerType, false)
+            .add("step", DataTypes.LongType, true)
             .add("a", DataTypes.StringType, false)
             .add("b", DataTypes.StringType, false)
             .add("image", DataTypes.IntegerType, false)
@@ -60,7 +65,7 @@ final class TvTables {
     }
 
     static Row summaryRow(TvSummaryRow r) {
-        return RowFactory.create(r.epoch(), r.a(), r.b(), r.n(), r.trialsA(), r.trialsB(), r.tv(), r.tvRandomMean(),
+        return RowFactory.create(r.epoch(), r.step(), r.a(), r.b(), r.n(), r.trialsA(), r.trialsB(), r.tv(), r.tvRandomMean(),
                 r.tvRandomSd(), r.baseline(), r.nullMean(), r.nullSd(), r.pValue(), r.correctedTv(), r.ciLow(),
                 r.ciHigh(), r.allTrials(), r.pHolm(), r.divergedA(), r.divergedB());
     }
@@ -69,7 +74,7 @@ final class TvTables {
         int classes = p.classes();
         List<Row> rows = new ArrayList<>(p.tv().length);
         for (int image = 0; image < p.tv().length; image++) {
-            rows.add(RowFactory.create(p.epoch(), p.a(), p.b(), image, p.tv()[image], p.trialsA(), p.trialsB(),
+            rows.add(RowFactory.create(p.epoch(), p.step(), p.a(), p.b(), image, p.tv()[image], p.trialsA(), p.trialsB(),
                     boxed(p.countsA(), image * classes, classes), boxed(p.countsB(), image * classes, classes)));
         }
         return rows;
@@ -91,7 +96,8 @@ final class TvTables {
              Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
             writer.write(String.join(",", SUMMARY.fieldNames()) + "\n");
             for (TvSummaryRow r : summary) {
-                writer.write(String.join(",", List.of(Integer.toString(r.epoch()), csv(r.a()), csv(r.b()),
+                writer.write(String.join(",", List.of(Integer.toString(r.epoch()),
+                        r.step() == null ? "" : Long.toString(r.step()), csv(r.a()), csv(r.b()),
                         Integer.toString(r.n()), Integer.toString(r.trialsA()), Integer.toString(r.trialsB()),
                         num(r.tv()), num(r.tvRandomMean()), num(r.tvRandomSd()), num(r.baseline()),
                         num(r.nullMean()), num(r.nullSd()), num(r.pValue()), num(r.correctedTv()), num(r.ciLow()),
