@@ -8,6 +8,7 @@ import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.EpochOnlyLayout;
 import io.mixfarm.jobs.store.PerEpochLayout;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +171,25 @@ class TvJobTest {
         }
         assertEquals(2 * 100L, (long) scalar("SELECT count(*) FROM read_parquet('" + copy
                 + "/tv_by_image/*.parquet')"));
+        assertTrue(scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN read_parquet('"
+                + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
+    }
+
+    /**
+     * A farm written before record points had steps (per-trial files without a step column or steps per epoch)
+     * gives the same estimates, with step null, and its tv_by_image matches DuckDB's computation from its files.
+     */
+    @Test
+    void aFolderWrittenBeforeStepsGivesTheSameEstimatesWithoutSteps(@TempDir Path copy)
+            throws IOException, SQLException {
+        copyOutput(copy);
+        EpochOnlyLayout.rewrite(copy);
+        TvJob.TvResult old = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
+                .run(copy.toString(), new TvOptions(PERMUTATIONS, 5, List.of()));
+        assertTrue(old.summary().stream().allMatch(r -> r.step() == null), old.summary().toString());
+        assertEquals(withoutBaseline(result.summary()), withoutBaseline(old.summary()));
+        assertEquals(2 * 100L, (long) scalar("SELECT count(*) FROM read_parquet('" + copy
+                + "/tv_by_image/*.parquet') WHERE step IS NULL"));
         assertTrue(scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN read_parquet('"
                 + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
     }
