@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code mixfarm bench}: one trial's training and prediction speed and memory at this JVM's thread count
  * ({@link TrialBench}), then the farm's throughput in local mode ({@link FarmBench}); prints one {@code name=value}
- * line per figure (docs/performance.md, "How to measure", lists them) and the machine's load before
+ * line per figure (docs/performance.md, "The trial and farm benchmark", lists them) and the machine's load before
  * and after.
  */
 public final class BenchJob {

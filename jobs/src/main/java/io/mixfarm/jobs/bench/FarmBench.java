@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  *
  * <p>The baseline is the same trials one after another on one thread of their own, outside Spark: ND4J's
  * workspaces are per thread and a new thread's first epoch pays tens of thousands of page faults to fill them
- * (docs/performance.md, "How to measure", {@code solo_trial_s}), so the first trial on a thread
+ * (docs/performance.md, "The trial and farm benchmark", {@code solo_trial_s}), so the first trial on a thread
  * costs more than the next. The farm pays that once per slot; the baseline pays it once. The lone trial therefore
  * runs twice on a new thread, and the baseline for {@code n} trials is the first time plus {@code n - 1} times the
  * second: like for like, where timing the lone trial on the bench's already-warm thread would charge the farm for
