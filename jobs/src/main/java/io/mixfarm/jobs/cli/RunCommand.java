@@ -4,6 +4,7 @@ import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.jobs.bench.CostProjection;
 import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.farm.FarmJob;
