@@ -20,7 +20,7 @@ final class TaskSeeds {
     static final int PAIR_SUBSETS = 3;
     /** Within-pair swaps (the paired permutation null). */
     static final int PAIR_NULL = 4;
-    /** Resamples of pairs with replacement (the paired bootstrap) and their nulls. */
+    /** Resamples of pairs with replacement (the paired bootstrap). */
     static final int PAIR_BOOTSTRAP = 5;
 
     private static final long GOLDEN_GAMMA = 0x9E37_79B9_7F4A_7C15L;
