@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * One row of the {@code tv_summary} table: how far apart schedules {@code a} and {@code b} are in function space
- * at one record point, estimated from {@code n} trials per schedule.
+ * at one record epoch, estimated from {@code n} trials per schedule.
  *
- * @param epoch        the record point's epoch: the record epoch, or the epoch in progress at a point inside one
+ * @param epoch        the record epoch
  * @param a            first schedule (alphabetically first of the pair)
  * @param b            second schedule
  * @param n            trials per schedule used by {@code tv} (nested: the first n by trial index); for the row that
@@ -33,21 +33,39 @@ import java.util.List;
  *                     trials and are read as a curve, not as tests, and before {@link #withHolm} has run
  * @param divergedA    trials of {@code a} left out because they diverged (not samples of the schedule)
  * @param divergedB    trials of {@code b} left out because they diverged
+ * @param design       how the two sides were sampled: {@link Design#PAIRED} rows used the within-pair null, pair
+ *                     subsets and the paired interval
  * @param step         the record point's step, SGD steps since the start of training; null for a folder written
  *                     before record points had steps, whose points are the ends of its record epochs
  */
 public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
                            double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
                            double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
-                           double pHolm, int divergedA, int divergedB, Long step) {
+                           double pHolm, int divergedA, int divergedB, Design design, Long step) {
+
+    /** Requires a design. */
+    public TvSummaryRow {
+        if (design == null) {
+            throw new IllegalArgumentException("design must not be null");
+        }
+    }
 
     /** A row without its record point's step, which the job adds ({@link #withStep}). */
     public TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
                         double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
                         double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
+                        double pHolm, int divergedA, int divergedB, Design design) {
+        this(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean, nullSd, pValue,
+                correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, design, null);
+    }
+
+    /** A row of the unpaired design: for callers that predate {@link Design} (the jobs side, until it has the column). */
+    public TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
+                        double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
+                        double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
                         double pHolm, int divergedA, int divergedB) {
         this(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean, nullSd, pValue,
-                correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, null);
+                correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, Design.UNPAIRED);
     }
 
     /** An estimate as the estimator makes it, before the job counts what it left out: no diverged trials. */
@@ -79,18 +97,18 @@ public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, in
 
     private TvSummaryRow withPHolm(double adjusted) {
         return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
-                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted, divergedA, divergedB, step);
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted, divergedA, divergedB, design, step);
     }
 
     /** This row with the counts of diverged trials the job left out of {@code a} and {@code b}. */
     public TvSummaryRow withDiverged(int divergedA, int divergedB) {
         return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
-                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, step);
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, design, step);
     }
 
     /** This row at the record point of {@code step} (null: a folder written before record points had steps). */
     public TvSummaryRow withStep(Long step) {
         return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
-                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, step);
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, design, step);
     }
 }

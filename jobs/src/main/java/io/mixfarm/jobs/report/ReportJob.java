@@ -3,9 +3,11 @@ package io.mixfarm.jobs.report;
 import io.mixfarm.analysis.report.MetricRow;
 import io.mixfarm.analysis.report.Report;
 import io.mixfarm.analysis.report.ReportFiles;
+import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.BuildInfo;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
@@ -98,7 +100,7 @@ public final class ReportJob {
         for (Row row : table.collectAsList()) {
             String schedule = row.getAs("schedule");
             int trial = row.<Integer>getAs("trial");
-            if (!census.isSample(schedule, trial)) {
+            if (!census.isSample(new TrialKey(schedule, trial))) {
                 continue; // a trial still running, failed or diverged has no place in figures over finished trials
             }
             Map<String, Double> norms = new HashMap<>();
@@ -125,7 +127,7 @@ public final class ReportJob {
                     r.getAs("trials_b"), r.getAs("tv"), r.getAs("tv_random_mean"), r.getAs("tv_random_sd"),
                     r.getAs("baseline"), r.getAs("null_mean"), r.getAs("null_sd"), r.getAs("p_value"),
                     r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high"), r.getAs("all_trials"),
-                    r.getAs("p_holm"), diverged(r, "diverged_a"), diverged(r, "diverged_b"), step(r)));
+                    r.getAs("p_holm"), diverged(r, "diverged_a"), diverged(r, "diverged_b"), Design.UNPAIRED, step(r)));
         }
         return rows;
     }

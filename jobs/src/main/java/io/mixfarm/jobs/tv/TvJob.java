@@ -7,6 +7,7 @@ import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.core.trial.RecordSteps;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.Seeds;
+import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.spark.KryoSetup;
@@ -189,8 +190,8 @@ public final class TvJob {
     }
 
     /**
-     * The used trials' predictions at one record point, keyed {@code schedule/epoch}: one matrix per schedule, read
-     * from each trial's file (only that point's row group).
+     * The used trials' predictions at one record point, keyed by schedule: one matrix per schedule, read from each
+     * trial's file (only that point's row group).
      */
     static Map<String, PredictionMatrix> readPoint(ExperimentStore store, Map<String, List<Integer>> finished,
                                                    Point point, int classes) {
@@ -200,9 +201,9 @@ public final class TvJob {
             for (int k = 0; k < rows.length; k++) {
                 int trial = trials.get(k);
                 rows[k] = point.read(store, schedule, trial).orElseThrow(() -> new IllegalStateException(
-                        "trial " + schedule + "/" + trial + " succeeded but has no predictions at " + point));
+                        "trial " + new TrialKey(schedule, trial) + " succeeded but has no predictions at " + point));
             }
-            matrices.put(schedule + "/" + point.epoch(), PredictionMatrix.of(classes,
+            matrices.put(schedule, PredictionMatrix.of(classes,
                     trials.stream().mapToInt(Integer::intValue).toArray(), rows));
         });
         return matrices;
@@ -274,8 +275,8 @@ public final class TvJob {
             ArrayList<PairImages> byImage = new ArrayList<>();
             for (Comparison c : w.comparisons()) {
                 estimateOne(matrices, c, seed, options).forEach(r -> summary.add(r.withStep(w.point().step())));
-                byImage.add(PairImages.of(c.epoch(), w.point().step(), c.a(), c.b(),
-                        matrices.get(c.a() + "/" + c.epoch()), matrices.get(c.b() + "/" + c.epoch())));
+                byImage.add(PairImages.of(c.epoch(), w.point().step(), c.a(), c.b(), matrices.get(c.a()),
+                        matrices.get(c.b())));
             }
             return new EpochResult(summary, byImage);
         }).persist(StorageLevel.DISK_ONLY());
@@ -292,10 +293,11 @@ public final class TvJob {
         return TvSummaryRow.withHolm(all);
     }
 
+    /** One comparison's summary rows, from the matrices of its record point keyed by schedule ({@link #readPoint}). */
     static List<TvSummaryRow> estimateOne(Map<String, PredictionMatrix> matrices, Comparison c, long seed,
                                           TvOptions options) {
-        PredictionMatrix a = matrices.get(c.a() + "/" + c.epoch());
-        PredictionMatrix b = matrices.get(c.b() + "/" + c.epoch());
+        PredictionMatrix a = matrices.get(c.a());
+        PredictionMatrix b = matrices.get(c.b());
         // An epoch's end keeps the seed it had before record points had steps, so its rows stay as they were.
         long comparisonSeed = c.point().epochEnd() ? Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch())
                 : Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch(), c.point().step());
