@@ -3,9 +3,9 @@ package io.mixfarm.analysis.tv;
 import java.util.SplittableRandom;
 
 /**
- * Prediction matrices drawn from known per-image class distributions, for tests and {@link TvBenchmark}: with
- * the distributions known, the population TV is known ({@link TotalVariation#ofDistributions}) and estimators
- * can be checked against it.
+ * Prediction matrices drawn from known per-image class distributions, for tests and benchmarks (the interval
+ * coverage benchmark in this package's tests, the jobs module's TV job benchmark): with the distributions known,
+ * the population TV is known ({@link TotalVariation#ofDistributions}) and estimators can be checked against it.
  *
  * <p>Trials are independent and, within a trial, images are independent given their distributions. Trial t
  * draws from the t-th {@code split()} of a generator seeded with the seed, so the first rows do not depend on

@@ -10,7 +10,7 @@
  * bias-corrected TV) and a 95% confidence interval for the true mean TV, as
  * {@link io.mixfarm.analysis.tv.TvSummaryRow}s.
  * {@link io.mixfarm.analysis.tv.SyntheticPredictions} draws prediction matrices from known distributions for
- * tests and {@link io.mixfarm.analysis.tv.TvBenchmark}.
+ * tests and benchmarks.
  *
  * <p>All randomness is seeded, and every resample draws from its own generator derived from (seed, row key,
  * resample index), so results are identical for a seed whatever the thread count. Counts are integers and the

@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * The TV job's benchmark at paper scale (not a test): {@code generate DIR EPOCHS} writes synthetic farm outputs of
  * 3 schedules x 500 trials x 10,000 images at 2 record epochs (120 and 200: 30M prediction rows), 10 (every
  * 20th) or 50 (every 4th) through the real store; {@code files DIR} counts the files per trial; {@code tv DIR}
- * times the TV job with 200 permutations and 200 bootstraps at every record epoch and the TV-against-n curve at
- * epochs 120 and 200; {@code duckdb DIR} times DuckDB computing the plain per-image mean TV on the same files.
+ * times the TV job with 200 permutations and the interval at every record epoch and the TV-against-n curve (20
+ * random subsets per n) at epochs 120 and 200; {@code duckdb DIR} times DuckDB computing the plain per-image mean TV on the same files.
  * Run each under {@code /usr/bin/time -v} for peak memory: {@code submit/bench-tv}.
  */
 public final class TvBench {
