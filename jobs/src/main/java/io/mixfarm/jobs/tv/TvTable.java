@@ -118,29 +118,43 @@ public final class TvTable<R extends Record> {
     /**
      * One column.
      *
-     * @param name     the column's name in every format
-     * @param type     its type
-     * @param nullable whether it may be null (then its record component is a boxed type)
-     * @param value    the column's value in a row
-     * @param older    what a reader takes for the column in a table written before it existed; null: such a table
-     *                 is refused, with a line asking to run the TV job again
+     * @param name       the column's name in every format
+     * @param type       how it is stored
+     * @param nullable   whether it may be null (then its record component is a boxed type)
+     * @param value      the column's value in a row, as stored
+     * @param older      what a reader takes for the record component from a table written before the column existed;
+     *                   null: such a table is refused, with a line asking to run the TV job again
+     * @param javaType   the type of the record component that holds the column
+     * @param fromStored the component's value from the stored one (the identity but for enums)
      */
-    public record Column<R>(String name, Type type, boolean nullable, Function<R, Object> value, Object older) {
+    public record Column<R>(String name, Type type, boolean nullable, Function<R, Object> value, Object older,
+                            Class<?> javaType, Function<Object, Object> fromStored) {
 
         public Column {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(javaType, "javaType");
+            Objects.requireNonNull(fromStored, "fromStored");
         }
 
         /** A column that is never null and that every table written by this version has. */
         public static <R> Column<R> of(String name, Type type, Function<R, Object> value) {
-            return new Column<>(name, type, false, value, null);
+            return new Column<>(name, type, false, value, null, type.javaType(false), stored -> stored);
         }
 
-        /** This column, read as {@code value} from tables written before it existed. */
+        /**
+         * A column of an enum, stored as its constant's name in lower case (e.g. {@code unpaired}), never null.
+         */
+        public static <R, E extends Enum<E>> Column<R> ofEnum(String name, Class<E> values, Function<R, E> value) {
+            return new Column<>(name, Type.STRING, false, row -> value.apply(row).name().toLowerCase(Locale.ROOT),
+                    null, values, stored -> Enum.valueOf(values, ((String) stored).toUpperCase(Locale.ROOT)));
+        }
+
+        /** This column, its record component read as {@code olderValue} from tables written before it existed. */
         public Column<R> olderFilesHold(Object olderValue) {
-            return new Column<>(name, type, nullable, value, Objects.requireNonNull(olderValue, "olderValue"));
+            return new Column<>(name, type, nullable, value, Objects.requireNonNull(olderValue, "olderValue"),
+                    javaType, fromStored);
         }
     }
 
@@ -159,8 +173,8 @@ public final class TvTable<R extends Record> {
         this.name = Objects.requireNonNull(name, "name");
         this.columns = List.copyOf(columns);
         RecordComponent[] components = rows.getRecordComponents();
-        List<String> expected = this.columns.stream().map(c -> c.name() + " " + c.type().javaType(c.nullable())
-                .getSimpleName()).toList();
+        List<String> expected = this.columns.stream().map(c -> c.name() + " " + c.javaType().getSimpleName())
+                .toList();
         List<String> found = Arrays.stream(components).map(c -> snakeCase(c.getName()) + " "
                 + c.getType().getSimpleName()).toList();
         if (!expected.equals(found)) {
@@ -256,7 +270,8 @@ public final class TvTable<R extends Record> {
             if (index < 0 && column.older() == null) {
                 throw new IllegalArgumentException(name + " has no column " + column.name());
             }
-            values[i] = index < 0 ? column.older() : column.type().fromSpark(row, index);
+            Object stored = index < 0 ? null : column.type().fromSpark(row, index);
+            values[i] = index < 0 ? column.older() : stored == null ? null : column.fromStored().apply(stored);
         }
         try {
             return constructor.newInstance(values);

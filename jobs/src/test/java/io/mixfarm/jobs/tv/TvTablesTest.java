@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.tv;
 
+import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.tv.TvTable.Column;
 import io.mixfarm.jobs.tv.TvTable.Type;
@@ -47,6 +48,7 @@ class TvTablesTest {
               required double p_holm;
               required int32 diverged_a;
               required int32 diverged_b;
+              required binary design (STRING);
             }
             """;
 
@@ -92,15 +94,15 @@ class TvTablesTest {
         TvSummaryRow curve = new TvSummaryRow(120, "Const", "LR-decay", 2, 500, 498, 0.25, 0.26, 0.01, 0.4, 0.1,
                 0.02, 0.005, 0.15, Double.NaN, Double.NaN, false, Double.NaN, 0, 2);
         TvSummaryRow all = new TvSummaryRow(120, "Const", "LR-decay", 498, 500, 498, 0.125, Double.NaN, Double.NaN,
-                0.4, 0.0625, 0.001, 0.5, 0.0625, 0.03125, 0.25, true, 1.0, 0, 2);
+                0.4, 0.0625, 0.001, 0.5, 0.0625, 0.03125, 0.25, true, 1.0, 0, 2, Design.PAIRED);
         assertEquals("""
                 # mixfarm.version=0.1.0
                 # mixfarm.config=name = tiny\\nnote = "a\\\\\\\\b"
                 # mixfarm.tv.permutations=200
                 epoch,a,b,n,trials_a,trials_b,tv,tv_random_mean,tv_random_sd,baseline,null_mean,null_sd,p_value,\
-                corrected_tv,ci_low,ci_high,all_trials,p_holm,diverged_a,diverged_b
-                120,Const,LR-decay,2,500,498,0.25,0.26,0.01,0.4,0.1,0.02,0.005,0.15,,,false,,0,2
-                120,Const,LR-decay,498,500,498,0.125,,,0.4,0.0625,0.001,0.5,0.0625,0.03125,0.25,true,1.0,0,2
+                corrected_tv,ci_low,ci_high,all_trials,p_holm,diverged_a,diverged_b,design
+                120,Const,LR-decay,2,500,498,0.25,0.26,0.01,0.4,0.1,0.02,0.005,0.15,,,false,,0,2,unpaired
+                120,Const,LR-decay,498,500,498,0.125,,,0.4,0.0625,0.001,0.5,0.0625,0.03125,0.25,true,1.0,0,2,paired
                 """, new String(TvTables.csv(List.of(curve, all), provenance), StandardCharsets.UTF_8));
     }
 
@@ -115,8 +117,9 @@ class TvTablesTest {
     }
 
     /**
-     * A summary of an earlier version: without the diverged counts it reads as none diverged; without a column
-     * that has no such reading, it is named, for the one-line request to run the TV job again.
+     * A summary of an earlier version: without the diverged counts it reads as none diverged, without the design as
+     * unpaired; without a column that has no such reading, it is named, for the one-line request to run the TV job
+     * again. A design as stored reads back as its constant.
      */
     @Test
     void aSummaryWithoutTheNewerColumnsReadsWithTheirOlderValueOrNamesTheFirstMissing() {
@@ -136,5 +139,12 @@ class TvTablesTest {
         assertEquals(new TvSummaryRow(8, "Const", "LR-decay", 3, 3, 2, 0.5, 0.5, 0.0, 0.3, 0.2, 0.05, 0.04, 0.3, 0.1,
                 0.7, true, 0.04, 0, 0), TvTables.SUMMARY.read(row));
         assertEquals("all_trials", TvTables.SUMMARY.firstMissing(TvTables.SUMMARY.columnNames().subList(0, 16)));
+
+        StructType current = older.add("diverged_a", DataTypes.IntegerType).add("diverged_b", DataTypes.IntegerType)
+                .add("design", DataTypes.StringType);
+        Row paired = new GenericRowWithSchema(new Object[] {8, "Const", "LR-decay", 3, 3, 3, 0.5, 0.5, 0.0, 0.3, 0.2,
+                0.05, 0.04, 0.3, 0.1, 0.7, true, 0.04, 1, 0, "paired"}, current);
+        assertEquals(new TvSummaryRow(8, "Const", "LR-decay", 3, 3, 3, 0.5, 0.5, 0.0, 0.3, 0.2, 0.05, 0.04, 0.3, 0.1,
+                0.7, true, 0.04, 1, 0, Design.PAIRED), TvTables.SUMMARY.read(paired));
     }
 }
