@@ -3,6 +3,7 @@ package io.mixfarm.jobs.farm;
 import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.runtime.RuntimeSetup;
+import io.mixfarm.core.trial.SnapshotRequest;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
@@ -30,6 +31,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back. A trial
@@ -65,6 +67,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     private final Faults faults;
     private final EnumMap<TrialStatus, LongAccumulator> endings;
     private final DataFingerprint dataFingerprint;
+    private final HashMap<String, List<Integer>> checkpointEpochs;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -76,10 +79,13 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
      * @param endings     counts trials that failed for good or diverged, per status, so the driver's progress can
      *                    tell
      * @param dataFingerprint the data's fingerprint, taken once on the driver, for every trial's row
+     * @param checkpointEpochs per trial key, the epochs after which the trial writes its checkpoint for the forks
+     *                        that will start from it (none for a key not in the map)
      */
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
               Map<String, String> provenance, int lastAttempt, Faults faults,
-              Map<TrialStatus, LongAccumulator> endings, DataFingerprint dataFingerprint) {
+              Map<TrialStatus, LongAccumulator> endings, DataFingerprint dataFingerprint,
+              Map<String, List<Integer>> checkpointEpochs) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
@@ -88,6 +94,8 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         this.faults = faults;
         this.endings = new EnumMap<>(endings);
         this.dataFingerprint = dataFingerprint;
+        this.checkpointEpochs = new HashMap<>();
+        checkpointEpochs.forEach((key, epochs) -> this.checkpointEpochs.put(key, List.copyOf(epochs)));
     }
 
     @Override
@@ -109,7 +117,15 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
         long start = System.currentTimeMillis();
         try {
             faults.maybeFail(key.toString(), attempt);
-            TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
+            ForkStart fork = ForkStart.of(experiment, store, key);
+            if (!fork.how().isEmpty()) {
+                trialProvenance.put("mixfarm.fork", fork.how());
+            }
+            Set<Integer> snapshotEpochs = Set.copyOf(checkpointEpochs.getOrDefault(key.toString(), List.of()));
+            SnapshotRequest snapshots = snapshotEpochs.isEmpty() ? SnapshotRequest.NONE : new SnapshotRequest(
+                    snapshotEpochs, snapshot -> store.writeCheckpoint(key.schedule(), key.trial(), snapshot));
+            TrialResult result = new TrialRunner().run(planned.spec(), data.value(), fork.snapshot(),
+                    TrialObserver.NONE, snapshots);
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.finished(key.schedule(), key.trial(), result, host, device.label(),
                     attempt, start, end, implementation, dataFingerprint);
