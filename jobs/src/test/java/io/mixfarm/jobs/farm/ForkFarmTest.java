@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from R's checkpoint after epoch 2. Its life: P/0 starts from its checkpoint, P/1 fails for good (an injected fault
  * between parent and child); its checkpoint is then lost and the rerun trains P/1's shared epochs again; both equal
  * plain trials of P, and `trial --from` reproduces them; P/0's rows are deleted and the farm resumes it from the
- * checkpoint; gc removes the checkpoints once no fork needs them. One test, in order, since each step starts from the
+ * checkpoint; --trials 3 adds R/2 and P/2, forked too; gc removes the checkpoints once no fork needs them. One test, in order, since each step starts from the
  * folder the last left.
  */
 class ForkFarmTest {
@@ -114,18 +114,25 @@ class ForkFarmTest {
         assertEquals("starts from R/0's checkpoint after epoch 2", forkProvenance("P", 0));
         assertEqualsPlainTrial(store, "P", 0);
 
-        // 4. Every fork finished: gc (the README's command) deletes the remaining checkpoint and says so.
+        // 4. --trials 3 extends the experiment: R/2 writes its checkpoint and P/2 starts from it.
+        FarmReport fourth = farm(config.withTrials(3), Faults.NONE);
+        assertEquals(List.of("P/2", "R/2"), fourth.outcomes().stream().map(TrialOutcome::key).sorted().toList());
+        assertEquals("starts from R/2's checkpoint after epoch 2", forkProvenance("P", 2));
+        assertEqualsPlainTrial(store, "P", 2);
+
+        // 5. Every fork finished: gc (the README's command) deletes the remaining checkpoints and says so.
         String said = mixfarm("gc", "--out", out.toString());
-        assertTrue(said.contains("deleted ") && said.contains("checkpoints/schedule=R/epoch=2/trial-00000.snapshot"),
-                said);
-        assertTrue(said.contains("gc: deleted 1 checkpoint, kept 0"), said);
+        assertTrue(said.contains("deleted ") && said.contains("checkpoints/schedule=R/epoch=2/trial-00000.snapshot")
+                && said.contains("checkpoints/schedule=R/epoch=2/trial-00002.snapshot"), said);
+        assertTrue(said.contains("gc: deleted 2 checkpoints, kept 0"), said);
         assertEquals(List.of(), store.checkpoints());
     }
 
     /** The farm's predictions of a trial equal those of a plain trial of its planned spec (the parent's seeds). */
     private static void assertEqualsPlainTrial(ExperimentStore store, String schedule, int trial) {
-        TrialResult plain = new TrialRunner().run(config.planned(new TrialKey(schedule, trial)).spec(), data,
-                TrialObserver.NONE);
+        // Seeds do not depend on the trial count, so the extended config plans every trial the farm ran.
+        TrialResult plain = new TrialRunner().run(config.withTrials(3).planned(new TrialKey(schedule, trial)).spec(),
+                data, TrialObserver.NONE);
         for (EpochPredictions mine : plain.predictions()) {
             assertArrayEquals(mine.predicted(), store.predictions(schedule, trial, mine.epoch()).orElseThrow(),
                     schedule + "/" + trial + " at epoch " + mine.epoch());
@@ -133,10 +140,12 @@ class ForkFarmTest {
         assertEquals(4, plain.predictions().size());
     }
 
-    /** The {@code mixfarm.fork} line in the footer of a trial's metrics file. */
+    /** The {@code mixfarm.fork} line in the footer of a trial's metrics file, or "none". */
     private static String forkProvenance(String schedule, int trial) {
-        return Duck.query(String.format("SELECT decode(value) FROM parquet_kv_metadata('%s/metrics/schedule=%s/"
-                + "trial-%05d.parquet') WHERE decode(key) = 'mixfarm.fork'", out, schedule, trial)).get(0).get(0);
+        List<List<String>> rows = Duck.query(String.format("SELECT decode(value) FROM parquet_kv_metadata("
+                + "'%s/metrics/schedule=%s/trial-%05d.parquet') WHERE decode(key) = 'mixfarm.fork'", out, schedule,
+                trial));
+        return rows.isEmpty() ? "none" : rows.get(0).get(0);
     }
 
     /** Runs a {@code mixfarm} command in this JVM (one OpenMP thread, as the farm's); returns what it printed. */
@@ -152,8 +161,12 @@ class ForkFarmTest {
 
 
     private static FarmReport farm(Faults faults) {
+        return farm(config, faults);
+    }
+
+    private static FarmReport farm(ExperimentConfig experiment, Faults faults) {
         System.setProperty("spark.master", "local[2]");
-        return new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(config,
+        return new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(experiment,
                 new FarmOptions(false, List.of(), faults, false, false));
     }
 }
