@@ -48,11 +48,11 @@ public final class CheckpointGc {
     }
 
     /** The checkpoints that the planned forks' trials without a final row start from. */
-    static Set<Checkpoint> needed(ExperimentConfig config, Map<String, TrialRecord> rows) {
+    static Set<Checkpoint> needed(ExperimentConfig config, Map<TrialKey, TrialRecord> rows) {
         Set<Checkpoint> needed = new HashSet<>();
         for (Fork fork : config.forks()) {
             for (int trial = 0; trial < config.trials(); trial++) {
-                TrialRecord row = rows.get(new TrialKey(fork.child(), trial).toString());
+                TrialRecord row = rows.get(new TrialKey(fork.child(), trial));
                 if (row == null || !row.status().isFinal()) {
                     needed.add(new Checkpoint(fork.parent(), fork.at(), trial));
                 }

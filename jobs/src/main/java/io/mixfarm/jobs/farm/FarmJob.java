@@ -66,10 +66,10 @@ public final class FarmJob {
         folder.claim(config, options.force());
         ExperimentStore store = folder.store();
         ExperimentConfig selected = options.schedules().isEmpty() ? config : config.withSchedules(options.schedules());
-        Map<String, TrialRecord> rows = store.trials();
+        Map<TrialKey, TrialRecord> rows = store.trials();
         List<TrialKey> pending = pendingTrials(selected, rows, options.retryDiverged());
         int planned = selected.plan().size();
-        long diverged = selected.plan().stream().map(p -> rows.get(p.key().toString()))
+        long diverged = selected.plan().stream().map(p -> rows.get(p.key()))
                 .filter(row -> row != null && row.status() == TrialStatus.DIVERGED).count();
         String keptDiverged = diverged == 0 || options.retryDiverged() ? ""
                 : String.format(" (%d diverged, kept: --retry-diverged reruns them)", diverged);
@@ -85,7 +85,7 @@ public final class FarmJob {
         out.printf("mixfarm farm %s: %d trials planned, %d complete%s, %d to run; output %s%n", config.name(),
                 planned, planned - pending.size(), keptDiverged, pending.size(), config.output());
         for (TrialKey key : pending) {
-            TrialRecord row = rows.get(key.toString());
+            TrialRecord row = rows.get(key);
             if (row != null && row.status() == TrialStatus.DIVERGED) {
                 // Its metrics and predictions would be kept over the rerun's (a file that exists is kept).
                 store.deleteTrial(key.schedule(), key.trial());
@@ -156,10 +156,10 @@ public final class FarmJob {
      * The planned trials without a final row (succeeded or diverged); with {@code retryDiverged} the diverged
      * ones too.
      */
-    static List<TrialKey> pendingTrials(ExperimentConfig config, Map<String, TrialRecord> rows,
+    static List<TrialKey> pendingTrials(ExperimentConfig config, Map<TrialKey, TrialRecord> rows,
                                         boolean retryDiverged) {
         return config.plan().stream().map(PlannedTrial::key).filter(key -> {
-            TrialRecord row = rows.get(key.toString());
+            TrialRecord row = rows.get(key);
             return row == null || !row.status().isFinal() || retryDiverged && row.status() == TrialStatus.DIVERGED;
         }).toList();
     }
@@ -226,7 +226,7 @@ public final class FarmJob {
                     jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, endings, fingerprint,
                     checkpointEpochs(config, pending, folder.store()));
             long start = System.nanoTime();
-            List<TrialOutcome> outcomes = new ArrayList<>(pending.size());
+            List<TrialRecord> outcomes = new ArrayList<>(pending.size());
             // One job per generation: a fork's trials start once every checkpoint they start from is written. Tasks
             // that waited for their parent instead would hold a slot doing nothing; and since the shared prefix is
             // usually most of a trial, the short tail of a generation costs less than that.
@@ -273,17 +273,17 @@ public final class FarmJob {
      * whose parent already finished without leaving its checkpoint trains the shared epochs itself
      * ({@link ForkStart}).
      */
-    static Map<String, List<Integer>> checkpointEpochs(ExperimentConfig config, List<TrialKey> pending,
-                                                       ExperimentStore store) {
-        Set<String> running = pending.stream().map(TrialKey::toString).collect(Collectors.toSet());
+    static Map<TrialKey, List<Integer>> checkpointEpochs(ExperimentConfig config, List<TrialKey> pending,
+                                                         ExperimentStore store) {
+        Set<TrialKey> running = Set.copyOf(pending);
         Set<Checkpoint> present = Set.copyOf(store.checkpoints());
-        Map<String, List<Integer>> epochs = new TreeMap<>();
+        Map<TrialKey, List<Integer>> epochs = new TreeMap<>();
         for (TrialKey key : pending) {
             config.forkOf(key.schedule()).ifPresent(fork -> {
                 TrialKey parent = new TrialKey(fork.parent(), key.trial());
-                if (running.contains(parent.toString())
-                        && !present.contains(new Checkpoint(fork.parent(), fork.at(), key.trial()))) {
-                    epochs.computeIfAbsent(parent.toString(), k -> new ArrayList<>()).add(fork.at());
+                Checkpoint checkpoint = new Checkpoint(fork.parent(), fork.at(), key.trial());
+                if (running.contains(parent) && !present.contains(checkpoint)) {
+                    epochs.computeIfAbsent(parent, k -> new ArrayList<>()).add(fork.at());
                 }
             });
         }

@@ -34,12 +34,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back. A trial
- * that diverges is a result like any other: its outputs and a "diverged" row are written and reported.
+ * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports its
+ * {@code trials} row back to the driver. A trial that diverges is a result like any other: its outputs and a
+ * "diverged" row are written and reported.
  *
  * <p>Failures: an attempt that throws before Spark's last attempt rethrows, so Spark retries the trial
  * (elsewhere, if the executor is gone). On the last attempt the failure becomes data: a "failed" row in
- * {@code trials/} and a failed outcome, so the farm finishes the other trials instead of aborting the job. Errors
+ * {@code trials/}, reported like any other, so the farm finishes the other trials instead of aborting the job. Errors
  * that leave the JVM usable count as failures of the trial too: {@link OutOfMemoryError} (ND4J's memory limit,
  * {@code org.bytedeco.javacpp.maxphysicalbytes}, throws it by design, before the allocation), {@link
  * StackOverflowError}, ND4J's native {@code BlasException} and a {@link LinkageError} of natives that do not load.
@@ -55,7 +56,7 @@ import java.util.Set;
  * last-attempt path while the original still trains and, returning first, end the trial as failed: the farm turns
  * speculation off ({@link FarmJob}).
  */
-final class TrialTask implements Function<TrialKey, TrialOutcome> {
+final class TrialTask implements Function<TrialKey, TrialRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -67,7 +68,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     private final Faults faults;
     private final EnumMap<TrialStatus, LongAccumulator> endings;
     private final DataFingerprint dataFingerprint;
-    private final HashMap<String, List<Integer>> checkpointEpochs;
+    private final HashMap<TrialKey, List<Integer>> checkpointEpochs;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -85,7 +86,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
               Map<String, String> provenance, int lastAttempt, Faults faults,
               Map<TrialStatus, LongAccumulator> endings, DataFingerprint dataFingerprint,
-              Map<String, List<Integer>> checkpointEpochs) {
+              Map<TrialKey, List<Integer>> checkpointEpochs) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
@@ -99,7 +100,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     }
 
     @Override
-    public TrialOutcome call(TrialKey key) {
+    public TrialRecord call(TrialKey key) {
         TaskContext context = TaskContext.get();
         int attempt = context.attemptNumber();
         ExperimentConfig experiment = ExperimentConfig.parse(config, List.of());
@@ -116,12 +117,12 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
 
         long start = System.currentTimeMillis();
         try {
-            faults.maybeFail(key.toString(), attempt);
+            faults.maybeFail(key, attempt);
             ForkStart fork = ForkStart.of(experiment, store, key);
             if (!fork.how().isEmpty()) {
                 trialProvenance.put("mixfarm.fork", fork.how());
             }
-            Set<Integer> snapshotEpochs = Set.copyOf(checkpointEpochs.getOrDefault(key.toString(), List.of()));
+            Set<Integer> snapshotEpochs = Set.copyOf(checkpointEpochs.getOrDefault(key, List.of()));
             SnapshotRequest snapshots = snapshotEpochs.isEmpty() ? SnapshotRequest.NONE : new SnapshotRequest(
                     snapshotEpochs, snapshot -> store.writeCheckpoint(key.schedule(), key.trial(), snapshot));
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), fork.snapshot(),
@@ -132,9 +133,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
             count(record.status());
-            return new TrialOutcome(key.toString(), record.status(), attempt, host, device.label(),
-                    result.wallSeconds(), record.isSucceeded() ? result.last().testError() : Double.NaN,
-                    record.error());
+            return record;
         } catch (Throwable e) {
             if (isFatal(e)) {
                 throw e;
@@ -150,8 +149,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
                     device.label(), attempt, start, end, message, implementation, dataFingerprint);
             store.writeFailure(record, trialProvenance);
             count(TrialStatus.FAILED);
-            return new TrialOutcome(key.toString(), TrialStatus.FAILED, attempt, host, device.label(),
-                    record.wallSeconds(), Double.NaN, message);
+            return record;
         }
     }
 

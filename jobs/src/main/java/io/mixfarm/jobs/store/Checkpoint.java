@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.jobs.config.TrialKey;
+
 import java.util.Comparator;
 
 /**
@@ -19,6 +21,6 @@ public record Checkpoint(String schedule, int epoch, int trial) {
     /** {@code R/3 after epoch 8}. */
     @Override
     public String toString() {
-        return Layout.key(schedule, trial) + " after epoch " + epoch;
+        return new TrialKey(schedule, trial) + " after epoch " + epoch;
     }
 }

@@ -76,8 +76,8 @@ class ForkFarmTest {
         // 1. The first run: R writes the checkpoints, P/0 starts from R/0's once R's job is done; P/1 fails for good
         //    (an injected fault between parent and child; local[2] gives one attempt), and still needs R/1's.
         FarmReport first = farm(Faults.parse("P/1=always"));
-        assertEquals(List.of("P/1"), first.failed().stream().map(TrialOutcome::key).toList());
-        assertEquals(TrialStatus.SUCCEEDED, store.trials().get("R/1").status());
+        assertEquals(List.of("P/1"), first.failed().stream().map(r -> r.key().toString()).toList());
+        assertEquals(TrialStatus.SUCCEEDED, store.trials().get(new TrialKey("R", 1)).status());
         assertEquals(List.of(new Checkpoint("R", 2, 0), new Checkpoint("R", 2, 1)), store.checkpoints());
         assertEquals("starts from R/0's checkpoint after epoch 2", forkProvenance("P", 0));
         assertEqualsPlainTrial(store, "P", 0);
@@ -89,7 +89,7 @@ class ForkFarmTest {
         //    and is the plain trial of P all the same.
         store.deleteCheckpoint(new Checkpoint("R", 2, 1));
         FarmReport second = farm(Faults.NONE);
-        assertEquals(List.of("P/1"), second.outcomes().stream().map(TrialOutcome::key).toList());
+        assertEquals(List.of("P/1"), second.outcomes().stream().map(r -> r.key().toString()).toList());
         assertEquals(List.of(), second.failed());
         assertEquals("R/1's checkpoint after epoch 2 is missing: trains the shared epochs again",
                 forkProvenance("P", 1));
@@ -110,13 +110,13 @@ class ForkFarmTest {
         // 3. Resume after deleting the child's rows: only P/0 runs, from the checkpoint, with the same outputs.
         store.deleteTrial("P", 0);
         FarmReport third = farm(Faults.NONE);
-        assertEquals(List.of("P/0"), third.outcomes().stream().map(TrialOutcome::key).toList());
+        assertEquals(List.of("P/0"), third.outcomes().stream().map(r -> r.key().toString()).toList());
         assertEquals("starts from R/0's checkpoint after epoch 2", forkProvenance("P", 0));
         assertEqualsPlainTrial(store, "P", 0);
 
         // 4. --trials 3 extends the experiment: R/2 writes its checkpoint and P/2 starts from it.
         FarmReport fourth = farm(config.withTrials(3), Faults.NONE);
-        assertEquals(List.of("P/2", "R/2"), fourth.outcomes().stream().map(TrialOutcome::key).sorted().toList());
+        assertEquals(List.of("P/2", "R/2"), fourth.outcomes().stream().map(r -> r.key().toString()).sorted().toList());
         assertEquals("starts from R/2's checkpoint after epoch 2", forkProvenance("P", 2));
         assertEqualsPlainTrial(store, "P", 2);
 
