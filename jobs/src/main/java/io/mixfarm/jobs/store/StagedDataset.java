@@ -38,7 +38,8 @@ public final class StagedDataset implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The farm's datasets grow trial by trial and are never replaced as a whole. */
-    private static final Set<String> PER_TRIAL = Set.of(Layout.PREDICTIONS, Layout.METRICS, Layout.TRIALS);
+    private static final Set<String> PER_TRIAL = Set.of(Layout.PREDICTIONS, Layout.METRICS, Layout.TRIALS,
+            Layout.CHECKPOINTS);
 
     private final ExperimentStore store;
     private final String dataset;

@@ -79,7 +79,7 @@ class StagedDatasetTest {
     @Test
     void theFarmsDatasetsGrowTrialByTrialAndAreNeverReplacedWhole() {
         ExperimentStore store = new ExperimentStore(dir.toString(), new Configuration());
-        for (String dataset : List.of("trials", "predictions", "metrics", "../x", "")) {
+        for (String dataset : List.of("trials", "predictions", "metrics", "checkpoints", "../x", "")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> StagedDataset.begin(store, dataset));
             assertEquals("\"" + dataset + "\" cannot be written as a whole dataset", e.getMessage());
