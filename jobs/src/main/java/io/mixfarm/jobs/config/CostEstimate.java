@@ -8,13 +8,19 @@ import java.util.Locale;
  * How much work an experiment is, counted in images, to print before a farm starts.
  *
  * @param trials          trials in the experiment: schedules times trials per schedule
- * @param trialEpochs     epochs summed over all trials
+ * @param trialEpochs     epochs trained, summed over all trials (a fork trains only those after its checkpoint)
  * @param trainImages     training images passed forward and backward, over all trials and epochs
  * @param predictedImages test images predicted, over all trials and epochs (the trial runner evaluates the
  *                        whole test set after every epoch, not only at record epochs, and at every record point
- *                        inside an epoch)
+ *                        inside an epoch; a fork neither, before its checkpoint)
+ * @param sharedEpochs    trial-epochs forks do not train because they start from their parent's checkpoint
  */
-public record CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages) {
+public record CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages, long sharedEpochs) {
+
+    /** The cost of an experiment without forks. */
+    public CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages) {
+        this(trials, trialEpochs, trainImages, predictedImages, 0);
+    }
 
     /**
      * The cost of {@code config} on a data set of {@code trainCount} training and {@code testCount} test images.
@@ -28,16 +34,24 @@ public record CostEstimate(long trials, long trialEpochs, long trainImages, long
                     + testCount + " test");
         }
         long trials = Math.multiplyExact((long) config.schedules().size(), config.trials());
-        long trialEpochs = Math.multiplyExact(trials, config.epochs());
-        long evaluations = trialEpochs;
-        if (config.recordSteps().on() && trainCount > 0) {
-            int stepsPerEpoch = MinibatchOrder.stepsPerEpoch(trainCount, config.batchSize());
-            long inside = config.recordSteps().points(config.epochs(), config.recordEpochs(), stepsPerEpoch).stream()
-                    .filter(p -> !p.isEpochEnd(stepsPerEpoch)).count();
-            evaluations = Math.addExact(evaluations, Math.multiplyExact(trials, inside));
+        int stepsPerEpoch = trainCount > 0 ? MinibatchOrder.stepsPerEpoch(trainCount, config.batchSize()) : 0;
+        long shared = 0;
+        long inside = 0;
+        for (String schedule : config.scheduleNames()) {
+            // A fork trains only the epochs after its parent's checkpoint, and evaluates only the record points
+            // inside them: those before come with the checkpoint.
+            int at = config.forkOf(schedule).map(Fork::at).orElse(0);
+            shared = Math.addExact(shared, Math.multiplyExact((long) config.trials(), at));
+            if (config.recordSteps().on() && stepsPerEpoch > 0) {
+                long points = config.recordSteps().points(config.epochs(), config.recordEpochs(), stepsPerEpoch)
+                        .stream().filter(p -> !p.isEpochEnd(stepsPerEpoch) && p.epoch() > at).count();
+                inside = Math.addExact(inside, Math.multiplyExact((long) config.trials(), points));
+            }
         }
+        long trialEpochs = Math.multiplyExact(trials, config.epochs()) - shared;
+        long evaluations = Math.addExact(trialEpochs, inside);
         return new CostEstimate(trials, trialEpochs, Math.multiplyExact(trialEpochs, trainCount),
-                Math.multiplyExact(evaluations, testCount));
+                Math.multiplyExact(evaluations, testCount), shared);
     }
 
     /**
@@ -56,9 +70,12 @@ public record CostEstimate(long trials, long trialEpochs, long trainImages, long
         String perEpoch = trialEpochs == 0 ? ""
                 : String.format(Locale.ROOT, " (%,d train and %,d test images per trial-epoch)",
                         trainImages / trialEpochs, predictedImages / trialEpochs);
-        long epochsPerTrial = trials == 0 ? 0 : trialEpochs / trials;
+        long epochsPerTrial = trials == 0 ? 0 : (trialEpochs + sharedEpochs) / trials;
+        String shared = sharedEpochs == 0 ? ""
+                : String.format(Locale.ROOT, " - %,d shared by forks", sharedEpochs);
         return String.format(Locale.ROOT,
-                "%,d trials x %,d epochs = %,d trial-epochs, training on %,d images and predicting %,d test images%s.",
-                trials, epochsPerTrial, trialEpochs, trainImages, predictedImages, perEpoch);
+                "%,d trials x %,d epochs%s = %,d trial-epochs, training on %,d images and predicting %,d test"
+                        + " images%s.",
+                trials, epochsPerTrial, shared, trialEpochs, trainImages, predictedImages, perEpoch);
     }
 }

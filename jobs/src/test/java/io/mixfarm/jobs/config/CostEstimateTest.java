@@ -45,4 +45,23 @@ class CostEstimateTest {
         assertEquals(12L * (8 + 4) * 2_000, cost.predictedImages());
         assertEquals(768_000, cost.trainImages(), "training is the same");
     }
+
+    @Test
+    void aForkEvaluatesOnlyTheRecordPointsAfterItsCheckpoint() {
+        // 63 steps per epoch, every 21 steps from epoch 6 of 8: points inside epochs at steps 336, 357 (epoch 6),
+        // 399, 420 (epoch 7), 462, 483 (epoch 8). R evaluates 8 epoch ends and 6 inner points; P, forked after
+        // epoch 6, the ends of epochs 7 and 8 and the 4 inner points after its checkpoint.
+        ExperimentConfig config = ExperimentConfig.parse("""
+                experiment {
+                  epochs = 8, trials = 4, record-steps { from-epoch = 6, every = 21 }
+                  schedules = [
+                    { name = R, text = "1: lr=0.1 wd=0.1" }
+                    { name = P, text = "1: lr=0.1 wd=0.1; 7: lr=0.01 wd=1", fork = { from = R, at = 6 } }
+                  ]
+                }
+                """, List.of());
+        CostEstimate cost = CostEstimate.of(config, 8_000, 2_000);
+        assertEquals(4L * 6, cost.sharedEpochs());
+        assertEquals(4L * ((8 + 6) + (2 + 4)) * 2_000, cost.predictedImages());
+    }
 }
