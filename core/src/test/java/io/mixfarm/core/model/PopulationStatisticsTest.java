@@ -7,6 +7,7 @@ import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.trial.ImageBatches;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -118,6 +119,23 @@ class PopulationStatisticsTest {
         assertEquals(before, net.network().params(), kernels + ": weights and running averages put back exactly");
         assertEquals(running, net.output(batch, false), kernels + ": inference reads the running averages again");
         assertTrue(maxAbs(recomputed, running) > 1e-3, "the recomputed evaluation did use other statistics");
+    }
+
+    @Test
+    void aResidualGraphsBnLayersTooTakeTheBatchsOwnStatistics() {
+        // PreResNet32 is a ComputationGraph with DL4J's BN on channels-first maps: the graph path of batchNormInputs.
+        ScaleInvariantNet net = TinyNets.build(ModelSpec.PRERESNET32, Schedule.parse("steps", "1: lr=0.5 wd=0.01"), 3);
+        for (int step = 0; step < 2; step++) {
+            net.fit(TinyNets.randomBatch(TinyNets.CIFAR, 16, step));
+        }
+        INDArray batch = TinyNets.randomBatch(TinyNets.CIFAR, 16, 99).getFeatures();
+        INDArray training = net.output(batch, true);
+
+        INDArray recomputed = PopulationStatistics.evaluate(net, List.of(batch), () -> net.output(batch, false));
+
+        assertEquals(net.batchNormLayers().size(), PopulationStatistics.measure(net, List.of(batch)).layers().size());
+        assertTrue(maxAbs(recomputed, training) < 1e-4, "graph: " + maxAbs(recomputed, training));
+        assertTrue(maxAbs(net.output(batch, false), training) > 1e-2, "graph: running averages already agree");
     }
 
     /** A width-4 MNIST CNN after a few SGD steps, so its running averages lag its weights. */
