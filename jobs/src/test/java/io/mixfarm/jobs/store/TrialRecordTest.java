@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.TrialSpec;
+import io.mixfarm.jobs.config.TrialKey;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -28,7 +29,7 @@ class TrialRecordTest {
         assertEquals(0.6 / Fixtures.EPOCHS, record.finalTestError());
         assertEquals(61.5, record.wallSeconds());
         assertNull(record.error());
-        assertEquals("LR-decay/7", record.key());
+        assertEquals(new TrialKey("LR-decay", 7), record.key());
     }
 
     @Test
