@@ -44,8 +44,25 @@ public final class TrialRunner {
      * ({@link Divergence}): that epoch's metrics are kept, its predictions are not.
      */
     public TrialResult run(TrialSpec spec, Dataset data, TrialObserver observer) {
+        return run(spec, data, null, observer, SnapshotRequest.NONE);
+    }
+
+    /**
+     * Runs the trial as {@link #run(TrialSpec, Dataset, TrialObserver)} does, but from {@code from} if given, and
+     * hands {@code snapshots} the trial's snapshot after each epoch it asks for (a finite one: a trial that
+     * diverged has nothing to continue). A trial continued from its own snapshot, or from a snapshot of a trial
+     * whose schedule agrees with its own up to that epoch, gives the uninterrupted trial's results bit for bit
+     * (docs/method.md, "Forks"); its observer hears only the epochs trained here, its result has all of them.
+     *
+     * @param from      the trial after some epoch, or {@code null} to start from the initial weights
+     * @param snapshots which epochs to snapshot, and where to
+     * @throws IllegalArgumentException with one line if {@code from} cannot continue this trial
+     */
+    public TrialResult run(TrialSpec spec, Dataset data, TrialSnapshot from, TrialObserver observer,
+                           SnapshotRequest snapshots) {
         long start = System.nanoTime();
-        return train(spec, data, observer, build(spec, data), start);
+        TrialState state = from == null ? TrialState.start(spec, data) : TrialState.resume(spec, data, from);
+        return train(state, data, observer, snapshots, start);
     }
 
     /**
@@ -53,36 +70,33 @@ public final class TrialRunner {
      * after); {@code start} is when the trial's wall time starts.
      */
     TrialResult train(TrialSpec spec, Dataset data, TrialObserver observer, ScaleInvariantNet net, long start) {
-        // Test images are normalised with the training set's statistics, as they would be at deployment.
-        Normalisation normalisation = spec.preprocessing().normalise().of(data.train());
-        ImageBatches train = ImageBatches.training(data.train(), normalisation,
-                spec.preprocessing().augment().create(), spec.seed());
-        ImageBatches test = ImageBatches.evaluation(data.test(), normalisation);
-        RunningTrainStats trainStats = new RunningTrainStats(net.param(net.outputLayer(), WeightGroup.WEIGHTS),
-                net.outputInput());
-        net.setListeners(trainStats);
-        MinibatchOrder order = new MinibatchOrder(train.count(), spec.batchSize(), spec.seed());
+        return train(TrialState.start(spec, data, net), data, observer, SnapshotRequest.NONE, start);
+    }
 
-        List<EpochMetrics> epochs = new ArrayList<>(spec.epochs());
-        List<EpochPredictions> predictions = new ArrayList<>(spec.recordEpochs().size());
-        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+    private TrialResult train(TrialState state, Dataset data, TrialObserver observer, SnapshotRequest snapshots,
+                              long start) {
+        TrialSpec spec = state.spec;
+        ScaleInvariantNet net = state.net;
+        List<EpochMetrics> epochs = state.epochs;
+        List<EpochPredictions> predictions = state.predictions;
+        for (int epoch = state.epoch() + 1; epoch <= spec.epochs(); epoch++) {
             net.startEpoch(epoch);
-            trainStats.reset();
+            state.trainStats.reset();
             long t0 = System.nanoTime();
-            for (int[] batch : order.nextEpoch()) {
+            for (int[] batch : state.order.nextEpoch()) {
                 int[] labels = new int[batch.length];
                 for (int i = 0; i < batch.length; i++) {
-                    labels[i] = train.label(batch[i]);
+                    labels[i] = state.train.label(batch[i]);
                 }
-                trainStats.expect(labels);
-                net.fit(train.batch(batch));
+                state.trainStats.expect(labels);
+                net.fit(state.train.batch(batch));
             }
             long t1 = System.nanoTime();
-            TestEvaluation eval = evaluate(net, test, spec, data.train(), normalisation);
+            TestEvaluation eval = evaluate(state, data.train());
             long t2 = System.nanoTime();
 
             double lr = spec.schedule().lr(epoch);
-            EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), trainStats, eval,
+            EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), state.trainStats, eval,
                     seconds(t1 - t0), seconds(t2 - t1));
             epochs.add(metrics);
             Divergence divergence = Divergence.of(metrics);
@@ -92,6 +106,9 @@ public final class TrialRunner {
             observer.epochFinished(metrics);
             if (divergence != null) {
                 return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start), divergence);
+            }
+            if (snapshots.epochs().contains(epoch)) {
+                snapshots.sink().accept(state.snapshot());
             }
         }
         return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start));
@@ -106,14 +123,13 @@ public final class TrialRunner {
     }
 
     /** The test evaluation the spec asks for, leaving the network as it found it. */
-    private static TestEvaluation evaluate(ScaleInvariantNet net, ImageBatches test, TrialSpec spec, ImageSet train,
-                                           Normalisation normalisation) {
-        Evaluation evaluation = spec.evaluation();
+    private static TestEvaluation evaluate(TrialState state, ImageSet train) {
+        Evaluation evaluation = state.spec.evaluation();
         if (evaluation.bn() == BnEval.RUNNING) {
-            return evaluate(net, test);
+            return evaluate(state.net, state.test);
         }
-        List<INDArray> batches = statisticsBatches(train, normalisation, spec, evaluation.bnBatches());
-        return PopulationStatistics.evaluate(net, batches, () -> evaluate(net, test));
+        List<INDArray> batches = statisticsBatches(train, state.normalisation, state.spec, evaluation.bnBatches());
+        return PopulationStatistics.evaluate(state.net, batches, () -> evaluate(state.net, state.test));
     }
 
     /**

@@ -136,6 +136,8 @@ final class RunCommand implements Callable<Integer> {
                 experiment.preprocessing().normalise().label(), experiment.preprocessing().augment().label());
         for (Schedule schedule : experiment.schedules()) {
             w.printf("  %-10s %s%n", schedule.name(), schedule.toText());
+            experiment.forkOf(schedule.name()).ifPresent(fork -> w.printf("  %-10s %s: trial k starts from trial k of "
+                    + "%s's checkpoint and takes its seeds%n", "", fork.describe(), fork.parent()));
         }
         w.printf("test evaluation: bn-eval %s%s%n", experiment.evaluation().bn().label(),
                 experiment.evaluation().bn() == BnEval.RECOMPUTED

@@ -49,6 +49,7 @@ final class ConfigBinder {
                 : mixingEpochs(experiment, mixing);
         List<Integer> recordEpochs = recordEpochs(experiment, epochs);
         List<Schedule> schedules = mixing == null ? schedules(experiment, epochs) : mixing.schedules();
+        List<Fork> forks = mixing == null ? forks(experiment, schedules) : mixing.forks();
         int trials = integer(experiment, Keys.TRIALS, Keys.path(Keys.TRIALS), 1);
         long seed = wholeNumber(experiment.get(Keys.SEED), Keys.path(Keys.SEED));
         boolean fixedInit = bool(experiment, Keys.FIXED_INIT, Keys.path(Keys.FIXED_INIT));
@@ -60,7 +61,7 @@ final class ConfigBinder {
         int threads = integer(experiment, Keys.THREADS_PER_TRIAL, Keys.path(Keys.THREADS_PER_TRIAL), 1);
         Evaluation evaluation = evaluation(experiment, mixing != null);
         return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threads, evaluation);
+                forks, trials, seed, fixedInit, output, threads, evaluation);
     }
 
     // ---- structure and unknown keys ----
@@ -89,6 +90,9 @@ final class ConfigBinder {
             for (int i = 0; i < schedules.size(); i++) {
                 if (schedules.get(i) instanceof ConfigObject schedule) {
                     requireKnownKeys(schedule, Keys.schedulePath(i), Keys.SCHEDULE_KEYS);
+                    if (schedule.get(Keys.FORK) instanceof ConfigObject fork) {
+                        requireKnownKeys(fork, Keys.schedulePath(i) + "." + Keys.FORK, Keys.FORK_KEYS);
+                    }
                 }
             }
         }
@@ -250,6 +254,26 @@ final class ConfigBinder {
             schedules.add(schedule);
         }
         return schedules;
+    }
+
+    /**
+     * The {@code fork} objects of the schedule entries, in schedule order; their types here, how they relate to the
+     * schedules in {@link ExperimentConfig}'s constructor.
+     */
+    private static List<Fork> forks(ConfigObject experiment, List<Schedule> schedules) {
+        ConfigList list = (ConfigList) experiment.get(Keys.SCHEDULES);
+        List<Fork> forks = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof ConfigObject entry) || entry.get(Keys.FORK) == null
+                    || entry.get(Keys.FORK).valueType() == ConfigValueType.NULL) {
+                continue;
+            }
+            ConfigObject fork = object(entry, Keys.FORK, Keys.schedulePath(i) + "." + Keys.FORK);
+            String parent = string(fork, Keys.FROM, Keys.forkPath(i, Keys.FROM));
+            int at = integer(fork, Keys.AT, Keys.forkPath(i, Keys.AT), 1);
+            forks.add(new Fork(schedules.get(i).name(), parent, at));
+        }
+        return forks;
     }
 
     /** A paper schedule by name, stretched to {@code epochs}. */

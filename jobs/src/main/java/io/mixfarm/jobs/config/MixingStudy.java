@@ -14,7 +14,8 @@ import java.util.Set;
  * intrinsic learning rate {@code l} a reference schedule {@code R-l}, constant {@code lr} and {@code wd = l / lr}
  * for {@code prefixEpochs + epochsAfter} epochs, and a perturbed one {@code P-l}, identical for {@code prefixEpochs}
  * epochs, then {@code lr / perturbation} and {@code wd * perturbation} (the same intrinsic LR, the effective LR
- * knocked down). The block is expanded here, once, into ordinary text schedules.
+ * knocked down), forked from {@code R-l} after {@code prefixEpochs}. The block is expanded here, once, into
+ * ordinary text schedules and their forks.
  *
  * @param intrinsicLrs the intrinsic learning rates {@code eta * lambda}, distinct and positive, in config order
  * @param lr           the reference learning rate {@code eta}
@@ -83,12 +84,18 @@ public record MixingStudy(List<Double> intrinsicLrs, double lr, int prefixEpochs
             BigDecimal lambda = decimal(l).divide(eta, DECIMAL);
             String constant = "1: lr=" + text(eta) + " wd=" + text(lambda);
             schedules.add(Schedule.parse(referenceName(l), constant));
-            // The fork (issue 18, "Sharing the prefix"): P-l's trial k is R-l's trial k up to prefixEpochs, so once
-            // schedules can declare `fork = { from, at }`, P-l gets from = referenceName(l), at = prefixEpochs here.
             schedules.add(Schedule.parse(perturbedName(l), constant + "; " + (prefixEpochs + 1) + ": lr="
                     + text(eta.divide(factor, DECIMAL)) + " wd=" + text(lambda.multiply(factor, DECIMAL))));
         }
         return List.copyOf(schedules);
+    }
+
+    /**
+     * The study's forks: {@code P-l} shares its first {@code prefixEpochs} with {@code R-l}, so its trial k starts
+     * from R-l's trial k after that epoch instead of training the prefix again (docs/method.md, "Forks").
+     */
+    public List<Fork> forks() {
+        return intrinsicLrs.stream().map(l -> new Fork(perturbedName(l), referenceName(l), prefixEpochs)).toList();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.core.trial.TrialSnapshot;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.AtomicFiles.IfExists;
 import org.apache.hadoop.conf.Configuration;
@@ -272,6 +273,81 @@ public final class ExperimentStore implements Serializable {
         }
     }
 
+    /**
+     * Writes a trial's snapshot as its checkpoint after the snapshot's epoch, atomically: a reader finds the whole
+     * snapshot under its final name or nothing ({@link AtomicFiles}). A copy there already (an earlier attempt's)
+     * is kept: the trial is deterministic, so the two are the same.
+     */
+    public void writeCheckpoint(String schedule, int trial, TrialSnapshot snapshot) {
+        Path target = layout.checkpoint(schedule, snapshot.epoch(), trial);
+        try {
+            files.writeBytes(target, snapshot.toBytes(), IfExists.KEEP);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + target, e);
+        }
+    }
+
+    /**
+     * A trial's checkpoint after an epoch, if the folder has it.
+     *
+     * @throws IllegalArgumentException with one line naming the file if it is not a whole snapshot (damaged)
+     */
+    public Optional<TrialSnapshot> checkpoint(String schedule, int epoch, int trial) {
+        Path path = layout.checkpoint(schedule, epoch, trial);
+        try {
+            if (!fs.exists(path)) {
+                return Optional.empty();
+            }
+            try (FSDataInputStream in = fs.open(path)) {
+                return Optional.of(TrialSnapshot.fromBytes(in.readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + path, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every checkpoint in the folder, in {@link Checkpoint#ORDER}; temp files of unfinished writes are not. */
+    public List<Checkpoint> checkpoints() {
+        List<Checkpoint> found = new ArrayList<>();
+        try {
+            for (Path folder : scheduleFolders(Layout.CHECKPOINTS)) {
+                String schedule = Layout.partitionValue(folder.getName(), "schedule");
+                for (FileStatus epochFolder : fs.listStatus(folder)) {
+                    String epoch = Layout.partitionValue(epochFolder.getPath().getName(), Layout.EPOCH_KEY);
+                    if (!epochFolder.isDirectory() || epoch == null || !epoch.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    for (FileStatus file : fs.listStatus(epochFolder.getPath())) {
+                        int trial = Layout.trialOfCheckpoint(file.getPath().getName());
+                        if (trial >= 0) {
+                            found.add(new Checkpoint(schedule, Integer.parseInt(epoch), trial));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoints of " + output, e);
+        }
+        found.sort(Checkpoint.ORDER);
+        return found;
+    }
+
+    /** Where a checkpoint lives, for people: the full path. */
+    public String path(Checkpoint checkpoint) {
+        return layout.checkpoint(checkpoint.schedule(), checkpoint.epoch(), checkpoint.trial()).toString();
+    }
+
+    /** Deletes a checkpoint and any temp files its writers left behind. */
+    public void deleteCheckpoint(Checkpoint checkpoint) {
+        try {
+            deleteWithTemps(layout.checkpoint(checkpoint.schedule(), checkpoint.epoch(), checkpoint.trial()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete checkpoint " + checkpoint + " from " + output, e);
+        }
+    }
+
     /** The content of {@code experiment.json}, if the folder has one. */
     public Optional<String> readManifest() {
         Path manifest = layout.manifest();
@@ -298,12 +374,12 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/} and
-     * {@code experiment.json} with its temp files; anything else in the folder stays.
+     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/},
+     * {@code checkpoints/} and {@code experiment.json} with its temp files; anything else in the folder stays.
      */
     public void deleteOutputs() {
         try {
-            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS)) {
+            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS, Layout.CHECKPOINTS)) {
                 fs.delete(layout.dataset(dataset), true);
             }
             deleteWithTemps(layout.manifest());

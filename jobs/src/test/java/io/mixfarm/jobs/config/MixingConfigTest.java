@@ -63,6 +63,9 @@ class MixingConfigTest {
                 Schedule.parse("P-0.04", "1: lr=0.1 wd=0.4; 4: lr=0.01 wd=4"),
                 Schedule.parse("R-0.01", "1: lr=0.1 wd=0.1"),
                 Schedule.parse("P-0.01", "1: lr=0.1 wd=0.1; 4: lr=0.01 wd=1")), config.schedules());
+        assertEquals(List.of(new Fork("P-0.04", "R-0.04", 3), new Fork("P-0.01", "R-0.01", 3)), config.forks(),
+                "each P forks from its R after the prefix");
+        assertEquals(config, ExperimentConfig.parse(config.render(), List.of()), "the rendered study, forks too");
         assertEquals(List.of("R-0.0001", "P-0.0001"), ExperimentConfig.parse(STUDY, List.of(
                 "mixing.intrinsic-lrs=[1e-4]")).scheduleNames(), "plain decimals, no exponent, in names");
     }
