@@ -298,6 +298,25 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
+     * Writes a file at the root of the folder, e.g. {@code tv_summary.csv}, replacing any earlier one atomically
+     * (on HDFS and object stores with a moment without the file, see {@link AtomicFiles}).
+     *
+     * @param name a file name, no folder
+     */
+    public void writeRootFile(String name, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        Path file = new Path(layout.root(), name);
+        if (!file.getParent().equals(layout.root()) || name.startsWith(".") || name.equals(Layout.MANIFEST)) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a file name for the root of " + output);
+        }
+        try {
+            files.writeBytes(file, content, IfExists.REPLACE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
      * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/} and
      * {@code experiment.json} with its temp files; anything else in the folder stays.
      */
@@ -315,6 +334,19 @@ public final class ExperimentStore implements Serializable {
     /** The Hadoop configuration the store was opened with (or deserialised with). */
     Configuration hadoop() {
         return hadoop;
+    }
+
+    /** The file system, paths and atomic writes of the folder, for the whole datasets ({@link StagedDataset}). */
+    FileSystem fs() {
+        return fs;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    AtomicFiles files() {
+        return files;
     }
 
     @Override
