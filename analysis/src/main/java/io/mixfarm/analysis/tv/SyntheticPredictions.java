@@ -66,6 +66,70 @@ public final class SyntheticPredictions {
     }
 
     /**
+     * Draws {@code pairs} pairs of trials, trial ids {@code 0..pairs-1} on both sides: side a from {@code p}, side b
+     * from {@code q}, image by image, with a share {@code shared} of the images of each pair drawn from one common
+     * uniform variate through both sides' inverse distribution functions (where {@code p = q} both trials then
+     * predict the same class), the others independently. Each side's marginal is exact, so the population TV is
+     * {@code TV(p, q)} whatever {@code shared}; {@code shared} is the within-pair dependence a shared prefix
+     * leaves. The same seed draws the same variates at any {@code p} and {@code q}, so matrices drawn with one seed
+     * from a sequence of distributions behave like the same trials recorded at several points.
+     *
+     * @param p      side a's {@code p[image][class]}
+     * @param q      side b's, the same shape
+     * @param pairs  pairs to draw, at least 1
+     * @param shared share of coupled images, in [0, 1]
+     * @param seed   seed of the draw
+     * @return {@code {a, b}}
+     */
+    public static PredictionMatrix[] drawPairs(double[][] p, double[][] q, int pairs, double shared, long seed) {
+        int classes = checkDistributions(p);
+        if (checkDistributions(q) != classes || q.length != p.length) {
+            throw new IllegalArgumentException("p and q must have the same images and classes");
+        }
+        if (pairs < 1) {
+            throw new IllegalArgumentException("pairs must be >= 1, got " + pairs);
+        }
+        if (!(shared >= 0 && shared <= 1)) {
+            throw new IllegalArgumentException("shared must be in [0, 1], got " + shared);
+        }
+        int images = p.length;
+        SplittableRandom root = new SplittableRandom(seed);
+        byte[] a = new byte[Math.multiplyExact(pairs, images)];
+        byte[] b = new byte[a.length];
+        int[] ids = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            SplittableRandom rng = root.split();
+            ids[k] = k;
+            for (int i = 0; i < images; i++) {
+                double u = rng.nextDouble();
+                double v = rng.nextDouble();
+                double w = rng.nextDouble();
+                a[k * images + i] = (byte) inverse(p[i], u);
+                b[k * images + i] = (byte) inverse(q[i], w < shared ? u : v);
+            }
+        }
+        return new PredictionMatrix[] {new PredictionMatrix(pairs, images, classes, a, ids),
+                new PredictionMatrix(pairs, images, classes, b, ids)};
+    }
+
+    /** The class at which the distribution function of {@code probs} first exceeds {@code u}. */
+    private static int inverse(double[] probs, double u) {
+        double sum = 0;
+        int last = 0;
+        for (int c = 0; c < probs.length; c++) {
+            sum += probs[c];
+            if (probs[c] > 0) {
+                last = c;
+                if (u < sum) {
+                    return c;
+                }
+            }
+        }
+        // Rounding can leave u at or above the last partial sum: the last possible class takes it.
+        return last;
+    }
+
+    /**
      * Random per-image distributions like a trained network's: each image's distribution is drawn from the
      * symmetric Dirichlet with concentration {@code 1 / sharpness}. Sharpness 1 is uniform over the simplex;
      * at sharpness 20 with 10 classes most images put almost all mass on one class.
