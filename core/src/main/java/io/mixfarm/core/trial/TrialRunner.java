@@ -5,9 +5,11 @@ import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.core.data.Normalisation;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.PopulationStatistics;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.List;
  * of one shuffled pass (each minibatch normalised and, for CIFAR, augmented as it is assembled), evaluate on the
  * test set, record norms, and at record epochs keep every test prediction. The update is the paper's
  * ({@code w <- (1 - eta*lambda) w - eta*grad}, or its momentum form) on the scale-invariant groups and nothing else
- * moves (see {@code io.mixfarm.core.model.UpdateRule} for how DL4J is made to do exactly that).
+ * moves (see {@code io.mixfarm.core.model.UpdateRule} for how DL4J is made to do exactly that). The evaluation
+ * ({@link Evaluation}) reads the trained state and leaves it as it was, so it never changes the training.
  */
 public final class TrialRunner {
 
@@ -30,12 +33,26 @@ public final class TrialRunner {
     public static final int EVAL_CHUNK = 256;
 
     /**
+     * Seed of the training batches precise BN measures on: one fixed draw for every trial of every schedule, so
+     * that the recomputed evaluation is one map from weights to predictions, the same for all trials, and draws
+     * nothing from a trial's own streams (docs/method.md, "Evaluation").
+     */
+    static final long BN_STATISTICS_SEED = 0x9e3779b97f4a7c15L;
+
+    /**
      * Runs the trial to its last epoch, or to the first epoch after which its loss or weights are not finite
      * ({@link Divergence}): that epoch's metrics are kept, its predictions are not.
      */
     public TrialResult run(TrialSpec spec, Dataset data, TrialObserver observer) {
         long start = System.nanoTime();
-        ScaleInvariantNet net = build(spec, data);
+        return train(spec, data, observer, build(spec, data), start);
+    }
+
+    /**
+     * {@link #run} on a network built by the caller (tests train DL4J's stock layers this way and read the weights
+     * after); {@code start} is when the trial's wall time starts.
+     */
+    TrialResult train(TrialSpec spec, Dataset data, TrialObserver observer, ScaleInvariantNet net, long start) {
         // Test images are normalised with the training set's statistics, as they would be at deployment.
         Normalisation normalisation = spec.preprocessing().normalise().of(data.train());
         ImageBatches train = ImageBatches.training(data.train(), normalisation,
@@ -61,7 +78,7 @@ public final class TrialRunner {
                 net.fit(train.batch(batch));
             }
             long t1 = System.nanoTime();
-            TestEvaluation eval = evaluate(net, test);
+            TestEvaluation eval = evaluate(net, test, spec, data.train(), normalisation);
             long t2 = System.nanoTime();
 
             double lr = spec.schedule().lr(epoch);
@@ -86,6 +103,38 @@ public final class TrialRunner {
         ImageSet train = data.train();
         InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.classes());
         return Networks.build(spec.model(), shape, spec.schedule(), spec.initSeed());
+    }
+
+    /** The test evaluation the spec asks for, leaving the network as it found it. */
+    private static TestEvaluation evaluate(ScaleInvariantNet net, ImageBatches test, TrialSpec spec, ImageSet train,
+                                           Normalisation normalisation) {
+        Evaluation evaluation = spec.evaluation();
+        if (evaluation.bn() == BnEval.RUNNING) {
+            return evaluate(net, test);
+        }
+        List<INDArray> batches = statisticsBatches(train, normalisation, spec, evaluation.bnBatches());
+        return PopulationStatistics.evaluate(net, batches, () -> evaluate(net, test));
+    }
+
+    /**
+     * The training batches precise BN measures on: the first {@code count} full batches of a permutation of the
+     * training set drawn from {@link #BN_STATISTICS_SEED}, augmented (for CIFAR) by draws from the same fixed seed,
+     * assembled afresh at each evaluation, so they are the same every time and cost no memory between evaluations.
+     * Full batches only, of the trial's batch size, since BN's batch statistics depend on it; all of the training
+     * set if it is smaller than one batch.
+     */
+    static List<INDArray> statisticsBatches(ImageSet train, Normalisation normalisation, TrialSpec spec, int count) {
+        ImageBatches source = ImageBatches.training(train, normalisation, spec.preprocessing().augment().create(),
+                BN_STATISTICS_SEED);
+        List<int[]> order = new MinibatchOrder(train.count(), spec.batchSize(), BN_STATISTICS_SEED).nextEpoch();
+        List<INDArray> batches = new ArrayList<>(count);
+        for (int[] batch : order) {
+            if (batches.size() == count || (batch.length < spec.batchSize() && !batches.isEmpty())) {
+                break;
+            }
+            batches.add(source.batch(batch).getFeatures());
+        }
+        return batches;
     }
 
     /** Test loss, error and predicted classes of the network as it stands, BN in inference mode. */

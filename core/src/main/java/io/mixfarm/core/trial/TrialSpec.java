@@ -22,12 +22,17 @@ import java.util.List;
  *                     differs
  * @param initSeed     seed of the initial weights: equal to {@code seed} for independent trials, shared by all
  *                     trials of a fixed-init experiment (figure 9)
+ * @param evaluation   how the test set is evaluated after each epoch (BN's running averages or recomputed
+ *                     statistics); it never changes training
  */
 public record TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs,
-                        int batchSize, List<Integer> recordEpochs, long seed, long initSeed) {
+                        int batchSize, List<Integer> recordEpochs, long seed, long initSeed, Evaluation evaluation) {
 
     public TrialSpec {
         recordEpochs = List.copyOf(recordEpochs);
+        if (evaluation == null) {
+            throw new IllegalArgumentException("the evaluation must be given (Evaluation.RUNNING for the paper's)");
+        }
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }

@@ -5,6 +5,7 @@ import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
@@ -49,7 +50,7 @@ public final class FarmProbe {
             List<Future<String>> runs = new ArrayList<>();
             for (int t = 1; t <= trials; t++) {
                 TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(32), Preprocessing.NONE,
-                        SCHEDULE, epochs, 128, List.of(epochs), t, t);
+                        SCHEDULE, epochs, 128, List.of(epochs), t, t, Evaluation.RUNNING);
                 runs.add(pool.submit(() -> {
                     long cpu = threads.getCurrentThreadCpuTime();
                     TrialResult result = new TrialRunner().run(spec, data, TrialObserver.NONE);

@@ -4,6 +4,7 @@ import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.BnEval;
 import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.farm.FarmJob;
@@ -135,6 +136,9 @@ final class RunCommand implements Callable<Integer> {
         for (Schedule schedule : experiment.schedules()) {
             w.printf("  %-10s %s%n", schedule.name(), schedule.toText());
         }
+        w.printf("test evaluation: bn-eval %s%s%n", experiment.evaluation().bn().label(),
+                experiment.evaluation().bn() == BnEval.RECOMPUTED
+                        ? " (BN statistics from " + experiment.evaluation().bnBatches() + " training batches)" : "");
         w.printf("record epochs %s; output %s; config hash %s%n", experiment.recordEpochs(), experiment.output(),
                 experiment.hash().substring(0, 12));
         try {

@@ -6,6 +6,7 @@ import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.TrialSpec;
 
 import java.nio.charset.StandardCharsets;
@@ -46,11 +47,12 @@ import java.util.Set;
  * @param fixedInit       whether all trials share {@code w0} from {@link Seeds#sharedInitSeed} (the paper's figure 9)
  * @param output          output folder, a local path or Hadoop URI (blank only in derived configs, see withOutput)
  * @param threadsPerTrial OpenMP threads of one trial on CPU, at least 1
+ * @param evaluation      how every trial evaluates on the test set ({@code bn-eval}, {@code bn-eval-batches})
  */
 public record ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
                                int epochs,
                                List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
-                               boolean fixedInit, String output, int threadsPerTrial) {
+                               boolean fixedInit, String output, int threadsPerTrial, Evaluation evaluation) {
 
     /** BatchNorm needs at least two examples for a batch variance. */
     static final int MIN_BATCH_SIZE = 2;
@@ -62,6 +64,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         Objects.requireNonNull(preprocessing, "preprocessing");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(evaluation, "evaluation");
         recordEpochs = List.copyOf(recordEpochs);
         schedules = List.copyOf(schedules);
         requireNotBlank(Keys.NAME, name);
@@ -116,7 +119,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
     /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
     public ExperimentConfig withOutput(String output) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threadsPerTrial);
+                trials, seed, fixedInit, output, threadsPerTrial, evaluation);
     }
 
     /**
@@ -125,7 +128,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
      */
     public ExperimentConfig withTrials(int trials) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threadsPerTrial);
+                trials, seed, fixedInit, output, threadsPerTrial, evaluation);
     }
 
     /**
@@ -149,7 +152,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         }
         List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, trials,
-                seed, fixedInit, output, threadsPerTrial);
+                seed, fixedInit, output, threadsPerTrial, evaluation);
     }
 
     /** The names of {@link #schedules()}, in config order. */
@@ -193,7 +196,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         long trialSeed = Seeds.trialSeed(seed, schedule.name(), trial);
         long initSeed = fixedInit ? Seeds.sharedInitSeed(seed) : trialSeed;
         TrialSpec spec = new TrialSpec(data, model, preprocessing, schedule, epochs, batchSize, recordEpochs, trialSeed,
-                initSeed);
+                initSeed, evaluation);
         return new PlannedTrial(new TrialKey(schedule.name(), trial), spec);
     }
 

@@ -7,6 +7,7 @@ import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.trial.Divergence;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.GroupStats;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialSpec;
@@ -53,7 +54,8 @@ final class Fixtures {
 
     static TrialSpec spec(String schedule, long seed) {
         return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE,
-                Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, seed, seed + 1000);
+                Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, seed, seed + 1000,
+                Evaluation.RUNNING);
     }
 
     /** A fake result whose every number encodes trial, epoch and column, so read-back can check each value. */

@@ -1,0 +1,116 @@
+package io.mixfarm.jobs.config;
+
+import io.mixfarm.core.schedule.Schedule;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A mixing-time study, the config's {@code mixing} block (issue 18; docs/method.md, "Mixing-time study"): for each
+ * intrinsic learning rate {@code l} a reference schedule {@code R-l}, constant {@code lr} and {@code wd = l / lr}
+ * for {@code prefixEpochs + epochsAfter} epochs, and a perturbed one {@code P-l}, identical for {@code prefixEpochs}
+ * epochs, then {@code lr / perturbation} and {@code wd * perturbation} (the same intrinsic LR, the effective LR
+ * knocked down). The block is expanded here, once, into ordinary text schedules.
+ *
+ * @param intrinsicLrs the intrinsic learning rates {@code eta * lambda}, distinct and positive, in config order
+ * @param lr           the reference learning rate {@code eta}
+ * @param prefixEpochs epochs both schedules share (T0), at least 1
+ * @param epochsAfter  epochs after the perturbation (T1), at least 1
+ * @param perturbation the factor {@code eta} is divided and {@code lambda} multiplied by, positive and not 1
+ */
+public record MixingStudy(List<Double> intrinsicLrs, double lr, int prefixEpochs, int epochsAfter,
+                          double perturbation) {
+
+    /** Decimal arithmetic for the derived rates, so that 0.04 / 0.1 is 0.4, not 0.39999999999999997. */
+    private static final MathContext DECIMAL = MathContext.DECIMAL64;
+
+    /** Checks every value; problems name the key, as config errors do. */
+    public MixingStudy {
+        intrinsicLrs = List.copyOf(intrinsicLrs);
+        if (intrinsicLrs.isEmpty()) {
+            throw new ConfigException(Keys.mixingPath(Keys.INTRINSIC_LRS) + ": must list at least one intrinsic LR");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < intrinsicLrs.size(); i++) {
+            double l = intrinsicLrs.get(i);
+            String path = Keys.mixingPath(Keys.INTRINSIC_LRS) + "[" + i + "]";
+            requirePositive(path, l);
+            if (!names.add(label(l))) {
+                throw new ConfigException(path + ": intrinsic LR " + label(l) + " is listed twice");
+            }
+        }
+        requirePositive(Keys.mixingPath(Keys.LR), lr);
+        requirePositive(Keys.mixingPath(Keys.PERTURBATION), perturbation);
+        if (perturbation == 1) {
+            throw new ConfigException(Keys.mixingPath(Keys.PERTURBATION) + ": must not be 1 (the perturbed schedule"
+                    + " would be the reference)");
+        }
+        if (prefixEpochs < 1) {
+            throw new ConfigException(Keys.mixingPath(Keys.PREFIX_EPOCHS) + ": "
+                    + ExperimentConfig.atLeastProblem(1, prefixEpochs));
+        }
+        if (epochsAfter < 1) {
+            throw new ConfigException(Keys.mixingPath(Keys.EPOCHS_AFTER) + ": "
+                    + ExperimentConfig.atLeastProblem(1, epochsAfter));
+        }
+    }
+
+    /** The epochs every trial of the study trains: {@code prefixEpochs + epochsAfter}. */
+    public int epochs() {
+        return Math.addExact(prefixEpochs, epochsAfter);
+    }
+
+    /** The reference schedule's name for an intrinsic LR, e.g. {@code R-0.04}. */
+    public static String referenceName(double intrinsicLr) {
+        return "R-" + label(intrinsicLr);
+    }
+
+    /** The perturbed schedule's name for an intrinsic LR, e.g. {@code P-0.04}. */
+    public static String perturbedName(double intrinsicLr) {
+        return "P-" + label(intrinsicLr);
+    }
+
+    /** The study's schedules: per intrinsic LR in config order, {@code R-l} then {@code P-l}. */
+    public List<Schedule> schedules() {
+        List<Schedule> schedules = new ArrayList<>(2 * intrinsicLrs.size());
+        BigDecimal eta = decimal(lr);
+        BigDecimal factor = decimal(perturbation);
+        for (double l : intrinsicLrs) {
+            BigDecimal lambda = decimal(l).divide(eta, DECIMAL);
+            String constant = "1: lr=" + text(eta) + " wd=" + text(lambda);
+            schedules.add(Schedule.parse(referenceName(l), constant));
+            // The fork (issue 18, "Sharing the prefix"): P-l's trial k is R-l's trial k up to prefixEpochs, so once
+            // schedules can declare `fork = { from, at }`, P-l gets from = referenceName(l), at = prefixEpochs here.
+            schedules.add(Schedule.parse(perturbedName(l), constant + "; " + (prefixEpochs + 1) + ": lr="
+                    + text(eta.divide(factor, DECIMAL)) + " wd=" + text(lambda.multiply(factor, DECIMAL))));
+        }
+        return List.copyOf(schedules);
+    }
+
+    /**
+     * An intrinsic LR as a schedule name writes it: plain decimal, no exponent, no trailing zeros ({@code 0.04},
+     * {@code 0.005}, {@code 0.0001}), so that names pass {@link ScheduleName} and read as the number.
+     */
+    static String label(double intrinsicLr) {
+        return text(decimal(intrinsicLr));
+    }
+
+    private static BigDecimal decimal(double value) {
+        // Double.toString's shortest representation: the number as the config wrote it.
+        return new BigDecimal(Double.toString(value));
+    }
+
+    private static String text(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
+    }
+
+    private static void requirePositive(String path, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ConfigException(path + ": must be a positive number, got " + value);
+        }
+    }
+}
