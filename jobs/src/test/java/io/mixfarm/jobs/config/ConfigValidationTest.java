@@ -122,7 +122,7 @@ class ConfigValidationTest {
         assertEquals(expected, assertThrows(ConfigException.class, () -> new ExperimentConfig(config.name(),
                 config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(),
                 config.recordEpochs(), twice, config.trials(), config.seed(), config.fixedInit(), config.output(),
-                config.threadsPerTrial())).getMessage());
+                config.threadsPerTrial(), config.evaluation())).getMessage());
     }
 
     @Test
