@@ -12,11 +12,13 @@ import org.apache.spark.sql.Row;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -37,7 +39,7 @@ public final class TvTable<R extends Record> {
         INT(int.class, Integer.class),
         /** A 64-bit float; NaN is a value (an empty field in the CSV). */
         DOUBLE(double.class, Double.class),
-        /** UTF-8 text. */
+        /** UTF-8 text; also an enum component, written as its constant's name and read back by it. */
         STRING(String.class, String.class),
         BOOLEAN(boolean.class, Boolean.class),
         /** A list of 32-bit integers (Parquet's standard three-level LIST of required INT32). */
@@ -147,6 +149,7 @@ public final class TvTable<R extends Record> {
     private final String name;
     private final List<Column<R>> columns;
     private final Constructor<R> constructor;
+    private final Class<?>[] componentTypes;
     private final MessageType schema;
 
     /**
@@ -162,14 +165,14 @@ public final class TvTable<R extends Record> {
         List<String> expected = this.columns.stream().map(c -> c.name() + " " + c.type().javaType(c.nullable())
                 .getSimpleName()).toList();
         List<String> found = Arrays.stream(components).map(c -> snakeCase(c.getName()) + " "
-                + c.getType().getSimpleName()).toList();
+                + (c.getType().isEnum() ? String.class : c.getType()).getSimpleName()).toList();
         if (!expected.equals(found)) {
             throw new IllegalStateException("the columns of " + name + " " + expected + " are not the components of "
                     + rows.getName() + " " + found);
         }
+        this.componentTypes = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         try {
-            this.constructor = rows.getDeclaredConstructor(
-                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            this.constructor = rows.getDeclaredConstructor(componentTypes);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("no canonical constructor in " + rows.getName(), e);
         }
@@ -211,7 +214,7 @@ public final class TvTable<R extends Record> {
                 R row = source.next();
                 Group group = factory.newGroup();
                 for (Column<R> column : columns) {
-                    Object value = column.value().apply(row);
+                    Object value = plain(column.value().apply(row));
                     if (value != null) { // a null is no value at all in Parquet (a definition level)
                         column.type().write(group, column.name(), value);
                     } else if (!column.nullable()) {
@@ -232,7 +235,7 @@ public final class TvTable<R extends Record> {
     public String csvLine(R row) {
         List<String> fields = new ArrayList<>(columns.size());
         for (Column<R> column : columns) {
-            fields.add(column.type().csv(column.value().apply(row)));
+            fields.add(column.type().csv(plain(column.value().apply(row))));
         }
         return String.join(",", fields);
     }
@@ -257,12 +260,43 @@ public final class TvTable<R extends Record> {
                 throw new IllegalArgumentException(name + " has no column " + column.name());
             }
             values[i] = index < 0 ? column.older() : column.type().fromSpark(row, index);
+            if (componentTypes[i].isEnum() && values[i] instanceof String constant) {
+                values[i] = enumConstant(componentTypes[i], constant);
+            }
         }
         try {
             return constructor.newInstance(values);
         } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalArgumentException("cannot read a row of " + name + " from " + row + ": " + e, e);
         }
+    }
+
+    /**
+     * The table as CSV: first the provenance, one {@code # key=value} line per entry (a backslash, line feed or
+     * carriage return in a value written {@code \\}, {@code \n}, {@code \r}, so each entry is one line), then the
+     * header and one line per row. Readers skip the {@code #} lines with DuckDB's {@code comment = '#'}, pandas'
+     * {@code comment='#'} or R's {@code comment.char = "#"}; no field of a row may hold a {@code #} (schedule names
+     * cannot, see {@link io.mixfarm.jobs.config.ScheduleName}; enum constants and numbers do not).
+     */
+    public byte[] csv(Iterable<R> rows, Map<String, String> provenance) {
+        StringBuilder text = new StringBuilder();
+        provenance.forEach((key, value) -> text.append("# ").append(key).append('=').append(value
+                .replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")).append('\n'));
+        text.append(csvHeader()).append('\n');
+        for (R row : rows) {
+            text.append(csvLine(row)).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A column's value as the formats hold it: an enum as its constant's name. */
+    private static Object plain(Object value) {
+        return value instanceof Enum<?> constant ? constant.name() : value;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumConstant(Class<?> type, String name) {
+        return Enum.valueOf((Class) type, name);
     }
 
     /** {@code trialsA} to {@code trials_a}: how a record component names its column. */
