@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.tv;
 
+import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.tv.TvTable.Column;
 import io.mixfarm.jobs.tv.TvTable.Type;
@@ -44,7 +45,9 @@ public final class TvTables {
             Column.of("p_holm", Type.DOUBLE, TvSummaryRow::pHolm),
             // Tables written before the job counted diverged trials say nothing of them: read as none.
             Column.<TvSummaryRow>of("diverged_a", Type.INT, TvSummaryRow::divergedA).olderFilesHold(0),
-            Column.<TvSummaryRow>of("diverged_b", Type.INT, TvSummaryRow::divergedB).olderFilesHold(0)));
+            Column.<TvSummaryRow>of("diverged_b", Type.INT, TvSummaryRow::divergedB).olderFilesHold(0),
+            // Tables written before the paired design existed compared independent trials.
+            Column.<TvSummaryRow>of("design", Type.STRING, TvSummaryRow::design).olderFilesHold(Design.UNPAIRED)));
 
     /** {@code tv_by_image}: one row per (epoch, pair, test image), with both schedules' class counts. */
     public static final TvTable<TvByImageRow> BY_IMAGE = new TvTable<>("tv_by_image", TvByImageRow.class, List.of(

@@ -124,7 +124,7 @@ class TvOutputsTest {
         assertEquals("epoch INTEGER, a VARCHAR, b VARCHAR, n INTEGER, trials_a INTEGER, trials_b INTEGER, tv DOUBLE, "
                 + "tv_random_mean DOUBLE, tv_random_sd DOUBLE, baseline DOUBLE, null_mean DOUBLE, null_sd DOUBLE, "
                 + "p_value DOUBLE, corrected_tv DOUBLE, ci_low DOUBLE, ci_high DOUBLE, all_trials BOOLEAN, "
-                + "p_holm DOUBLE, diverged_a INTEGER, diverged_b INTEGER",
+                + "p_holm DOUBLE, diverged_a INTEGER, diverged_b INTEGER, design VARCHAR",
                 describe("read_parquet('" + out + "/tv_summary/*.parquet')"));
         assertEquals("epoch INTEGER, a VARCHAR, b VARCHAR, image INTEGER, tv DOUBLE, trials_a INTEGER, "
                 + "trials_b INTEGER, counts_a INTEGER[], counts_b INTEGER[]",

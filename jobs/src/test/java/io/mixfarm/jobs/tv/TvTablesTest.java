@@ -47,6 +47,7 @@ class TvTablesTest {
               required double p_holm;
               required int32 diverged_a;
               required int32 diverged_b;
+              required binary design (STRING);
             }
             """;
 
@@ -98,9 +99,9 @@ class TvTablesTest {
                 # mixfarm.config=name = tiny\\nnote = "a\\\\\\\\b"
                 # mixfarm.tv.permutations=200
                 epoch,a,b,n,trials_a,trials_b,tv,tv_random_mean,tv_random_sd,baseline,null_mean,null_sd,p_value,\
-                corrected_tv,ci_low,ci_high,all_trials,p_holm,diverged_a,diverged_b
-                120,Const,LR-decay,2,500,498,0.25,0.26,0.01,0.4,0.1,0.02,0.005,0.15,,,false,,0,2
-                120,Const,LR-decay,498,500,498,0.125,,,0.4,0.0625,0.001,0.5,0.0625,0.03125,0.25,true,1.0,0,2
+                corrected_tv,ci_low,ci_high,all_trials,p_holm,diverged_a,diverged_b,design
+                120,Const,LR-decay,2,500,498,0.25,0.26,0.01,0.4,0.1,0.02,0.005,0.15,,,false,,0,2,UNPAIRED
+                120,Const,LR-decay,498,500,498,0.125,,,0.4,0.0625,0.001,0.5,0.0625,0.03125,0.25,true,1.0,0,2,UNPAIRED
                 """, new String(TvTables.csv(List.of(curve, all), provenance), StandardCharsets.UTF_8));
     }
 
