@@ -3,6 +3,7 @@ package io.mixfarm.jobs.mixing;
 import io.mixfarm.analysis.mixing.Clock;
 import io.mixfarm.analysis.mixing.MixingStudyRow;
 import io.mixfarm.analysis.mixing.MixingSummaryRow;
+import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
@@ -14,6 +15,7 @@ import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.experiment.Provenance;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.FarmOptions;
+import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.tv.TvTable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -171,6 +173,16 @@ class MixingJobTest {
         assertTrue(readmeRun.contains("# mixfarm.mixing.resamples=200"), readmeRun.toString());
         assertEquals(String.join(",", MixingTables.SUMMARY.columnNames()), readmeRun.stream()
                 .filter(l -> l.startsWith("lambda_e,")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void theReportDrawsTheScalingLawFromTheTablesWhenATimeSettled() throws IOException {
+        ReportFiles files = new ReportJob(new PrintStream(new ByteArrayOutputStream(), true)).run(out.toString());
+        // A clock's time is drawn where it settled (on a log axis: positive); with none, the chart has nothing.
+        boolean settled = result.summary().stream().anyMatch(r -> r.tmix() > 0 || r.normClock() > 0);
+        assertEquals(settled, Files.readString(files.html()).contains("Mixing time against 1/λ_e"), result.toString());
+        assertEquals(!settled, files.skipped().contains("mixing_law: no finite values to draw"),
+                files.skipped().toString());
     }
 
     @Test
