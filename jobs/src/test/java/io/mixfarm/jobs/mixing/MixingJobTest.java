@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tiny mixing study trained by the real farm in local Spark (2 intrinsic LRs, 8 trials per schedule, a width-4
- * CNN on a 300/100 slice of the embedded sample, T0 = 1 epoch and 2 after it), analysed by the job.
+ * CNN on a 300/100 slice of the embedded sample, T0 = 1 epoch and 4 after it), analysed by the job.
  */
 class MixingJobTest {
 
@@ -69,8 +69,8 @@ class MixingJobTest {
         new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(ExperimentConfig.load(null, List.of(
                 "name=tiny-mixing", "data=\"mnist:" + data + "\"", "model.width=4", "batch-size=64",
                 "mixing.intrinsic-lrs=[0.04, 0.01]", "mixing.lr=0.1", "mixing.prefix-epochs=1",
-                "mixing.epochs-after=2", "mixing.perturbation=10",
-                "record-epochs=[1, 2, 3]", "trials=8", "bn-eval-batches=2", "output=\"" + out + "\"")),
+                "mixing.epochs-after=4", "mixing.perturbation=10",
+                "record-epochs=[1, 2, 3, 4, 5]", "trials=8", "bn-eval-batches=2", "output=\"" + out + "\"")),
                 FarmOptions.DEFAULT);
         readmeRun = runTheReadmeCommand();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -113,20 +113,23 @@ class MixingJobTest {
             assertEquals(Design.UNPAIRED, row.design());
             assertEquals(8, row.pairs());
             assertEquals(4 * row.lambdaE(), row.ratePredicted(), 1e-15);
-            // A clock that did not settle within the 2 recorded epochs is NaN; one that did lies in its interval,
+            // A clock that did not settle within the 4 recorded epochs is NaN; one that did lies in its interval,
             // in steps after the perturbation (5 per epoch: 300 images in batches of 64), within the recorded ones.
             for (double[] clock : List.of(new double[]{row.tmix(), row.tmixLow(), row.tmixHigh()},
                     new double[]{row.normClock(), row.normClockLow(), row.normClockHigh()})) {
                 if (!Double.isNaN(clock[0])) {
-                    assertTrue(clock[0] >= 0 && clock[0] <= 10, "time " + clock[0]);
+                    assertTrue(clock[0] >= 0 && clock[0] <= 20, "time " + clock[0]);
                     assertTrue(clock[1] <= clock[0] && clock[0] <= clock[2], row.toString());
                 }
             }
-            assertTrue(Double.isFinite(row.rateMeasured()) || Double.isNaN(row.rateMeasured()), row.toString());
+            // Equation (12): gamma = effective LR^-2 relaxes at 4 lambda_e per step (plain SGD's recursion at about
+            // -4 ln(1 - lambda_e), a few % above). Measured here on real training, through the job's effective LRs
+            // and step axis: a wrong steps-per-epoch, epoch or branch would miss it by far.
+            assertEquals(1.0, row.rateMeasured() / row.ratePredicted(), 0.1, row.toString());
         }
         assertEquals(List.of(Clock.FUNCTION_SPACE, Clock.NORM), result.laws().stream().map(MixingStudyRow::clock)
                 .toList());
-        assertTrue(log.contains("steps after it [5.0, 10.0]"), log);
+        assertTrue(log.contains("steps after it [5.0, 10.0, 15.0, 20.0]"), log);
         assertTrue(log.contains("pairs 0.04 8, 0.01 8"), log);
     }
 
