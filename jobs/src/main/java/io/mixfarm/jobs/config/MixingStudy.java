@@ -7,6 +7,7 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +26,10 @@ import java.util.Set;
  */
 public record MixingStudy(List<Double> intrinsicLrs, double lr, int prefixEpochs, int epochsAfter,
                           double perturbation) {
+
+    /** The prefixes of the study's schedule names, before the intrinsic LR. */
+    private static final String REFERENCE = "R-";
+    private static final String PERTURBED = "P-";
 
     /** Decimal arithmetic for the derived rates, so that 0.04 / 0.1 is 0.4, not 0.39999999999999997. */
     private static final MathContext DECIMAL = MathContext.DECIMAL64;
@@ -67,12 +72,12 @@ public record MixingStudy(List<Double> intrinsicLrs, double lr, int prefixEpochs
 
     /** The reference schedule's name for an intrinsic LR, e.g. {@code }. */
     public static String referenceName(double intrinsicLr) {
-        return "R-" + label(intrinsicLr);
+        return REFERENCE + label(intrinsicLr);
     }
 
     /** The perturbed schedule's name for an intrinsic LR, e.g. {@code P-0.04}. */
     public static String perturbedName(double intrinsicLr) {
-        return "P-" + label(intrinsicLr);
+        return PERTURBED + label(intrinsicLr);
     }
 
     /** The study's schedules: per intrinsic LR in config order, {@code R-l} then {@code P-l}. */
@@ -96,6 +101,46 @@ public record MixingStudy(List<Double> intrinsicLrs, double lr, int prefixEpochs
      */
     public List<Fork> forks() {
         return intrinsicLrs.stream().map(l -> new Fork(perturbedName(l), referenceName(l), prefixEpochs)).toList();
+    }
+
+    /**
+     * The study whose expansion is exactly these schedules, if there is one: how an experiment folder, whose recorded
+     * config holds the expanded schedules and not the block, is known to be a mixing study. Every parameter is read
+     * back from the schedules (the intrinsic LRs from the reference names, T0 from where {@code P-l} leaves
+     * {@code R-l}) and the study is kept only if {@link #schedules()} gives them back, so this is the expansion's
+     * inverse and not a second spelling of it.
+     *
+     * @param schedules the experiment's schedules, in order
+     * @param epochs    the experiment's epochs
+     */
+    public static Optional<MixingStudy> recognise(List<Schedule> schedules, int epochs) {
+        List<Double> intrinsicLrs = new ArrayList<>();
+        for (Schedule schedule : schedules) {
+            String name = schedule.name();
+            if (name.startsWith(REFERENCE)) {
+                try {
+                    intrinsicLrs.add(Double.parseDouble(name.substring(REFERENCE.length())));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        if (intrinsicLrs.isEmpty() || schedules.size() != 2 * intrinsicLrs.size()) {
+            return Optional.empty();
+        }
+        Schedule reference = schedules.get(0);
+        Schedule perturbed = schedules.get(1);
+        int prefix = 0;
+        while (prefix < epochs && reference.phaseAt(prefix + 1).equals(perturbed.phaseAt(prefix + 1))) {
+            prefix++;
+        }
+        try {
+            MixingStudy study = new MixingStudy(intrinsicLrs, reference.lr(1), prefix, epochs - prefix,
+                    decimal(reference.lr(1)).divide(decimal(perturbed.lr(epochs)), DECIMAL).doubleValue());
+            return study.schedules().equals(schedules) ? Optional.of(study) : Optional.empty();
+        } catch (ConfigException | IllegalArgumentException | ArithmeticException e) {
+            return Optional.empty(); // no block gives these schedules
+        }
     }
 
     /**

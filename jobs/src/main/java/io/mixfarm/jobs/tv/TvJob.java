@@ -199,8 +199,9 @@ public final class TvJob {
      * The used trials' predictions at one record epoch, keyed by schedule: one matrix per schedule, read from each
      * trial's file (only that epoch's row group).
      */
-    static Map<String, PredictionMatrix> readEpoch(ExperimentStore store, Map<String, List<Integer>> finished,
-                                                   int epoch, int classes) {
+    public static Map<String, PredictionMatrix> readEpoch(ExperimentStore store,
+                                                          Map<String, List<Integer>> finished, int epoch,
+                                                          int classes) {
         Map<String, PredictionMatrix> matrices = new HashMap<>();
         finished.forEach((schedule, trials) -> {
             byte[][] rows = new byte[trials.size()][];
