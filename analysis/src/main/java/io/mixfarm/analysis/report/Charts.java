@@ -1,5 +1,8 @@
 package io.mixfarm.analysis.report;
 
+import io.mixfarm.analysis.mixing.Clock;
+import io.mixfarm.analysis.mixing.MixingStudyRow;
+import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 
 import java.awt.BasicStroke;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -92,6 +96,66 @@ final class Charts {
         return perSchedule(aggregates, palette, EpochAggregate::effectiveLr, true,
                 "Effective learning rate lr / ||w||² (mean over trials; band: 10th–90th percentile)",
                 "effective LR (log scale)");
+    }
+
+    /**
+     * A mixing study's scaling law (docs/method.md, "Mixing time"): per clock, the time at each intrinsic LR against
+     * {@code 1/lambda_e} on log-log axes with its 95% interval as a vertical segment (an interval with an unbounded
+     * or non-positive end is not drawn), the fitted line {@code log T = a + b log(1/lambda_e)} over the study's range,
+     * and, dotted, a line of slope 1 (the conjecture) through the function-space fit's centre.
+     *
+     * @param rows one per intrinsic LR ({@code mixing_summary})
+     * @param laws one per clock ({@code mixing_laws}); a clock without one gets no fitted line
+     */
+    static XYChart scalingLaw(List<MixingSummaryRow> rows, List<MixingStudyRow> laws) {
+        XYChart chart = base("Mixing time against 1/λ_e (log-log; bars: 95% bootstrap interval over pairs)",
+                "1/λ_e (log scale)", "steps after the perturbation (log scale)");
+        XYStyler styler = chart.getStyler();
+        styler.setXAxisLogarithmic(true);
+        styler.setYAxisLogarithmic(true);
+        double[] x = rows.stream().mapToDouble(r -> 1 / r.lambdaE()).toArray();
+        double[] ends = {Arrays.stream(x).min().orElse(Double.NaN), Arrays.stream(x).max().orElse(Double.NaN)};
+        Map<Clock, Color> colours = Map.of(Clock.FUNCTION_SPACE, new Color(0x1F77B4), Clock.NORM, new Color(0xD62728));
+        for (Clock clock : Clock.values()) {
+            Color colour = colours.get(clock);
+            double[] t = rows.stream().mapToDouble(r -> r.time(clock)).toArray();
+            Points points = new Points(true);
+            for (int i = 0; i < x.length; i++) {
+                points.add(x[i], t[i]);
+            }
+            if (!points.isEmpty()) {
+                XYSeries series = chart.addSeries(clock.label() + " T", points.x(), points.y());
+                series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+                series.setMarker(SeriesMarkers.CIRCLE);
+                series.setMarkerColor(colour);
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                MixingSummaryRow row = rows.get(i);
+                double low = clock == Clock.FUNCTION_SPACE ? row.tmixLow() : row.normClockLow();
+                double high = clock == Clock.FUNCTION_SPACE ? row.tmixHigh() : row.normClockHigh();
+                if (low > 0 && Double.isFinite(high)) {
+                    XYSeries bar = chart.addSeries(HIDDEN + clock.label() + " interval " + i,
+                            new double[] {x[i], x[i]}, new double[] {low, high});
+                    bar.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+                    bar.setLineColor(colour);
+                    bar.setLineStyle(SOLID);
+                    bar.setMarker(SeriesMarkers.NONE);
+                    bar.setShowInLegend(false);
+                }
+            }
+            laws.stream().filter(l -> l.clock() == clock).findFirst().ifPresent(law -> {
+                line(chart, clock.label() + " fit, slope " + String.format(Locale.ROOT, "%.2f", law.slope()), ends,
+                        Arrays.stream(ends).map(e -> Math.exp(law.intercept() + law.slope() * Math.log(e))).toArray(),
+                        colour, DASHED, Markers.WHEN_ALONE, true);
+                if (clock == Clock.FUNCTION_SPACE && Double.isFinite(law.slope())) {
+                    double centre = Math.sqrt(ends[0] * ends[1]);
+                    double atCentre = Math.exp(law.intercept() + law.slope() * Math.log(centre));
+                    line(chart, "slope 1", ends, Arrays.stream(ends).map(e -> atCentre * e / centre).toArray(),
+                            Color.GRAY, DOTTED, Markers.WHEN_ALONE, true);
+                }
+            });
+        }
+        return chart;
     }
 
     /**

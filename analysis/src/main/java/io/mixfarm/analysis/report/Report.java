@@ -2,6 +2,8 @@ package io.mixfarm.analysis.report;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.mixfarm.analysis.mixing.MixingStudyRow;
+import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 
 import java.io.IOException;
@@ -93,6 +95,14 @@ public final class Report {
             + " schedules have become indistinguishable in function space; the conjecture predicts this O(1/(η λ))"
             + " steps after their intrinsic learning rates become equal.";
 
+    private static final String MIXING_LAW_CAPTION = "A mixing-time study (mixfarm mixing; docs/method.md, \"Mixing"
+            + " time\"): per clock, the time after the perturbation at which each intrinsic learning rate λ_e mixes"
+            + " (function-space: T_mix from the TV between P and R; norm: the effective LR back within 5% of R's),"
+            + " against 1/λ_e on log-log axes, with its 95% bootstrap interval over pairs as a bar (not drawn where"
+            + " the interval is unbounded: too many resamples did not settle within the recorded steps). Dashed: the"
+            + " fitted law log T = a + b log(1/λ_e); dotted: slope 1, the conjecture, through the function-space"
+            + " fit's centre. A time that did not settle has no point.";
+
     private static final String NORMS_CAPTION = "Mean total norm ||w|| of all scale-invariant weights per epoch,"
             + " averaged over trials; band: 10th to 90th percentile of trials. Weight decay pulls the norm towards an"
             + " equilibrium set by the intrinsic learning rate, so a norm that has stopped moving is a sign that SGD"
@@ -138,6 +148,19 @@ public final class Report {
      */
     public static ReportFiles write(Path dir, String experiment, List<MetricRow> metrics, List<TvSummaryRow> tv,
                                     Map<String, String> facts) throws IOException {
+        return write(dir, experiment, metrics, tv, List.of(), List.of(), facts);
+    }
+
+    /**
+     * Writes the report of a mixing-time study: {@link #write(Path, String, List, List, Map)} and the chart of its
+     * scaling law.
+     *
+     * @param study the {@code mixing_summary} rows (empty: no such chart)
+     * @param laws  the {@code mixing_laws} rows
+     */
+    public static ReportFiles write(Path dir, String experiment, List<MetricRow> metrics, List<TvSummaryRow> tv,
+                                    List<MixingSummaryRow> study, List<MixingStudyRow> laws,
+                                    Map<String, String> facts) throws IOException {
         Objects.requireNonNull(experiment, "experiment");
         Objects.requireNonNull(facts, "facts");
         Files.createDirectories(dir);
@@ -178,6 +201,10 @@ public final class Report {
                     ? " There is only one record epoch so far, so each pair is a single point." : "";
             addSection(sections, "mixing", "Mixing curve: TV against the record " + (bySteps ? "point (SGD steps)"
                     : "epoch"), MIXING_CAPTION + single, mixing, true);
+        }
+        if (!study.isEmpty()) {
+            single(sections, skipped, Charts.scalingLaw(study, laws), dir, "mixing_law",
+                    "Mixing time against 1/λ_e", MIXING_LAW_CAPTION);
         }
         if (!aggregates.isEmpty()) {
             single(sections, skipped, Charts.norms(aggregates, palette), dir, "norms", "Weight norm (figure 4)",

@@ -1,13 +1,19 @@
 package io.mixfarm.core.model;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -89,6 +95,65 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
         } else {
             ((ComputationGraph) network).getConfiguration().setEpochCount(epoch - 1);
         }
+    }
+
+    /** The BatchNorm layers (DL4J's, or the fused BN+ReLU, which is one), in the order the input meets them. */
+    public List<BatchNormalization> batchNormLayers() {
+        List<BatchNormalization> found = new ArrayList<>();
+        if (network instanceof MultiLayerNetwork chain) {
+            for (org.deeplearning4j.nn.api.Layer layer : chain.getLayers()) {
+                if (layer instanceof BatchNormalization bn) {
+                    found.add(bn);
+                }
+            }
+        } else {
+            ComputationGraph graph = (ComputationGraph) network;
+            for (int index : graph.topologicalSortOrder()) {
+                if (graph.getVertices()[index].getLayer() instanceof BatchNormalization bn) {
+                    found.add(bn);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * One forward pass in training mode, as an SGD step makes it (every BN normalises with the batch's own
+     * statistics), returning what each BN layer received, by layer name. It takes no step and calls no listener;
+     * DL4J's BN may still move its running statistics in a training pass, so a caller that must leave them as they
+     * were saves and restores the parameters around it (as {@link PopulationStatistics#evaluate} does).
+     *
+     * @param features flattened images, one a row
+     */
+    public Map<String, INDArray> batchNormInputs(INDArray features) {
+        Map<String, INDArray> inputs = new LinkedHashMap<>();
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        if (network instanceof MultiLayerNetwork chain) {
+            // Entry i is layer i's input before its preprocessor; entry 0 is the features.
+            List<INDArray> activations = chain.feedForward(features, true);
+            for (int i = 0; i < chain.getnLayers(); i++) {
+                if (chain.getLayer(i) instanceof BatchNormalization bn) {
+                    InputPreProcessor pre = chain.getLayerWiseConfigurations().getInputPreProcess(i);
+                    INDArray in = activations.get(i);
+                    inputs.put(name(bn), pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
+                }
+            }
+        } else {
+            ComputationGraph graph = (ComputationGraph) network;
+            Map<String, INDArray> activations = graph.feedForward(new INDArray[] {features}, true);
+            for (BatchNormalization bn : batchNormLayers()) {
+                String name = name(bn);
+                INDArray in = activations.get(graph.getConfiguration().getVertexInputs().get(name).get(0));
+                InputPreProcessor pre = ((LayerVertex) graph.getVertex(name)).getLayerPreProcessor();
+                inputs.put(name, pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
+            }
+        }
+        return inputs;
+    }
+
+    /** A layer's name in the network's configuration. */
+    static String name(org.deeplearning4j.nn.api.Layer layer) {
+        return layer.conf().getLayer().getLayerName();
     }
 
     /**

@@ -2,11 +2,14 @@ package io.mixfarm.core.trial;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
+import io.mixfarm.core.data.Normalisation;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.PopulationStatistics;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +21,8 @@ import java.util.List;
  * test set, record norms, and at record points (the ends of record epochs, and every k steps from a given epoch on:
  * {@link RecordSteps}) keep every test prediction. The update is the paper's
  * ({@code w <- (1 - eta*lambda) w - eta*grad}, or its momentum form) on the scale-invariant groups and nothing else
- * moves (see {@code io.mixfarm.core.model.UpdateRule} for how DL4J is made to do exactly that).
+ * moves (see {@code io.mixfarm.core.model.UpdateRule} for how DL4J is made to do exactly that). The evaluation
+ * ({@link Evaluation}) reads the trained state and leaves it as it was, so it never changes the training.
  */
 public final class TrialRunner {
 
@@ -29,6 +33,13 @@ public final class TrialRunner {
      * docs/performance.md, "What was tried").
      */
     public static final int EVAL_CHUNK = 256;
+
+    /**
+     * Seed of the training batches precise BN measures on: one fixed draw for every trial of every schedule, so
+     * that the recomputed evaluation is one map from weights to predictions, the same for all trials, and draws
+     * nothing from a trial's own streams (docs/method.md, "Evaluation").
+     */
+    static final long BN_STATISTICS_SEED = 0x9e3779b97f4a7c15L;
 
     /**
      * Runs the trial to its last epoch, or to the first epoch after which its loss or weights are not finite
@@ -53,6 +64,20 @@ public final class TrialRunner {
                            SnapshotRequest snapshots) {
         long start = System.nanoTime();
         TrialState state = from == null ? TrialState.start(spec, data) : TrialState.resume(spec, data, from);
+        return train(state, data, observer, snapshots, start);
+    }
+
+    /**
+     * {@link #run} on a network built by the caller (tests train DL4J's stock layers this way and read the weights
+     * after); {@code start} is when the trial's wall time starts.
+     */
+    TrialResult train(TrialSpec spec, Dataset data, TrialObserver observer, ScaleInvariantNet net, long start) {
+        return train(TrialState.start(spec, data, net), data, observer, SnapshotRequest.NONE, start);
+    }
+
+    private TrialResult train(TrialState state, Dataset data, TrialObserver observer, SnapshotRequest snapshots,
+                              long start) {
+        TrialSpec spec = state.spec;
         ScaleInvariantNet net = state.net;
         List<EpochMetrics> epochs = state.epochs;
         List<StepMetrics> steps = state.steps;
@@ -82,7 +107,7 @@ public final class TrialRunner {
                     RecordPoint point = due.poll();
                     long t1 = System.nanoTime();
                     trainNanos += t1 - t0;
-                    TestEvaluation eval = evaluate(net, state.test);
+                    TestEvaluation eval = evaluate(state, data.train());
                     t0 = System.nanoTime();
                     steps.add(stepMetrics(net, point, lr, wd, eval, seconds(t0 - t1)));
                     predictions.add(new EpochPredictions(point, eval.predicted()));
@@ -90,7 +115,7 @@ public final class TrialRunner {
             }
             long t1 = System.nanoTime();
             trainNanos += t1 - t0;
-            TestEvaluation eval = evaluate(net, state.test);
+            TestEvaluation eval = evaluate(state, data.train());
             long t2 = System.nanoTime();
 
             EpochMetrics metrics = metrics(net, epoch, lr, wd, state.trainStats, eval, seconds(trainNanos),
@@ -124,6 +149,37 @@ public final class TrialRunner {
         ImageSet train = data.train();
         InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.classes());
         return Networks.build(spec.model(), shape, spec.schedule(), spec.initSeed());
+    }
+
+    /** The test evaluation the spec asks for, leaving the network as it found it. */
+    private static TestEvaluation evaluate(TrialState state, ImageSet train) {
+        Evaluation evaluation = state.spec.evaluation();
+        if (evaluation.bn() == BnEval.RUNNING) {
+            return evaluate(state.net, state.test);
+        }
+        List<INDArray> batches = statisticsBatches(train, state.normalisation, state.spec, evaluation.bnBatches());
+        return PopulationStatistics.evaluate(state.net, batches, () -> evaluate(state.net, state.test));
+    }
+
+    /**
+     * The training batches precise BN measures on: the first {@code count} full batches of a permutation of the
+     * training set drawn from {@link #BN_STATISTICS_SEED}, augmented (for CIFAR) by draws from the same fixed seed,
+     * assembled afresh at each evaluation, so they are the same every time and cost no memory between evaluations.
+     * Full batches only, of the trial's batch size, since BN's batch statistics depend on it; all of the training
+     * set if it is smaller than one batch.
+     */
+    static List<INDArray> statisticsBatches(ImageSet train, Normalisation normalisation, TrialSpec spec, int count) {
+        ImageBatches source = ImageBatches.training(train, normalisation, spec.preprocessing().augment().create(),
+                BN_STATISTICS_SEED);
+        List<int[]> order = new MinibatchOrder(train.count(), spec.batchSize(), BN_STATISTICS_SEED).nextEpoch();
+        List<INDArray> batches = new ArrayList<>(count);
+        for (int[] batch : order) {
+            if (batches.size() == count || (batch.length < spec.batchSize() && !batches.isEmpty())) {
+                break;
+            }
+            batches.add(source.batch(batch).getFeatures());
+        }
+        return batches;
     }
 
     /** Test loss, error and predicted classes of the network as it stands, BN in inference mode. */

@@ -24,14 +24,19 @@ import java.util.List;
  *                     differs
  * @param initSeed     seed of the initial weights: equal to {@code seed} for independent trials, shared by all
  *                     trials of a fixed-init experiment (figure 9)
+ * @param evaluation   how the test set is evaluated after each epoch (BN's running averages or recomputed
+ *                     statistics); it never changes training
  */
 public record TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs,
                         int batchSize, List<Integer> recordEpochs, RecordSteps recordSteps, long seed,
-                        long initSeed) {
+                        long initSeed, Evaluation evaluation) {
 
     public TrialSpec {
         recordEpochs = List.copyOf(recordEpochs);
         java.util.Objects.requireNonNull(recordSteps, "recordSteps");
+        if (evaluation == null) {
+            throw new IllegalArgumentException("the evaluation must be given (Evaluation.RUNNING for the paper's)");
+        }
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
@@ -55,9 +60,9 @@ public record TrialSpec(String dataset, ModelSpec model, Preprocessing preproces
 
     /** A trial that records only at the end of its record epochs. */
     public TrialSpec(String dataset, ModelSpec model, Preprocessing preprocessing, Schedule schedule, int epochs,
-                     int batchSize, List<Integer> recordEpochs, long seed, long initSeed) {
+                     int batchSize, List<Integer> recordEpochs, long seed, long initSeed, Evaluation evaluation) {
         this(dataset, model, preprocessing, schedule, epochs, batchSize, recordEpochs, RecordSteps.OFF, seed,
-                initSeed);
+                initSeed, evaluation);
     }
 
     /** Every point at which the trial predicts the test set, ordered by step ({@link RecordSteps#points}). */

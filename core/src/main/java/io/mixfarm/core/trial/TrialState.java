@@ -22,6 +22,8 @@ final class TrialState {
     final ScaleInvariantNet net;
     final ImageBatches train;
     final ImageBatches test;
+    /** The training set's input scaling, which test images and precise BN's batches take too. */
+    final Normalisation normalisation;
     final RunningTrainStats trainStats;
     final MinibatchOrder order;
     final int stepsPerEpoch;
@@ -31,11 +33,11 @@ final class TrialState {
     /** The record points after the last epoch trained, in step order. */
     final ArrayDeque<RecordPoint> due;
 
-    private TrialState(TrialSpec spec, Dataset data) {
+    private TrialState(TrialSpec spec, Dataset data, ScaleInvariantNet net) {
         this.spec = spec;
-        this.net = TrialRunner.build(spec, data);
+        this.net = net;
         // Test images are normalised with the training set's statistics, as they would be at deployment.
-        Normalisation normalisation = spec.preprocessing().normalise().of(data.train());
+        this.normalisation = spec.preprocessing().normalise().of(data.train());
         this.train = ImageBatches.training(data.train(), normalisation, spec.preprocessing().augment().create(),
                 spec.seed());
         this.test = ImageBatches.evaluation(data.test(), normalisation);
@@ -52,7 +54,12 @@ final class TrialState {
 
     /** The trial before its first epoch: initial weights, streams at their seeds. */
     static TrialState start(TrialSpec spec, Dataset data) {
-        return new TrialState(spec, data);
+        return new TrialState(spec, data, TrialRunner.build(spec, data));
+    }
+
+    /** The trial before its first epoch, on a network the caller built (e.g. with DL4J's stock layers). */
+    static TrialState start(TrialSpec spec, Dataset data, ScaleInvariantNet net) {
+        return new TrialState(spec, data, net);
     }
 
     /**
@@ -68,7 +75,7 @@ final class TrialState {
             throw new IllegalArgumentException("cannot continue trial " + spec.schedule().name() + " from its "
                     + "snapshot after epoch " + snapshot.epoch() + ": " + problem);
         }
-        TrialState state = new TrialState(spec, data);
+        TrialState state = new TrialState(spec, data, TrialRunner.build(spec, data));
         state.net.setFlatParams(snapshot.params());
         state.net.setUpdaterState(snapshot.updaterState());
         state.net.setIterations(snapshot.iterations());

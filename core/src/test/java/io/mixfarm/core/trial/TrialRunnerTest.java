@@ -36,7 +36,8 @@ class TrialRunnerTest {
     @Test
     void aShortTrialOnTheEmbeddedSampleGetsTestErrorUnderFivePercent() {
         TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(16), Preprocessing.NONE,
-                Schedule.parse("short", "1: lr=0.4 wd=0.001; 3: lr=0.04 wd=0"), 3, 128, List.of(3), 1, 1);
+                Schedule.parse("short", "1: lr=0.4 wd=0.001; 3: lr=0.04 wd=0"), 3, 128, List.of(3), 1, 1,
+                Evaluation.RUNNING);
         List<EpochMetrics> seen = new ArrayList<>();
         TrialResult result = new TrialRunner().run(spec, sample, seen::add);
 
@@ -107,7 +108,8 @@ class TrialRunnerTest {
     void aTrialWhoseWeightsOverflowEndsDivergedKeepingItsMetricsButNoLaterPredictions() {
         // eta*lambda = 100: every step multiplies the weights by (1 - 100) = -99, so they overflow within 2 epochs.
         TrialSpec spec = new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Preprocessing.NONE,
-                Schedule.parse("blowup", "1: lr=1000 wd=0.1"), 6, 128, List.of(1, 2, 3, 4, 5, 6), 5, 5);
+                Schedule.parse("blowup", "1: lr=1000 wd=0.1"), 6, 128, List.of(1, 2, 3, 4, 5, 6), 5, 5,
+                Evaluation.RUNNING);
         List<EpochMetrics> seen = new ArrayList<>();
         TrialResult result = new TrialRunner().run(spec, slice, seen::add);
 
@@ -221,18 +223,18 @@ class TrialRunnerTest {
 
     private static TrialSpec cifarSpec(Preprocessing preprocessing, Schedule schedule) {
         return new TrialSpec("synthetic-cifar", ModelSpec.preResNet32(2), preprocessing, schedule, 2, 32,
-                List.of(2), 11, 11);
+                List.of(2), 11, 11, Evaluation.RUNNING);
     }
 
     private static TrialSpec spec(long seed, long initSeed) {
         return new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Preprocessing.NONE,
                 Schedules.named("LR-decay", 4), 4, 128,
-                List.of(2, 4), seed, initSeed);
+                List.of(2, 4), seed, initSeed, Evaluation.RUNNING);
     }
 
     private static TrialSpec withSteps(TrialSpec s, RecordSteps steps) {
         return new TrialSpec(s.dataset(), s.model(), s.preprocessing(), s.schedule(), s.epochs(), s.batchSize(),
-                s.recordEpochs(), steps, s.seed(), s.initSeed());
+                s.recordEpochs(), steps, s.seed(), s.initSeed(), s.evaluation());
     }
 
     private static TrialResult tiny(long seed, long initSeed) {

@@ -66,7 +66,7 @@ class TrialSnapshotTest {
     void stockLayersInAGraphWithAugmentationContinueExactly() {
         TrialSpec spec = new TrialSpec("synthetic-cifar", ModelSpec.preResNet32(2), Preprocessing.CIFAR,
                 Schedule.parse("momentum", "1: lr=0.1 wd=5e-4 momentum=0.9; 3: lr=0.01"), 4, 16, List.of(1, 2, 3, 4),
-                11, 11);
+                11, 11, Evaluation.RUNNING);
         assertContinuesExactly(spec, cifar);
     }
 
@@ -77,7 +77,7 @@ class TrialSnapshotTest {
         TrialSpec plain = mnistSpec(Schedule.parse("plain", "1: lr=0.2 wd=0.05; 3: lr=0.05 wd=0.2"));
         TrialSpec spec = new TrialSpec(plain.dataset(), plain.model(), plain.preprocessing(), plain.schedule(),
                 plain.epochs(), plain.batchSize(), plain.recordEpochs(), new RecordSteps(2, 3), plain.seed(),
-                plain.initSeed());
+                plain.initSeed(), plain.evaluation());
         TrialSnapshot snapshot = assertContinuesExactly(spec, mnist);
 
         assertEquals(10, snapshot.stepsPerEpoch());
@@ -123,7 +123,7 @@ class TrialSnapshotTest {
         TrialSnapshot snapshot = snapshotAt(spec, mnist);
 
         TrialSpec otherSeed = new TrialSpec(spec.dataset(), spec.model(), spec.preprocessing(), spec.schedule(),
-                spec.epochs(), spec.batchSize(), spec.recordEpochs(), 8, 8);
+                spec.epochs(), spec.batchSize(), spec.recordEpochs(), 8, 8, spec.evaluation());
         assertRefused(otherSeed, snapshot, "another trial");
         assertRefused(mnistSpec(Schedule.parse("X", "1: lr=0.2 wd=0.05; 2: lr=0.1")), snapshot,
                 "differ in epoch 2");
@@ -200,7 +200,7 @@ class TrialSnapshotTest {
     private static TrialSnapshot snapshotAt(TrialSpec spec, Dataset data) {
         TrialSnapshot[] taken = new TrialSnapshot[1];
         new TrialRunner().run(new TrialSpec(spec.dataset(), spec.model(), spec.preprocessing(), spec.schedule(), AT,
-                        spec.batchSize(), List.of(1, 2), spec.seed(), spec.initSeed()), data, null,
+                        spec.batchSize(), List.of(1, 2), spec.seed(), spec.initSeed(), spec.evaluation()), data, null,
                 TrialObserver.NONE, new SnapshotRequest(Set.of(AT), s -> taken[0] = s));
         return taken[0];
     }
@@ -218,7 +218,7 @@ class TrialSnapshotTest {
 
     private static TrialSpec mnistSpec(Schedule schedule) {
         return new TrialSpec("mnist-sample-slice", ModelSpec.mnistCnn(4), Preprocessing.NONE, schedule, 4, 64,
-                List.of(1, 2, 3, 4), 7, 7);
+                List.of(1, 2, 3, 4), 7, 7, Evaluation.RUNNING);
     }
 
     private static TrialResult run(TrialSpec spec, Dataset data) {

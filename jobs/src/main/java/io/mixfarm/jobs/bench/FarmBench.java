@@ -6,6 +6,7 @@ import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.trial.EpochMetrics;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
@@ -141,7 +142,7 @@ public final class FarmBench {
     private static ExperimentConfig config(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs,
                                            Path output) {
         return new ExperimentConfig("bench", dataSpec, Preprocessing.NONE, model, batchSize, epochs, List.of(epochs),
-                List.of(TrialBench.SCHEDULE), trials, 0L, false, output.toString(), 1);
+                List.of(TrialBench.SCHEDULE), trials, 0L, false, output.toString(), 1, Evaluation.RUNNING);
     }
 
     private static List<TrialResult> onNewThread(Callable<List<TrialResult>> trials) {

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code mixfarm} command: one subcommand per job. */
 @Command(name = "mixfarm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Monte-Carlo training farms that measure how networks mix in function space.",
-        subcommands = {RunCommand.class, TvCommand.class, ReportCommand.class, SqlCommand.class, TrialCommand.class,
-                DataCommand.class, GpuCheckCommand.class, BenchCommand.class, GcCommand.class})
+        subcommands = {RunCommand.class, TvCommand.class, MixingCommand.class, ReportCommand.class, SqlCommand.class,
+                TrialCommand.class, DataCommand.class, GpuCheckCommand.class, BenchCommand.class, GcCommand.class})
 public final class Mixfarm {
 
     private Mixfarm() {

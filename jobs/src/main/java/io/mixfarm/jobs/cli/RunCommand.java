@@ -4,6 +4,7 @@ import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.BnEval;
 import io.mixfarm.jobs.bench.CostProjection;
 import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
@@ -138,6 +139,9 @@ final class RunCommand implements Callable<Integer> {
             experiment.forkOf(schedule.name()).ifPresent(fork -> w.printf("  %-10s %s: trial k starts from trial k of "
                     + "%s's checkpoint and takes its seeds%n", "", fork.describe(), fork.parent()));
         }
+        w.printf("test evaluation: bn-eval %s%s%n", experiment.evaluation().bn().label(),
+                experiment.evaluation().bn() == BnEval.RECOMPUTED
+                        ? " (BN statistics from " + experiment.evaluation().bnBatches() + " training batches)" : "");
         w.printf("record epochs %s; output %s; config hash %s%n", experiment.recordEpochs(), experiment.output(),
                 experiment.hash().substring(0, 12));
         try {

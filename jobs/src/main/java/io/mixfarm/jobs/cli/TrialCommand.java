@@ -7,6 +7,7 @@ import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.SnapshotRequest;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
@@ -124,7 +125,8 @@ final class TrialCommand implements Callable<Integer> {
         Preprocessing preprocessing = new Preprocessing(Preprocessing.Normalise.parse(normalise),
                 Preprocessing.Augment.parse(augment));
         TrialSpec spec = new TrialSpec(data, model, preprocessing, resolved, epochs, batchSize,
-                recordEpochs == null ? List.of(epochs) : recordEpochs, seed, initSeed == null ? seed : initSeed);
+                recordEpochs == null ? List.of(epochs) : recordEpochs, seed, initSeed == null ? seed : initSeed,
+                Evaluation.RUNNING);
         Dataset dataset = Datasets.open(data);
 
         out.printf("mixfarm trial: %s (%d train / %d test), %s width %d, normalise %s, augment %s, batch %d, "

@@ -12,6 +12,8 @@ import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.schedule.Table1Schedules;
 import io.mixfarm.core.schedule.WdLrSchedules;
+import io.mixfarm.core.trial.BnEval;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.RecordSteps;
 
 import java.util.ArrayList;
@@ -43,12 +45,14 @@ final class ConfigBinder {
         ModelSpec modelSpec = model(object(experiment, Keys.MODEL, Keys.path(Keys.MODEL)));
         int batchSize = integer(experiment, Keys.BATCH_SIZE, Keys.path(Keys.BATCH_SIZE),
                 ExperimentConfig.MIN_BATCH_SIZE);
-        int epochs = integer(experiment, Keys.EPOCHS, Keys.path(Keys.EPOCHS), 1);
+        MixingStudy mixing = mixing(experiment);
+        int epochs = mixing == null ? integer(experiment, Keys.EPOCHS, Keys.path(Keys.EPOCHS), 1)
+                : mixingEpochs(experiment, mixing);
         List<Integer> recordEpochs = recordEpochs(experiment, epochs);
         RecordSteps recordSteps = recordSteps(object(experiment, Keys.RECORD_STEPS, Keys.path(Keys.RECORD_STEPS)),
                 epochs);
-        List<Schedule> schedules = schedules(experiment, epochs);
-        List<Fork> forks = forks(experiment, schedules);
+        List<Schedule> schedules = mixing == null ? schedules(experiment, epochs) : mixing.schedules();
+        List<Fork> forks = mixing == null ? forks(experiment, schedules) : mixing.forks();
         int trials = integer(experiment, Keys.TRIALS, Keys.path(Keys.TRIALS), 1);
         long seed = wholeNumber(experiment.get(Keys.SEED), Keys.path(Keys.SEED));
         boolean fixedInit = bool(experiment, Keys.FIXED_INIT, Keys.path(Keys.FIXED_INIT));
@@ -58,8 +62,9 @@ final class ConfigBinder {
             throw fail(Keys.path(Keys.OUTPUT), experiment.get(Keys.OUTPUT), "must not be blank");
         }
         int threads = integer(experiment, Keys.THREADS_PER_TRIAL, Keys.path(Keys.THREADS_PER_TRIAL), 1);
+        Evaluation evaluation = evaluation(experiment, mixing != null);
         return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules,
-                forks, trials, seed, fixedInit, output, threads, recordSteps);
+                forks, trials, seed, fixedInit, output, threads, recordSteps, evaluation);
     }
 
     // ---- structure and unknown keys ----
@@ -83,6 +88,9 @@ final class ConfigBinder {
         }
         if (experiment.get(Keys.RECORD_STEPS) instanceof ConfigObject recordSteps) {
             requireKnownKeys(recordSteps, Keys.path(Keys.RECORD_STEPS), Keys.RECORD_STEPS_KEYS);
+        }
+        if (experiment.get(Keys.MIXING) instanceof ConfigObject mixing) {
+            requireKnownKeys(mixing, Keys.path(Keys.MIXING), Keys.MIXING_KEYS);
         }
         if (experiment.get(Keys.SCHEDULES) instanceof ConfigList schedules) {
             for (int i = 0; i < schedules.size(); i++) {
@@ -124,6 +132,72 @@ final class ConfigBinder {
             throw fail(Keys.modelPath(Keys.BN_EPS), epsValue, "must be a positive number, got " + show(epsValue));
         }
         return new ModelSpec(architecture, width, bnEps);
+    }
+
+    /**
+     * How trials evaluate: {@code bn-eval} (in a mixing study {@code recomputed} unless the experiment sets it: its
+     * TV curves must see the function of the current weights, docs/method.md, "Evaluation") and
+     * {@code bn-eval-batches}.
+     */
+    private static Evaluation evaluation(ConfigObject experiment, boolean mixingStudy) {
+        BnEval mode = isDefault(experiment.get(Keys.BN_EVAL)) && mixingStudy ? BnEval.RECOMPUTED
+                : choice(experiment, Keys.BN_EVAL, BnEval::parse);
+        int batches = integer(experiment, Keys.BN_EVAL_BATCHES, Keys.path(Keys.BN_EVAL_BATCHES), 1);
+        return new Evaluation(mode, batches);
+    }
+
+    /** The {@code mixing} block, or null when the experiment has none (defaults.conf's {@code mixing = null}). */
+    private static MixingStudy mixing(ConfigObject experiment) {
+        String path = Keys.path(Keys.MIXING);
+        ConfigValue value = experiment.get(Keys.MIXING);
+        if (value == null || value.valueType() == ConfigValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof ConfigObject mixing)) {
+            throw fail(path, value, "must be an object { intrinsic-lrs = [..], lr = .., prefix-epochs = .., "
+                    + "epochs-after = .., perturbation = .. }, got " + show(value));
+        }
+        if (!isDefault(experiment.get(Keys.SCHEDULES))) {
+            throw fail(path, value, "cannot be used with " + Keys.path(Keys.SCHEDULES) + " (the study expands into"
+                    + " its own R- and P- schedules); remove one of them");
+        }
+        String lrsPath = Keys.mixingPath(Keys.INTRINSIC_LRS);
+        ConfigValue lrsValue = required(mixing, Keys.INTRINSIC_LRS, lrsPath);
+        if (!(lrsValue instanceof ConfigList lrs)) {
+            throw fail(lrsPath, lrsValue, "must be a list of intrinsic LRs such as [0.04, 0.01], got "
+                    + show(lrsValue));
+        }
+        List<Double> intrinsicLrs = new ArrayList<>(lrs.size());
+        for (int i = 0; i < lrs.size(); i++) {
+            intrinsicLrs.add(number(lrs.get(i), lrsPath + "[" + i + "]", "a number").doubleValue());
+        }
+        try {
+            return new MixingStudy(intrinsicLrs,
+                    number(required(mixing, Keys.LR, Keys.mixingPath(Keys.LR)), Keys.mixingPath(Keys.LR),
+                            "a number").doubleValue(),
+                    integer(mixing, Keys.PREFIX_EPOCHS, Keys.mixingPath(Keys.PREFIX_EPOCHS), 1),
+                    integer(mixing, Keys.EPOCHS_AFTER, Keys.mixingPath(Keys.EPOCHS_AFTER), 1),
+                    number(required(mixing, Keys.PERTURBATION, Keys.mixingPath(Keys.PERTURBATION)),
+                            Keys.mixingPath(Keys.PERTURBATION), "a number").doubleValue());
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage() + from(value), e);
+        }
+    }
+
+    /** A mixing study's epochs, which it sets: an {@code epochs} of the experiment's own must agree. */
+    private static int mixingEpochs(ConfigObject experiment, MixingStudy mixing) {
+        ConfigValue value = experiment.get(Keys.EPOCHS);
+        if (!isDefault(value) && wholeNumber(value, Keys.path(Keys.EPOCHS)) != mixing.epochs()) {
+            throw fail(Keys.path(Keys.EPOCHS), value, "is set by " + Keys.path(Keys.MIXING) + " ("
+                    + Keys.PREFIX_EPOCHS + " + " + Keys.EPOCHS_AFTER + " = " + mixing.epochs() + "); leave it out");
+        }
+        return mixing.epochs();
+    }
+
+    /** Whether a value is defaults.conf's, i.e. neither the experiment file nor an override set it. */
+    private static boolean isDefault(ConfigValue value) {
+        String resource = value == null || value.origin() == null ? null : value.origin().resource();
+        return resource != null && resource.endsWith(ConfigLoader.DEFAULTS);
     }
 
     /** A string key whose value one of the core's parsers turns into an enum; its message names the known values. */

@@ -61,6 +61,10 @@ final class ConfigRenderer {
         experiment.put(Keys.FIXED_INIT, config.fixedInit());
         experiment.put(Keys.OUTPUT, config.output());
         experiment.put(Keys.THREADS_PER_TRIAL, config.threadsPerTrial());
+        experiment.put(Keys.BN_EVAL, config.evaluation().bn().label());
+        experiment.put(Keys.BN_EVAL_BATCHES, config.evaluation().bnBatches());
+        // A mixing block is written as what it expanded into: its schedules, epochs and evaluation above.
+        experiment.put(Keys.MIXING, null);
 
         StringBuilder out = new StringBuilder();
         write(out, Map.of(Keys.EXPERIMENT, experiment), "");
@@ -78,6 +82,8 @@ final class ConfigRenderer {
             out.append(value);
         } else if (value instanceof Double number && Double.isFinite(number)) {
             out.append(Double.toString(number));
+        } else if (value == null) {
+            out.append("null");
         } else {
             throw new IllegalArgumentException("cannot render " + value);
         }

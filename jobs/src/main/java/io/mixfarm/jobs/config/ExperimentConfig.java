@@ -6,6 +6,7 @@ import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.RecordSteps;
 import io.mixfarm.core.trial.TrialSpec;
 
@@ -54,12 +55,13 @@ import java.util.Set;
  * @param threadsPerTrial OpenMP threads of one trial on CPU, at least 1
  * @param recordSteps     recording inside epochs, every k SGD steps from an epoch within 1..epochs on
  *                        ({@link RecordSteps#OFF}: only at the ends of the record epochs)
+ * @param evaluation      how every trial evaluates on the test set ({@code bn-eval}, {@code bn-eval-batches})
  */
 public record ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
                                int epochs,
                                List<Integer> recordEpochs, List<Schedule> schedules, List<Fork> forks, int trials,
                                long seed, boolean fixedInit, String output, int threadsPerTrial,
-                               RecordSteps recordSteps) {
+                               RecordSteps recordSteps, Evaluation evaluation) {
 
     /** BatchNorm needs at least two examples for a batch variance. */
     static final int MIN_BATCH_SIZE = 2;
@@ -72,6 +74,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(recordSteps, "recordSteps");
+        Objects.requireNonNull(evaluation, "evaluation");
         recordEpochs = List.copyOf(recordEpochs);
         schedules = List.copyOf(schedules);
         forks = List.copyOf(forks);
@@ -93,17 +96,18 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
     /** An experiment without forks that records only at the ends of its record epochs. */
     public ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
                             int epochs, List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
-                            boolean fixedInit, String output, int threadsPerTrial) {
+                            boolean fixedInit, String output, int threadsPerTrial, Evaluation evaluation) {
         this(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, List.of(), trials, seed,
-                fixedInit, output, threadsPerTrial);
+                fixedInit, output, threadsPerTrial, evaluation);
     }
 
     /** An experiment that records only at the ends of its record epochs. */
     public ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
                             int epochs, List<Integer> recordEpochs, List<Schedule> schedules, List<Fork> forks,
-                            int trials, long seed, boolean fixedInit, String output, int threadsPerTrial) {
+                            int trials, long seed, boolean fixedInit, String output, int threadsPerTrial,
+                            Evaluation evaluation) {
         this(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, forks, trials, seed,
-                fixedInit, output, threadsPerTrial, RecordSteps.OFF);
+                fixedInit, output, threadsPerTrial, RecordSteps.OFF, evaluation);
     }
 
     /**
@@ -148,7 +152,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
     /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
     public ExperimentConfig withOutput(String output) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                forks, trials, seed, fixedInit, output, threadsPerTrial, recordSteps);
+                forks, trials, seed, fixedInit, output, threadsPerTrial, recordSteps, evaluation);
     }
 
     /**
@@ -157,7 +161,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
      */
     public ExperimentConfig withTrials(int trials) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                forks, trials, seed, fixedInit, output, threadsPerTrial, recordSteps);
+                forks, trials, seed, fixedInit, output, threadsPerTrial, recordSteps, evaluation);
     }
 
     /**
@@ -190,7 +194,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
         List<Fork> keptForks = forks.stream().filter(f -> wanted.contains(f.child())).toList();
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, keptForks,
-                trials, seed, fixedInit, output, threadsPerTrial, recordSteps);
+                trials, seed, fixedInit, output, threadsPerTrial, recordSteps, evaluation);
     }
 
     /** The names of {@link #schedules()}, in config order. */
@@ -260,7 +264,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         long trialSeed = Seeds.trialSeed(seed, seedSchedule(schedule.name()), trial);
         long initSeed = fixedInit ? Seeds.sharedInitSeed(seed) : trialSeed;
         TrialSpec spec = new TrialSpec(data, model, preprocessing, schedule, epochs, batchSize, recordEpochs,
-                recordSteps, trialSeed, initSeed);
+                recordSteps, trialSeed, initSeed, evaluation);
         return new PlannedTrial(new TrialKey(schedule.name(), trial), spec);
     }
 

@@ -27,6 +27,9 @@ final class Keys {
     static final String FIXED_INIT = "fixed-init";
     static final String OUTPUT = "output";
     static final String THREADS_PER_TRIAL = "threads-per-trial";
+    static final String BN_EVAL = "bn-eval";
+    static final String BN_EVAL_BATCHES = "bn-eval-batches";
+    static final String MIXING = "mixing";
 
     static final String ARCHITECTURE = "architecture";
     static final String WIDTH = "width";
@@ -35,6 +38,12 @@ final class Keys {
     /** Keys under {@code experiment.record-steps}. */
     static final String FROM_EPOCH = "from-epoch";
     static final String EVERY = "every";
+    /** Keys under {@code experiment.mixing}. */
+    static final String INTRINSIC_LRS = "intrinsic-lrs";
+    static final String LR = "lr";
+    static final String PREFIX_EPOCHS = "prefix-epochs";
+    static final String EPOCHS_AFTER = "epochs-after";
+    static final String PERTURBATION = "perturbation";
 
     /** Keys of a custom schedule object; {@link #NAME} is shared with the experiment's. */
     static final String TEXT = "text";
@@ -46,11 +55,14 @@ final class Keys {
 
     /** Keys under {@code experiment}, in the order of {@code defaults.conf}. */
     static final List<String> EXPERIMENT_KEYS = List.of(NAME, DATA, NORMALISE, AUGMENT, MODEL, BATCH_SIZE, EPOCHS,
-            RECORD_EPOCHS, RECORD_EVERY, RECORD_STEPS, SCHEDULES, TRIALS, SEED, FIXED_INIT, OUTPUT, THREADS_PER_TRIAL);
+            RECORD_EPOCHS, RECORD_EVERY, RECORD_STEPS, SCHEDULES, TRIALS, SEED, FIXED_INIT, OUTPUT, THREADS_PER_TRIAL,
+            BN_EVAL, BN_EVAL_BATCHES, MIXING);
     /** Keys under {@code experiment.model}. */
     static final List<String> MODEL_KEYS = List.of(ARCHITECTURE, WIDTH, BN_EPS);
     /** Keys under {@code experiment.record-steps}. */
     static final List<String> RECORD_STEPS_KEYS = List.of(FROM_EPOCH, EVERY);
+    /** Keys under {@code experiment.mixing}. */
+    static final List<String> MIXING_KEYS = List.of(INTRINSIC_LRS, LR, PREFIX_EPOCHS, EPOCHS_AFTER, PERTURBATION);
     /** Keys of a custom schedule object in {@code experiment.schedules}. */
     static final List<String> SCHEDULE_KEYS = List.of(NAME, TEXT, FORK);
     /** Keys of a schedule's {@code fork} object. */
@@ -72,6 +84,11 @@ final class Keys {
     /** The full path of a key under {@code experiment.record-steps}. */
     static String recordStepsPath(String key) {
         return path(RECORD_STEPS) + "." + key;
+    }
+
+    /** The full path of a key under {@code experiment.mixing}. */
+    static String mixingPath(String key) {
+        return path(MIXING) + "." + key;
     }
 
     /** The path of the {@code index}-th (0-based) schedule, e.g. {@code experiment.schedules[1]}. */

@@ -14,6 +14,7 @@ import java.util.Objects;
  * trial seed        SHA-256("mixfarm-trial/" + experimentSeed + "/" + schedule + "/" + trial)
  * shared init seed  SHA-256("mixfarm-init/" + experimentSeed)
  * TV comparison     SHA-256("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch)
+ * mixing analysis   SHA-256("mixfarm-mixing/" + experimentSeed)
  * </pre>
  * with the numbers in decimal ({@link Long#toString(long)}, {@link Integer#toString(int)}). SHA-256 and this
  * encoding are fixed by their specifications, so a seed is the same on every JVM, machine and cluster, and it
@@ -74,6 +75,16 @@ public final class Seeds {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
         return sha256Long("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch + "/step/" + step);
+    }
+
+    /**
+     * The seed of the mixing job's bootstrap over pairs ({@code io.mixfarm.analysis.mixing.MixingAnalysis}, which
+     * derives each intrinsic LR's draws from it).
+     *
+     * @param experimentSeed the experiment's {@code seed}
+     */
+    public static long mixingSeed(long experimentSeed) {
+        return sha256Long("mixfarm-mixing/" + experimentSeed);
     }
 
     private static long sha256Long(String text) {

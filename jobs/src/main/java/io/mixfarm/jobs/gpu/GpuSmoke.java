@@ -6,6 +6,7 @@ import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.trial.EpochMetrics;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialRunner;
 import io.mixfarm.core.trial.TrialSpec;
@@ -69,7 +70,7 @@ public final class GpuSmoke {
             for (int t = 0; t < trials; t++) {
                 long seed = options.seed() + t;
                 TrialSpec spec = new TrialSpec(data.name(), ModelSpec.mnistCnn(options.width()), Preprocessing.NONE, schedule, 1,
-                        options.batchSize(), List.of(1), seed, seed);
+                        options.batchSize(), List.of(1), seed, seed, Evaluation.RUNNING);
                 futures.add(pool.submit(() -> trainOne(info, options.device(), spec, data)));
             }
             for (Future<SmokeRun> future : futures) {

@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.report;
 
+import io.mixfarm.analysis.mixing.MixingStudyRow;
+import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.report.MetricRow;
 import io.mixfarm.analysis.report.Report;
 import io.mixfarm.analysis.report.ReportFiles;
@@ -8,6 +10,7 @@ import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.BuildInfo;
+import io.mixfarm.jobs.mixing.MixingTables;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialCensus;
@@ -52,7 +55,7 @@ public final class ReportJob {
         TrialCensus census = TrialCensus.of(trials);
         SparkSession spark = SparkSession.builder().appName("mixfarm report " + config.name()).getOrCreate();
         try {
-            spark.sparkContext().setJobDescription("mixfarm report: read metrics and tv_summary");
+            spark.sparkContext().setJobDescription("mixfarm report: read metrics, tv_summary and mixing tables");
             List<MetricRow> metrics = metrics(spark, output, census);
             List<TvSummaryRow> tv = TvTables.readSummary(spark, output);
             Map<String, String> facts = new LinkedHashMap<>();
@@ -78,7 +81,10 @@ public final class ReportJob {
             }
             facts.put("mixfarm", BuildInfo.current().version() + " (commit " + BuildInfo.current().commit() + ")");
             facts.put("generated", Instant.now().toString());
-            ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, facts);
+            List<MixingSummaryRow> mixing = MixingTables.read(spark, output, MixingTables.SUMMARY);
+            List<MixingStudyRow> laws = MixingTables.read(spark, output, MixingTables.LAWS);
+            ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, mixing, laws,
+                    facts);
             out.printf("wrote %s%n", Path.of(output, "report", "report.html"));
             return files;
         } catch (IOException e) {

@@ -88,7 +88,7 @@ public record TrialRecord(String schedule, int trial, TrialStatus status, long s
      * {@code {"dataset":"mnist-sample","normalise":"none","augment":"none","model":"mnist-cnn","width":32,
      * "bn_eps":1.0E-8,"schedule":"Const",
      * "schedule_text":"1: lr=0.1 wd=0.1; ...","epochs":200,"batch_size":128,"record_epochs":[120,200],
-     * "seed":7,"init_seed":7}}.
+     * "bn_eval":"running","bn_eval_batches":16,"seed":7,"init_seed":7}}.
      */
     public static String describe(TrialSpec spec) {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -110,6 +110,8 @@ public record TrialRecord(String schedule, int trial, TrialStatus status, long s
             steps.put("every", spec.recordSteps().every());
             fields.put("record_steps", steps);
         }
+        fields.put("bn_eval", spec.evaluation().bn().label());
+        fields.put("bn_eval_batches", spec.evaluation().bnBatches());
         fields.put("seed", spec.seed());
         fields.put("init_seed", spec.initSeed());
         try {

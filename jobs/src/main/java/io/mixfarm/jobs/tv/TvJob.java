@@ -241,6 +241,16 @@ public final class TvJob {
     }
 
     /**
+     * The used trials' predictions at the end of one record epoch, keyed by schedule ({@link #readPoint}), for the
+     * mixing job, which compares schedules at epoch ends.
+     */
+    public static Map<String, PredictionMatrix> readEpoch(ExperimentStore store,
+                                                          Map<String, List<Integer>> finished, int epoch,
+                                                          int classes) {
+        return readPoint(store, finished, new Point(epoch, null, true), classes);
+    }
+
+    /**
      * The used trials' predictions at one record point, keyed by schedule: one matrix per schedule, read from each
      * trial's file (only that point's row group).
      */

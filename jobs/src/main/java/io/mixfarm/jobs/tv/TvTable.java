@@ -12,11 +12,13 @@ import org.apache.spark.sql.Row;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -39,7 +41,7 @@ public final class TvTable<R extends Record> {
         LONG(long.class, Long.class),
         /** A 64-bit float; NaN is a value (an empty field in the CSV). */
         DOUBLE(double.class, Double.class),
-        /** UTF-8 text. */
+        /** UTF-8 text (also an enum's constant: {@link Column#ofEnum}). */
         STRING(String.class, String.class),
         BOOLEAN(boolean.class, Boolean.class),
         /** A list of 32-bit integers (Parquet's standard three-level LIST of required INT32). */
@@ -289,6 +291,24 @@ public final class TvTable<R extends Record> {
         } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
             throw new IllegalArgumentException("cannot read a row of " + name + " from " + row + ": " + e, e);
         }
+    }
+
+    /**
+     * The table as CSV: first the provenance, one {@code # key=value} line per entry (a backslash, line feed or
+     * carriage return in a value written {@code \\}, {@code \n}, {@code \r}, so each entry is one line), then the
+     * header and one line per row. Readers skip the {@code #} lines with DuckDB's {@code comment = '#'}, pandas'
+     * {@code comment='#'} or R's {@code comment.char = "#"}; no field of a row may hold a {@code #} (schedule names
+     * cannot, see {@link io.mixfarm.jobs.config.ScheduleName}; enum constants and numbers do not).
+     */
+    public byte[] csv(Iterable<R> rows, Map<String, String> provenance) {
+        StringBuilder text = new StringBuilder();
+        provenance.forEach((key, value) -> text.append("# ").append(key).append('=').append(value
+                .replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")).append('\n'));
+        text.append(csvHeader()).append('\n');
+        for (R row : rows) {
+            text.append(csvLine(row)).append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code trialsA} to {@code trials_a}: how a record component names its column. */

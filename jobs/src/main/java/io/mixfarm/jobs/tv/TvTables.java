@@ -11,7 +11,6 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,22 +85,9 @@ public final class TvTables {
                 : String.format(Locale.ROOT, "epoch-%05d-step-%012d.parquet", point.epoch(), point.step());
     }
 
-    /**
-     * The summary as CSV: first the provenance, one {@code # key=value} line per entry (a backslash, line feed or
-     * carriage return in a value written {@code \\}, {@code \n}, {@code \r}, so each entry is one line), then the
-     * header and one line per row. Readers skip the {@code #} lines with DuckDB's {@code comment = '#'}, pandas'
-     * {@code comment='#'} or R's {@code comment.char = "#"}; no field of a row holds a {@code #} (schedule names
-     * cannot, see {@link io.mixfarm.jobs.config.ScheduleName}).
-     */
+    /** The summary as CSV, the provenance first as {@code #} lines ({@link TvTable#csv}). */
     static byte[] csv(List<TvSummaryRow> summary, Map<String, String> provenance) {
-        StringBuilder text = new StringBuilder();
-        provenance.forEach((key, value) -> text.append("# ").append(key).append('=').append(value
-                .replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")).append('\n'));
-        text.append(SUMMARY.csvHeader()).append('\n');
-        for (TvSummaryRow row : summary) {
-            text.append(SUMMARY.csvLine(row)).append('\n');
-        }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        return SUMMARY.csv(summary, provenance);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.trial.Divergence;
 import io.mixfarm.core.trial.EpochMetrics;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.GroupStats;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialSpec;
@@ -22,7 +23,8 @@ class MetricsTableTest {
     @Test
     void aDivergedTrialsSummarySaysWhereAndWhyItStoppedInsteadOfAFinalError() {
         TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(4), Preprocessing.NONE,
-                Schedule.parse("lr50", "1: lr=50 wd=0.1"), 8, 128, List.of(8), 1, 1);
+                Schedule.parse("lr50", "1: lr=50 wd=0.1"), 8, 128, List.of(8), 1, 1,
+                Evaluation.RUNNING);
         EpochMetrics first = new EpochMetrics(1, 50, 0.1, 2.49, 0.9, 2.3, 0.9,
                 List.of(new GroupStats("conv1", Double.NaN, Double.NaN)), Double.NaN, Double.NaN, 1.0, 0.5);
         TrialResult result = new TrialResult(spec, 63, List.of(first), List.of(), List.of(), 2.0,

@@ -42,6 +42,20 @@ class RunCommandTest {
     }
 
     @Test
+    void aDryRunOfTheMixingSamplePrintsTheSchedulesItsMixingBlockExpandsInto() {
+        Path output = tmp.resolve("mixing");
+        assertEquals(0, run("run", "../conf/mnist-mixing-sample.conf", "--dry-run", "--out", output.toString()),
+                err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("6 schedules x 20 trials = 120 trials, 16 epochs"), printed);
+        assertTrue(printed.contains("R-0.04     1: lr=0.1 wd=0.4\n"), printed);
+        assertTrue(printed.contains("P-0.01     1: lr=0.1 wd=0.1; 13: lr=0.01 wd=1\n"), printed);
+        assertTrue(printed.contains("test evaluation: bn-eval recomputed (BN statistics from 16 training batches)"),
+                printed);
+        assertFalse(Files.exists(output), "a dry run writes nothing");
+    }
+
+    @Test
     void aCalibratedDryRunOfThePaperConfigProjectsItsCostWithoutTheDataOnDisk() {
         Path output = tmp.resolve("paper");
         assertEquals(0, run("run", "../conf/mnist-paper.conf", "--dry-run", "--calibrate", "--executors", "4",

@@ -129,7 +129,7 @@ class ConfigValidationTest {
         assertEquals(expected, assertThrows(ConfigException.class, () -> new ExperimentConfig(config.name(),
                 config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(),
                 config.recordEpochs(), twice, config.trials(), config.seed(), config.fixedInit(), config.output(),
-                config.threadsPerTrial())).getMessage());
+                config.threadsPerTrial(), config.evaluation())).getMessage());
     }
 
     @Test
@@ -166,7 +166,7 @@ class ConfigValidationTest {
                 config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(),
                 List.of(120),
                 config.schedules(), config.trials(), config.seed(), config.fixedInit(), config.output(),
-                config.threadsPerTrial()));
+                config.threadsPerTrial(), config.evaluation()));
         assertTrue(e.getMessage().startsWith("experiment.record-epochs: resolved record epochs must ascend within "
                 + "1..200 and end with the last epoch 200"), e.getMessage());
     }

@@ -103,7 +103,7 @@ public class ForkConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new ExperimentConfig(plain.name(), plain.data(),
                 plain.preprocessing(), plain.model(), plain.batchSize(), plain.epochs(), plain.recordEpochs(),
                 plain.schedules(), List.of(new Fork("LR-decay", "Const", 10)), plain.trials(), plain.seed(),
-                plain.fixedInit(), plain.output(), plain.threadsPerTrial()));
+                plain.fixedInit(), plain.output(), plain.threadsPerTrial(), plain.evaluation()));
         assertEquals("experiment.schedules[1].fork: the paper's LR-decay cannot fork; write a { name, text, fork } "
                 + "schedule", e.getMessage());
     }

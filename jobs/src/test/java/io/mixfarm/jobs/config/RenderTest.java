@@ -69,9 +69,12 @@ class RenderTest {
                   "experiment": {
                     "augment": "none",
                     "batch-size": 128,
+                    "bn-eval": "running",
+                    "bn-eval-batches": 16,
                     "data": "mnist-sample",
                     "epochs": 4,
                     "fixed-init": false,
+                    "mixing": null,
                     "model": {
                       "architecture": "mnist-cnn",
                       "bn-eps": 1.0E-8,
@@ -149,6 +152,8 @@ class RenderTest {
                 ExperimentConfig.parse("", List.of("record-epochs=[120]")),
                 ExperimentConfig.parse("", List.of("fixed-init=true")),
                 ExperimentConfig.parse("", List.of("threads-per-trial=2")),
+                ExperimentConfig.parse("", List.of("bn-eval=recomputed")),
+                ExperimentConfig.parse("", List.of("bn-eval-batches=4")),
                 ExperimentConfig.parse("", List.of("schedules=[LR-decay, Const, WD-decay]")));
         for (ExperimentConfig variant : variants) {
             assertNotEquals(base.hash(), variant.hash(), variant.render());

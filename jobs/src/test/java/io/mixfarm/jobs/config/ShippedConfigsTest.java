@@ -141,10 +141,11 @@ class ShippedConfigsTest {
         // Everything else is the paper's experiment.
         ExperimentConfig same = new ExperimentConfig(paper.name(), paper.data(), paper.preprocessing(), paper.model(),
                 paper.batchSize(), paper.epochs(), paper.recordEpochs(), paper.schedules(), paper.trials(),
-                paper.seed(), true, paper.output(), paper.threadsPerTrial());
+                paper.seed(), true, paper.output(), paper.threadsPerTrial(), paper.evaluation());
         assertEquals(same, new ExperimentConfig(paper.name(), config.data(), config.preprocessing(), config.model(),
                 config.batchSize(), config.epochs(), config.recordEpochs(), config.schedules(), config.trials(),
-                config.seed(), config.fixedInit(), paper.output(), config.threadsPerTrial()));
+                config.seed(), config.fixedInit(), paper.output(), config.threadsPerTrial(),
+                config.evaluation()));
 
         List<PlannedTrial> plan = config.plan();
         assertEquals(1_500, plan.size());

@@ -7,6 +7,7 @@ import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.trial.Divergence;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.GroupStats;
 import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.core.trial.RecordSteps;
@@ -58,7 +59,8 @@ final class Fixtures {
 
     static TrialSpec spec(String schedule, long seed) {
         return new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE,
-                Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, seed, seed + 1000);
+                Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, seed, seed + 1000,
+                Evaluation.RUNNING);
     }
 
     /** A fake result whose every number encodes trial, epoch and column, so read-back can check each value. */
@@ -95,7 +97,7 @@ final class Fixtures {
         TrialResult plain = result(schedule, trial);
         TrialSpec spec = new TrialSpec("mnist-sample", ModelSpec.mnistCnn(8), Preprocessing.NONE,
                 Schedules.named(schedule, EPOCHS), EPOCHS, 32, RECORD_EPOCHS, RECORD_STEPS, 40 + trial,
-                1040 + trial);
+                1040 + trial, Evaluation.RUNNING);
         List<EpochPredictions> predictions = new ArrayList<>();
         List<StepMetrics> steps = new ArrayList<>();
         for (RecordPoint point : spec.recordPoints(STEPS_PER_EPOCH)) {

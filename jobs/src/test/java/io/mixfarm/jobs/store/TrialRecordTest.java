@@ -2,6 +2,8 @@ package io.mixfarm.jobs.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mixfarm.core.trial.Evaluation;
+import io.mixfarm.core.trial.TrialSpec;
 import io.mixfarm.jobs.config.TrialKey;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,14 @@ class TrialRecordTest {
         assertEquals("[2,4]", node.get("record_epochs").toString());
         assertEquals(5, node.get("seed").asLong());
         assertEquals(1005, node.get("init_seed").asLong());
+        assertEquals("running", node.get("bn_eval").asText(), "how the test columns were computed");
+        TrialSpec running = Fixtures.spec("WD-decay", 5);
+        TrialSpec recomputed = new TrialSpec(running.dataset(), running.model(), running.preprocessing(),
+                running.schedule(), running.epochs(), running.batchSize(), running.recordEpochs(), running.seed(),
+                running.initSeed(), Evaluation.recomputed(16));
+        JsonNode precise = new ObjectMapper().readTree(TrialRecord.describe(recomputed));
+        assertEquals("recomputed", precise.get("bn_eval").asText());
+        assertEquals(16, precise.get("bn_eval_batches").asInt());
     }
 
     @Test

@@ -1,0 +1,165 @@
+package io.mixfarm.core.model;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * "Precise BN" (docs/method.md, "Evaluation"): every BN layer's population statistics measured through the current
+ * weights, in place of the running averages, which describe the weights of the last few dozen steps. Each batch
+ * passes through the network in training mode, as in an SGD step, so every BN layer sees what training feeds it;
+ * per channel, the mean and the (biased) variance over all the batches' examples together are kept.
+ *
+ * <p>The same for DL4J's BN and the fused BN+ReLU, which stores its running statistics in the same parameters
+ * ({@code mean}, and {@code var} or, DL4J's builder default, {@code log10stdev} = log10 sqrt(var + eps)).
+ *
+ * @param layers per BN layer, by name in network order, its channels' population statistics
+ */
+public record PopulationStatistics(Map<String, Channels> layers) {
+
+    /**
+     * One BN layer's per-channel statistics.
+     *
+     * @param mean     the mean of the layer's input per channel
+     * @param variance its variance per channel, divisor the number of values (as the batch variance BN trains with)
+     */
+    public record Channels(double[] mean, double[] variance) {
+    }
+
+    public PopulationStatistics {
+        layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+    }
+
+    /**
+     * Runs {@code evaluation} with the statistics measured on {@code batches} in every BN layer, then puts every
+     * parameter of the network back as it was, bit for bit: the weights, and the running averages training goes on
+     * with. Nothing else a training step reads is touched (updater state, iteration and epoch counters).
+     *
+     * @param batches flattened training images, one a row, each array one training batch
+     */
+    public static <T> T evaluate(ScaleInvariantNet net, List<INDArray> batches, Supplier<T> evaluation) {
+        INDArray saved = net.network().params().dup();
+        try {
+            measure(net, batches).install(net);
+            return evaluation.get();
+        } finally {
+            net.network().params().assign(saved);
+        }
+    }
+
+    /**
+     * The population statistics of every BN layer over {@code batches}. A training-mode pass may move DL4J's
+     * running averages: use {@link #evaluate}, which restores them, unless the network is thrown away after.
+     */
+    public static PopulationStatistics measure(ScaleInvariantNet net, List<INDArray> batches) {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("population statistics need at least one batch");
+        }
+        Map<String, Pooled> pooled = new LinkedHashMap<>();
+        for (BatchNormalization bn : net.batchNormLayers()) {
+            pooled.put(ScaleInvariantNet.name(bn), new Pooled(channelsLast(bn)));
+        }
+        for (INDArray features : batches) {
+            for (Map.Entry<String, INDArray> input : net.batchNormInputs(features).entrySet()) {
+                pooled.get(input.getKey()).add(input.getValue());
+            }
+        }
+        Map<String, Channels> layers = new LinkedHashMap<>();
+        pooled.forEach((name, p) -> layers.put(name, p.channels()));
+        return new PopulationStatistics(layers);
+    }
+
+    /** Writes these statistics into the network's BN layers, where inference reads its running averages. */
+    public void install(ScaleInvariantNet net) {
+        for (BatchNormalization bn : net.batchNormLayers()) {
+            Channels channels = layers.get(ScaleInvariantNet.name(bn));
+            if (channels == null) {
+                throw new IllegalArgumentException("no statistics for BN layer " + ScaleInvariantNet.name(bn));
+            }
+            org.deeplearning4j.nn.conf.layers.BatchNormalization conf =
+                    (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
+            set(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN), channels.mean());
+            if (conf.isUseLogStd()) {
+                double[] log10Std = new double[channels.variance().length];
+                for (int c = 0; c < log10Std.length; c++) {
+                    log10Std[c] = 0.5 * Math.log10(channels.variance()[c] + conf.getEps());
+                }
+                set(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD), log10Std);
+            } else {
+                set(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR), channels.variance());
+            }
+        }
+    }
+
+    private static void set(INDArray param, double[] values) {
+        if (param.length() != values.length) {
+            throw new IllegalArgumentException("a BN statistic of " + param.length() + " channels cannot take "
+                    + values.length + " values");
+        }
+        param.assign(Nd4j.createFromArray(values).castTo(param.dataType()).reshape(param.shape()));
+    }
+
+    /** Whether a BN layer reads a 4-d input as {@code [N, H, W, C]} rather than {@code [N, C, H, W]}. */
+    private static boolean channelsLast(BatchNormalization bn) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization conf =
+                (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
+        return conf.getCnn2DFormat() == CNN2DFormat.NHWC;
+    }
+
+    /**
+     * Mean and sum of squared deviations per channel, pooled over batches by Chan's parallel update, in float64: the
+     * variance over all values of all batches, not the mean of the batches' variances.
+     */
+    private static final class Pooled {
+        private final boolean channelsLast;
+        private long count;
+        private double[] mean;
+        private double[] squares;
+
+        Pooled(boolean channelsLast) {
+            this.channelsLast = channelsLast;
+        }
+
+        void add(INDArray input) {
+            int axis = input.rank() == 4 && channelsLast ? 3 : 1;
+            int[] over = new int[input.rank() - 1];
+            for (int d = 0, k = 0; d < input.rank(); d++) {
+                if (d != axis) {
+                    over[k++] = d;
+                }
+            }
+            INDArray values = input.castTo(DataType.DOUBLE);
+            double[] batchMean = values.mean(over).toDoubleVector();
+            double[] batchVariance = values.var(false, over).toDoubleVector();
+            long n = input.length() / batchMean.length;
+            if (mean == null) {
+                mean = new double[batchMean.length];
+                squares = new double[batchMean.length];
+            }
+            long total = count + n;
+            for (int c = 0; c < mean.length; c++) {
+                double delta = batchMean[c] - mean[c];
+                mean[c] += delta * n / total;
+                squares[c] += batchVariance[c] * n + delta * delta * ((double) count * n / total);
+            }
+            count = total;
+        }
+
+        Channels channels() {
+            double[] variance = new double[squares.length];
+            for (int c = 0; c < variance.length; c++) {
+                variance[c] = squares[c] / count;
+            }
+            return new Channels(mean.clone(), variance);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.mixfarm.core.model;
+
+import io.mixfarm.core.data.Dataset;
+import io.mixfarm.core.data.EmbeddedSample;
+import io.mixfarm.core.data.Normalisation;
+import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.ImageBatches;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Precise BN on both implementations of the MNIST CNN's BN layers, DL4J's (running variance stored as
+ * {@code log10stdev}) and the fused one ({@code var}): the measured statistics are the batches' own, pooled over all
+ * their examples, and installing them makes inference compute what training computes on those batches.
+ */
+class PopulationStatisticsTest {
+
+    private static final Dataset SAMPLE = EmbeddedSample.load();
+    private static final int BATCH = 64;
+
+    @ParameterizedTest
+    @EnumSource(Kernels.class)
+    void measuredStatisticsAreTheMeanAndVarianceOverAllExamplesOfTheBatchesThroughTheCurrentWeights(Kernels kernels) {
+        ScaleInvariantNet net = trained(kernels);
+        List<INDArray> batches = List.of(images(1000), images(2000));
+
+        PopulationStatistics stats = PopulationStatistics.measure(net, batches);
+
+        assertEquals(List.of("bn1", "bn2", "bn3"), List.copyOf(stats.layers().keySet()));
+        MultiLayerNetwork chain = (MultiLayerNetwork) net.network();
+        for (int layer = 0; layer < chain.getnLayers(); layer++) {
+            if (!(chain.getLayer(layer) instanceof BatchNormalization bn)) {
+                continue;
+            }
+            // Directly: each batch's forward pass in training mode, this layer's input values of all batches
+            // together, then a two-pass mean and variance per channel (the channels are last in every BN here).
+            List<double[]> rows = new ArrayList<>();
+            for (INDArray batch : batches) {
+                INDArray in = chain.feedForward(batch, true).get(layer).castTo(DataType.DOUBLE);
+                long channels = in.size(in.rank() - 1);
+                double[] flat = in.reshape('c', -1, channels).data().asDouble();
+                for (int r = 0; r < flat.length / channels; r++) {
+                    double[] row = new double[(int) channels];
+                    System.arraycopy(flat, (int) (r * channels), row, 0, (int) channels);
+                    rows.add(row);
+                }
+            }
+            PopulationStatistics.Channels got = stats.layers().get(ScaleInvariantNet.name(bn));
+            int channels = rows.get(0).length;
+            assertEquals(channels, got.mean().length);
+            double meanOfBatchVariances = 0;
+            double pooledVariance = 0;
+            for (int c = 0; c < channels; c++) {
+                double mean = 0;
+                for (double[] row : rows) {
+                    mean += row[c];
+                }
+                mean /= rows.size();
+                double squares = 0;
+                for (double[] row : rows) {
+                    squares += (row[c] - mean) * (row[c] - mean);
+                }
+                double variance = squares / rows.size();
+                String where = kernels + " " + ScaleInvariantNet.name(bn) + " channel " + c;
+                assertEquals(mean, got.mean()[c], 1e-6 * Math.sqrt(variance), where + " mean");
+                assertEquals(variance, got.variance()[c], 1e-6 * variance, where + " variance");
+                pooledVariance += variance;
+            }
+            assertTrue(pooledVariance > 0, "a BN input with no variance tests nothing");
+        }
+        // The two batches differ, so each one's own statistics are not the pooled ones: the test can tell.
+        PopulationStatistics first = PopulationStatistics.measure(net, batches.subList(0, 1));
+        assertNotEquals(first.layers().get("bn3").variance()[0], stats.layers().get("bn3").variance()[0]);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kernels.class)
+    void withOneBatchsStatisticsInferenceComputesWhatTrainingComputesOnThatBatch(Kernels kernels) {
+        ScaleInvariantNet net = trained(kernels);
+        INDArray batch = images(3000);
+        INDArray training = net.output(batch, true);
+        INDArray running = net.output(batch, false);
+
+        INDArray recomputed = PopulationStatistics.evaluate(net, List.of(batch), () -> net.output(batch, false));
+
+        double gap = maxAbs(recomputed, training);
+        assertTrue(gap < 1e-4, kernels + ": inference with the batch's own statistics differs from training mode by "
+                + gap);
+        // The control: the running averages after a few steps are far from this batch's statistics.
+        assertTrue(maxAbs(running, training) > 100 * 1e-4, kernels + ": running averages already give training's"
+                + " output (" + maxAbs(running, training) + "), so this test could not fail");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kernels.class)
+    void evaluatingWithRecomputedStatisticsLeavesEveryParameterBitForBit(Kernels kernels) {
+        ScaleInvariantNet net = trained(kernels);
+        INDArray before = net.network().params().dup();
+        INDArray batch = images(4000);
+        INDArray running = net.output(batch, false);
+
+        INDArray recomputed = PopulationStatistics.evaluate(net, List.of(batch, images(5000)),
+                () -> net.output(batch, false));
+
+        assertEquals(before, net.network().params(), kernels + ": weights and running averages put back exactly");
+        assertEquals(running, net.output(batch, false), kernels + ": inference reads the running averages again");
+        assertTrue(maxAbs(recomputed, running) > 1e-3, "the recomputed evaluation did use other statistics");
+    }
+
+    @Test
+    void aResidualGraphsBnLayersTooTakeTheBatchsOwnStatistics() {
+        // PreResNet32 is a ComputationGraph with DL4J's BN on channels-first maps: the graph path of batchNormInputs.
+        ScaleInvariantNet net = TinyNets.build(ModelSpec.PRERESNET32, Schedule.parse("steps", "1: lr=0.5 wd=0.01"), 3);
+        for (int step = 0; step < 2; step++) {
+            net.fit(TinyNets.randomBatch(TinyNets.CIFAR, 16, step));
+        }
+        INDArray batch = TinyNets.randomBatch(TinyNets.CIFAR, 16, 99).getFeatures();
+        INDArray training = net.output(batch, true);
+
+        INDArray recomputed = PopulationStatistics.evaluate(net, List.of(batch), () -> net.output(batch, false));
+
+        assertEquals(net.batchNormLayers().size(), PopulationStatistics.measure(net, List.of(batch)).layers().size());
+        assertTrue(maxAbs(recomputed, training) < 1e-4, "graph: " + maxAbs(recomputed, training));
+        assertTrue(maxAbs(net.output(batch, false), training) > 1e-2, "graph: running averages already agree");
+    }
+
+    /** A width-4 MNIST CNN after a few SGD steps, so its running averages lag its weights. */
+    private static ScaleInvariantNet trained(Kernels kernels) {
+        ScaleInvariantNet net = MnistCnn.build(ModelSpec.mnistCnn(4), TinyNets.MNIST,
+                Schedule.parse("steps", "1: lr=0.5 wd=0.01"), 11, kernels);
+        for (int step = 0; step < 4; step++) {
+            INDArray features = images(step * BATCH);
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, 10);
+            for (int i = 0; i < BATCH; i++) {
+                labels.putScalar(i, SAMPLE.train().label(step * BATCH + i), 1f);
+            }
+            net.fit(new org.nd4j.linalg.dataset.DataSet(features, labels));
+        }
+        return net;
+    }
+
+    /** {@link #BATCH} real training images from index {@code from}, pixels / 255, one flattened image a row. */
+    private static INDArray images(int from) {
+        return ImageBatches.evaluation(SAMPLE.train(), Normalisation.unit(1)).features(from, from + BATCH);
+    }
+
+    private static double maxAbs(INDArray a, INDArray b) {
+        return Transforms.abs(a.sub(b)).maxNumber().doubleValue();
+    }
+}

@@ -1,0 +1,93 @@
+package io.mixfarm.jobs.mixing;
+
+import io.mixfarm.analysis.mixing.Clock;
+import io.mixfarm.analysis.mixing.MixingStudyRow;
+import io.mixfarm.analysis.mixing.MixingSummaryRow;
+import io.mixfarm.analysis.tv.Design;
+import io.mixfarm.jobs.tv.TvTable;
+import io.mixfarm.jobs.tv.TvTable.Column;
+import io.mixfarm.jobs.tv.TvTable.Type;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The mixing job's output tables, each column spelled once here, as {@link io.mixfarm.jobs.tv.TvTables} spells the
+ * TV job's: {@code mixing_summary} (one row per intrinsic LR) and {@code mixing_laws} (one row per clock: the
+ * scaling law's fit). Each is written as {@code OUT/<name>/<name>.parquet} (provenance in the footer) and
+ * {@code OUT/<name>.csv} (the provenance first, as {@code #} lines). The slope rows are a table of their own, not
+ * rows of the summary: they have other columns, and a reader of the summary should not have to skip them.
+ */
+public final class MixingTables {
+
+    /** {@code mixing_summary}: one row per intrinsic LR, in the config's order. */
+    public static final TvTable<MixingSummaryRow> SUMMARY = new TvTable<>("mixing_summary", MixingSummaryRow.class,
+            List.of(
+                    Column.of("lambda_e", Type.DOUBLE, MixingSummaryRow::lambdaE),
+                    Column.<MixingSummaryRow, Design>ofEnum("design", Design.class, MixingSummaryRow::design),
+                    Column.of("pairs", Type.INT, MixingSummaryRow::pairs),
+                    Column.of("tmix", Type.DOUBLE, MixingSummaryRow::tmix),
+                    Column.of("tmix_low", Type.DOUBLE, MixingSummaryRow::tmixLow),
+                    Column.of("tmix_high", Type.DOUBLE, MixingSummaryRow::tmixHigh),
+                    Column.of("norm_clock", Type.DOUBLE, MixingSummaryRow::normClock),
+                    Column.of("norm_clock_low", Type.DOUBLE, MixingSummaryRow::normClockLow),
+                    Column.of("norm_clock_high", Type.DOUBLE, MixingSummaryRow::normClockHigh),
+                    Column.of("rate_measured", Type.DOUBLE, MixingSummaryRow::rateMeasured),
+                    Column.of("rate_low", Type.DOUBLE, MixingSummaryRow::rateLow),
+                    Column.of("rate_high", Type.DOUBLE, MixingSummaryRow::rateHigh),
+                    Column.of("rate_predicted", Type.DOUBLE, MixingSummaryRow::ratePredicted)));
+
+    /** {@code mixing_laws}: one row per clock, {@code log T = intercept + slope log(1/lambda_e)}. */
+    public static final TvTable<MixingStudyRow> LAWS = new TvTable<>("mixing_laws", MixingStudyRow.class, List.of(
+            Column.<MixingStudyRow, Clock>ofEnum("clock", Clock.class, MixingStudyRow::clock),
+            Column.of("intercept", Type.DOUBLE, MixingStudyRow::intercept),
+            Column.of("slope", Type.DOUBLE, MixingStudyRow::slope),
+            Column.of("slope_low", Type.DOUBLE, MixingStudyRow::slopeLow),
+            Column.of("slope_high", Type.DOUBLE, MixingStudyRow::slopeHigh),
+            Column.of("points", Type.INT, MixingStudyRow::points),
+            Column.of("resamples", Type.INT, MixingStudyRow::resamples),
+            Column.of("dropped", Type.INT, MixingStudyRow::dropped)));
+
+    private MixingTables() {
+    }
+
+    /** The one Parquet file of a table's folder, written on the driver. */
+    static String file(TvTable<?> table) {
+        return table.name() + ".parquet";
+    }
+
+    /** A table's CSV, at the root of the output folder. */
+    public static String csv(TvTable<?> table) {
+        return table.name() + ".csv";
+    }
+
+    /**
+     * A table's rows in an output folder, as written; none if the mixing job has not run there.
+     *
+     * @throws IllegalArgumentException if the table was written by a mixfarm that lacked a column this one needs
+     */
+    public static <R extends Record> List<R> read(SparkSession spark, String output, TvTable<R> table) {
+        String location = output + "/" + table.name();
+        Path path = new Path(location);
+        try {
+            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look at " + location, e);
+        }
+        Dataset<Row> rows = spark.read().parquet(location);
+        String missing = table.firstMissing(List.of(rows.columns()));
+        if (missing != null) {
+            throw new IllegalArgumentException(location + " was written by an older mixfarm (no " + missing
+                    + " column): run ./submit/mixfarm mixing --out " + output + " again");
+        }
+        return rows.collectAsList().stream().map(table::read).toList();
+    }
+}
