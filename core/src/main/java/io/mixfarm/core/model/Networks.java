@@ -18,20 +18,30 @@ public final class Networks {
      * @throws IllegalArgumentException if the architecture cannot take these images (e.g. too small)
      */
     public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed) {
+        return build(spec, input, schedule, initSeed, kernels(spec));
+    }
+
+    /**
+     * As {@link #build(ModelSpec, InputShape, Schedule, long)}, with the given implementation of the layers where
+     * the architecture has a fused one (the benchmarks and tests compare both); an architecture without one is
+     * DL4J's stock layers whatever {@code kernels} says.
+     */
+    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed,
+                                          Kernels kernels) {
         return switch (spec.architecture()) {
-            case ModelSpec.MNIST_CNN -> MnistCnn.build(spec, input, schedule, initSeed, kernels(spec));
+            case ModelSpec.MNIST_CNN -> MnistCnn.build(spec, input, schedule, initSeed, kernels);
             case ModelSpec.PRERESNET32 -> PreResNet32.build(spec, input, schedule, initSeed);
-            case ModelSpec.VGG16 -> Vgg16.build(spec, input, schedule, initSeed);
+            case ModelSpec.VGG16 -> Vgg16.build(spec, input, schedule, initSeed, kernels);
             default -> throw new AssertionError("ModelSpec admitted " + spec.architecture());
         };
     }
 
     /**
      * The layers' implementation {@link #build} uses for an architecture: the fused oneDNN layers for the MNIST
-     * CNN, DL4J's stock layers for the others. Part of a trial's implementation fingerprint, since the two differ
-     * in the last bits.
+     * CNN and VGG16, DL4J's stock layers for PreResNet32 (no fused graph yet). Part of a trial's implementation
+     * fingerprint, since the two differ in the last bits.
      */
     public static Kernels kernels(ModelSpec spec) {
-        return ModelSpec.MNIST_CNN.equals(spec.architecture()) ? Kernels.FUSED : Kernels.DL4J;
+        return ModelSpec.PRERESNET32.equals(spec.architecture()) ? Kernels.DL4J : Kernels.FUSED;
     }
 }
