@@ -22,12 +22,18 @@ public final class Networks {
     }
 
     /**
-     * As {@link #build(ModelSpec, InputShape, Schedule, long)}, with the given implementation of the layers where
-     * the architecture has a fused one (the benchmarks and tests compare both); an architecture without one is
-     * DL4J's stock layers whatever {@code kernels} says.
+     * As {@link #build(ModelSpec, InputShape, Schedule, long)}, with the given implementation of the layers (the
+     * benchmarks and tests compare both).
+     *
+     * @throws IllegalArgumentException if {@code kernels} is {@link Kernels#FUSED} for an architecture without
+     *                                  fused layers
      */
     public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed,
                                           Kernels kernels) {
+        if (kernels == Kernels.FUSED && !hasFusedLayers(spec)) {
+            throw new IllegalArgumentException(spec.architecture() + " has no fused layers yet; its kernels are "
+                    + Kernels.DL4J.label());
+        }
         return switch (spec.architecture()) {
             case ModelSpec.MNIST_CNN -> MnistCnn.build(spec, input, schedule, initSeed, kernels);
             case ModelSpec.PRERESNET32 -> PreResNet32.build(spec, input, schedule, initSeed);
@@ -42,6 +48,11 @@ public final class Networks {
      * fingerprint, since the two differ in the last bits.
      */
     public static Kernels kernels(ModelSpec spec) {
-        return ModelSpec.PRERESNET32.equals(spec.architecture()) ? Kernels.DL4J : Kernels.FUSED;
+        return hasFusedLayers(spec) ? Kernels.FUSED : Kernels.DL4J;
+    }
+
+    /** Whether the architecture can be built from the fused layers (not yet PreResNet32's graph). */
+    public static boolean hasFusedLayers(ModelSpec spec) {
+        return !ModelSpec.PRERESNET32.equals(spec.architecture());
     }
 }

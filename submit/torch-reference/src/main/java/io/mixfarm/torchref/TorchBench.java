@@ -136,6 +136,10 @@ public final class TorchBench implements Callable<Integer> {
                 .filter(k -> k.label().equals(kernels)).findFirst()
                 .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "--kernels takes "
                         + Arrays.stream(Kernels.values()).map(Kernels::label).toList() + ", got " + kernels));
+        if (layers == Kernels.FUSED && !Networks.hasFusedLayers(model)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kernels fused: " + architecture
+                    + " has no fused layers yet");
+        }
         RuntimeSetup.configure();
         int threads = RuntimeSetup.threads();
         TorchCnn.useThreads(threads);
