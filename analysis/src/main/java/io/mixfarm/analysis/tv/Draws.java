@@ -51,6 +51,32 @@ final class Draws {
         }
     }
 
+    /**
+     * The paired null: each pair {@code k < n} (pooled trials {@code k} and {@code trialsA + k}, see
+     * {@link PooledPredictions#ofPairs}) sends its two trials to groups A and B in a random order, independently
+     * of every other pair. Under the null both branches of a pair are exchangeable, so this is the relabelling
+     * that keeps the pairs' shared prefix.
+     */
+    static void swapPairs(PooledPredictions pool, int n, SplittableRandom rng, long[] weights) {
+        int offset = pool.trialsA();
+        for (int k = 0; k < n; k++) {
+            boolean swap = rng.nextBoolean();
+            weights[k] += swap ? PooledPredictions.B : PooledPredictions.A;
+            weights[offset + k] += swap ? PooledPredictions.A : PooledPredictions.B;
+        }
+    }
+
+    /** {@code n} pairs drawn without replacement, each keeping its branches on their sides. */
+    static void pairSubsets(PooledPredictions pool, int n, SplittableRandom rng, long[] weights, int[] scratch) {
+        identity(scratch);
+        int offset = pool.trialsA();
+        partialShuffle(scratch, 0, offset, n, rng);
+        for (int k = 0; k < n; k++) {
+            weights[scratch[k]] += PooledPredictions.A;
+            weights[offset + scratch[k]] += PooledPredictions.B;
+        }
+    }
+
     private static void identity(int[] scratch) {
         for (int t = 0; t < scratch.length; t++) {
             scratch[t] = t;

@@ -142,6 +142,24 @@ final class PooledPredictions {
                 minor.toArray());
     }
 
+    /**
+     * Pools two sides of a paired design: pair k is row k of {@code a} (pooled trial k) and row k of {@code b}
+     * (pooled trial {@code a.trials() + k}). Pairing is by trial id: both sides must hold the same ids, so a
+     * trial missing on one side (failed, diverged, not yet run) has to be left out of the other side too.
+     */
+    static PooledPredictions ofPairs(PredictionMatrix a, PredictionMatrix b) {
+        requirePaired(a, b);
+        return of(a, b);
+    }
+
+    /** The one rule of pairing: the same trial ids on both sides, so row k of each is trial k of the pair. */
+    static void requirePaired(PredictionMatrix a, PredictionMatrix b) {
+        if (!Arrays.equals(a.rawTrialIds(), b.rawTrialIds())) {
+            throw new IllegalArgumentException("a paired design needs the same trials on both sides, got " + a
+                    + " and " + b);
+        }
+    }
+
     /** Trials of side a: pooled indices {@code 0..trialsA-1}. */
     int trialsA() {
         return trialsA;

@@ -124,6 +124,11 @@ public record PredictionMatrix(int trials, int images, int classes, byte[] predi
         return Byte.toUnsignedInt(predicted[row * images + image]);
     }
 
+    /** The trial ids without a copy, for this package's checks; never hand them out or write to them. */
+    int[] rawTrialIds() {
+        return trialIds;
+    }
+
     /** The predictions without a copy, for this package's loops; never hand it out or write to it. */
     byte[] rawPredicted() {
         return predicted;

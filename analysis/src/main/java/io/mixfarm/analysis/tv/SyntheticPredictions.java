@@ -3,9 +3,9 @@ package io.mixfarm.analysis.tv;
 import java.util.SplittableRandom;
 
 /**
- * Prediction matrices drawn from known per-image class distributions, for tests and {@link TvBenchmark}: with
- * the distributions known, the population TV is known ({@link TotalVariation#ofDistributions}) and estimators
- * can be checked against it.
+ * Prediction matrices drawn from known per-image class distributions, for tests and benchmarks (the interval
+ * coverage benchmark in this package's tests, the jobs module's TV job benchmark): with the distributions known,
+ * the population TV is known ({@link TotalVariation#ofDistributions}) and estimators can be checked against it.
  *
  * <p>Trials are independent and, within a trial, images are independent given their distributions. Trial t
  * draws from the t-th {@code split()} of a generator seeded with the seed, so the first rows do not depend on
@@ -63,6 +63,70 @@ public final class SyntheticPredictions {
             }
         }
         return new PredictionMatrix(trials, images, classes, predicted, ids);
+    }
+
+    /**
+     * Draws {@code pairs} pairs of trials, trial ids {@code 0..pairs-1} on both sides: side a from {@code p}, side b
+     * from {@code q}, image by image, with a share {@code shared} of the images of each pair drawn from one common
+     * uniform variate through both sides' inverse distribution functions (where {@code p = q} both trials then
+     * predict the same class), the others independently. Each side's marginal is exact, so the population TV is
+     * {@code TV(p, q)} whatever {@code shared}; {@code shared} is the within-pair dependence a shared prefix
+     * leaves. The same seed draws the same variates at any {@code p} and {@code q}, so matrices drawn with one seed
+     * from a sequence of distributions behave like the same trials recorded at several points.
+     *
+     * @param p      side a's {@code p[image][class]}
+     * @param q      side b's, the same shape
+     * @param pairs  pairs to draw, at least 1
+     * @param shared share of coupled images, in [0, 1]
+     * @param seed   seed of the draw
+     * @return {@code {a, b}}
+     */
+    public static PredictionMatrix[] drawPairs(double[][] p, double[][] q, int pairs, double shared, long seed) {
+        int classes = checkDistributions(p);
+        if (checkDistributions(q) != classes || q.length != p.length) {
+            throw new IllegalArgumentException("p and q must have the same images and classes");
+        }
+        if (pairs < 1) {
+            throw new IllegalArgumentException("pairs must be >= 1, got " + pairs);
+        }
+        if (!(shared >= 0 && shared <= 1)) {
+            throw new IllegalArgumentException("shared must be in [0, 1], got " + shared);
+        }
+        int images = p.length;
+        SplittableRandom root = new SplittableRandom(seed);
+        byte[] a = new byte[Math.multiplyExact(pairs, images)];
+        byte[] b = new byte[a.length];
+        int[] ids = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            SplittableRandom rng = root.split();
+            ids[k] = k;
+            for (int i = 0; i < images; i++) {
+                double u = rng.nextDouble();
+                double v = rng.nextDouble();
+                double w = rng.nextDouble();
+                a[k * images + i] = (byte) inverse(p[i], u);
+                b[k * images + i] = (byte) inverse(q[i], w < shared ? u : v);
+            }
+        }
+        return new PredictionMatrix[] {new PredictionMatrix(pairs, images, classes, a, ids),
+                new PredictionMatrix(pairs, images, classes, b, ids)};
+    }
+
+    /** The class at which the distribution function of {@code probs} first exceeds {@code u}. */
+    private static int inverse(double[] probs, double u) {
+        double sum = 0;
+        int last = 0;
+        for (int c = 0; c < probs.length; c++) {
+            sum += probs[c];
+            if (probs[c] > 0) {
+                last = c;
+                if (u < sum) {
+                    return c;
+                }
+            }
+        }
+        // Rounding can leave u at or above the last partial sum: the last possible class takes it.
+        return last;
     }
 
     /**

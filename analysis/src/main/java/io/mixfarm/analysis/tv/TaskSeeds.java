@@ -16,6 +16,12 @@ final class TaskSeeds {
     static final int SUBSETS = 1;
     /** Whole-trial relabellings of the pooled trials (the permutation null). */
     static final int NULL = 2;
+    /** Random n-subsets of pairs (the paired design's tvRandomMean, tvRandomSd). */
+    static final int PAIR_SUBSETS = 3;
+    /** Within-pair swaps (the paired permutation null). */
+    static final int PAIR_NULL = 4;
+    /** Resamples of pairs with replacement (the paired bootstrap). */
+    static final int PAIR_BOOTSTRAP = 5;
 
     private static final long GOLDEN_GAMMA = 0x9E37_79B9_7F4A_7C15L;
 
@@ -26,7 +32,8 @@ final class TaskSeeds {
      * The key of one stream of resamples.
      *
      * @param seed    the estimator's seed
-     * @param purpose {@link #SUBSETS} or {@link #NULL}
+     * @param purpose {@link #SUBSETS}, {@link #NULL}, {@link #PAIR_SUBSETS}, {@link #PAIR_NULL} or
+     *                {@link #PAIR_BOOTSTRAP}
      * @param epoch   record epoch of the row
      * @param a       first schedule of the row
      * @param b       second schedule of the row

@@ -30,6 +30,13 @@ import java.util.stream.IntStream;
  * Whole trials are permuted and resampled, never single predictions, because one trial's predictions are
  * correlated across images. A zero count of permutations or resamples leaves the fields it feeds NaN.
  *
+ * <p>{@link Design#PAIRED} (forked trials: trial k of a and of b share a prefix; both sides hold the same trial
+ * ids) changes what is resampled, never the statistic: the null swaps the two branches within each pair,
+ * independently per pair; the random n-subsets draw n pairs; the interval's standard errors are those of
+ * within-pair differences ({@link TvBracket#ofPairs}). The whole-trial null would be wrong there: a pair's
+ * branches are more alike than two unrelated trials, so relabelling across pairs inflates the null and the
+ * p-values pile up near 1 (docs/intervals.md, "Paired design").
+ *
  * <p>Caveat: {@code correctedTv} is unbiased when the schedules agree (true TV 0) and biased downwards when
  * they differ, because the pooled null overstates the bias on images where they differ (measured on synthetic
  * data with a known TV: true 0.087 gave a mean {@code correctedTv} of 0.064 at 500 trials and 0.038 at 50). Read
@@ -80,15 +87,26 @@ public final class TvEstimator {
      */
     public TvSummaryRow estimate(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb,
                                  double baseline) {
+        return estimate(epoch, a, b, ma, mb, baseline, Design.UNPAIRED);
+    }
+
+    /**
+     * {@link #estimate(int, String, String, PredictionMatrix, PredictionMatrix, double)} under a design.
+     *
+     * @param design {@link Design#PAIRED} needs the same trial ids in {@code ma} and {@code mb}
+     * @return the summary row, recording {@code design}
+     */
+    public TvSummaryRow estimate(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb,
+                                 double baseline, Design design) {
         requireNames(a, b);
-        PooledPredictions pool = PooledPredictions.of(ma, mb);
+        PooledPredictions pool = pool(ma, mb, design);
         int nA = ma.trials();
         int nB = mb.trials();
         long[] observed = new long[pool.trials()];
         Draws.nested(pool, nA, nB, observed);
         long tv = pool.numerator(observed);
         double value = tv / pool.denominator(nA, nB);
-        return summarize(epoch, a, b, Math.min(nA, nB), pool, nA, nB, tv, value, 0.0, baseline, true);
+        return summarize(epoch, a, b, Math.min(nA, nB), pool, nA, nB, tv, value, 0.0, baseline, true, design);
     }
 
     /**
@@ -105,8 +123,17 @@ public final class TvEstimator {
      */
     public TvSummaryRow estimateAtN(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb, int n,
                                     double baseline) {
+        return estimateAtN(epoch, a, b, ma, mb, n, baseline, Design.UNPAIRED);
+    }
+
+    /**
+     * {@link #estimateAtN(int, String, String, PredictionMatrix, PredictionMatrix, int, double)} under a design:
+     * with {@link Design#PAIRED}, the first n pairs.
+     */
+    public TvSummaryRow estimateAtN(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb, int n,
+                                    double baseline, Design design) {
         requireNames(a, b);
-        return estimateAtN(epoch, a, b, PooledPredictions.of(ma, mb), n, baseline);
+        return estimateAtN(epoch, a, b, pool(ma, mb, design), n, baseline, design);
     }
 
     /**
@@ -123,15 +150,21 @@ public final class TvEstimator {
      */
     public List<TvSummaryRow> againstN(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb,
                                        int[] ns, double baseline) {
+        return againstN(epoch, a, b, ma, mb, ns, baseline, Design.UNPAIRED);
+    }
+
+    /** {@link #againstN(int, String, String, PredictionMatrix, PredictionMatrix, int[], double)} under a design. */
+    public List<TvSummaryRow> againstN(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb,
+                                       int[] ns, double baseline, Design design) {
         requireNames(a, b);
         int available = Math.min(ma.trials(), mb.trials());
         for (int n : ns) {
             requireN(n, available);
         }
-        PooledPredictions pool = PooledPredictions.of(ma, mb);
+        PooledPredictions pool = pool(ma, mb, design);
         List<TvSummaryRow> rows = new ArrayList<>(ns.length);
         for (int n : ns) {
-            rows.add(estimateAtN(epoch, a, b, pool, n, baseline));
+            rows.add(estimateAtN(epoch, a, b, pool, n, baseline, design));
         }
         return List.copyOf(rows);
     }
@@ -169,16 +202,28 @@ public final class TvEstimator {
         return TotalVariation.perImage(a, b);
     }
 
-    private TvSummaryRow estimateAtN(int epoch, String a, String b, PooledPredictions pool, int n, double baseline) {
+    private TvSummaryRow estimateAtN(int epoch, String a, String b, PooledPredictions pool, int n, double baseline,
+                                     Design design) {
         requireN(n, Math.min(pool.trialsA(), pool.trialsB()));
         long[] observed = new long[pool.trials()];
         Draws.nested(pool, n, n, observed);
         long tv = pool.numerator(observed);
-        long key = TaskSeeds.streamKey(seed, TaskSeeds.SUBSETS, epoch, a, b, n, n);
-        long[] random = run(pool, key, resamples, (rng, w, scratch) -> Draws.subsets(pool, n, rng, w, scratch));
+        boolean paired = design == Design.PAIRED;
+        long key = TaskSeeds.streamKey(seed, paired ? TaskSeeds.PAIR_SUBSETS : TaskSeeds.SUBSETS, epoch, a, b, n, n);
+        long[] random = run(pool, key, resamples, paired
+                ? (rng, w, scratch) -> Draws.pairSubsets(pool, n, rng, w, scratch)
+                : (rng, w, scratch) -> Draws.subsets(pool, n, rng, w, scratch));
         double denominator = pool.denominator(n, n);
         return summarize(epoch, a, b, n, pool, n, n, tv, SampleStats.mean(random, denominator),
-                SampleStats.sd(random, denominator), baseline, n == pool.trialsA() && n == pool.trialsB());
+                SampleStats.sd(random, denominator), baseline, n == pool.trialsA() && n == pool.trialsB(), design);
+    }
+
+    /** The pooled trials of a design: for {@link Design#PAIRED}, pair k is row k of each side. */
+    private static PooledPredictions pool(PredictionMatrix ma, PredictionMatrix mb, Design design) {
+        if (design == null) {
+            throw new IllegalArgumentException("design must not be null");
+        }
+        return design == Design.PAIRED ? PooledPredictions.ofPairs(ma, mb) : PooledPredictions.of(ma, mb);
     }
 
     /**
@@ -188,12 +233,15 @@ public final class TvEstimator {
      */
     private TvSummaryRow summarize(int epoch, String a, String b, int n, PooledPredictions pool, int groupA,
                                    int groupB, long tv, double randomMean, double randomSd, double baseline,
-                                   boolean allTrials) {
+                                   boolean allTrials, Design design) {
         double denominator = pool.denominator(groupA, groupB);
-        long nullKey = TaskSeeds.streamKey(seed, TaskSeeds.NULL, epoch, a, b, groupA, groupB);
-        long[] nulls = run(pool, nullKey, permutations,
-                (rng, w, scratch) -> Draws.relabel(pool, groupA, groupB, rng, w, scratch));
-        TvBracket.Bracket interval = TvBracket.of(pool, groupA, groupB);
+        boolean paired = design == Design.PAIRED;
+        long nullKey = TaskSeeds.streamKey(seed, paired ? TaskSeeds.PAIR_NULL : TaskSeeds.NULL, epoch, a, b, groupA,
+                groupB);
+        long[] nulls = run(pool, nullKey, permutations, paired
+                ? (rng, w, scratch) -> Draws.swapPairs(pool, groupA, rng, w)
+                : (rng, w, scratch) -> Draws.relabel(pool, groupA, groupB, rng, w, scratch));
+        TvBracket.Bracket interval = paired ? TvBracket.ofPairs(pool, groupA) : TvBracket.of(pool, groupA, groupB);
 
         double value = tv / denominator;
         double nullMean = SampleStats.mean(nulls, denominator);
@@ -201,7 +249,7 @@ public final class TvEstimator {
                 : (1.0 + SampleStats.atLeast(nulls, tv)) / (1.0 + nulls.length);
         return new TvSummaryRow(epoch, a, b, n, groupA, groupB, value, randomMean, randomSd, baseline,
                 nullMean, SampleStats.sd(nulls, denominator), pValue, value - nullMean, interval.low(),
-                interval.high(), allTrials, Double.NaN);
+                interval.high(), allTrials, Double.NaN, 0, 0, design);
     }
 
     /** Fills {@code count} weightings, each from its own generator, and returns their TV numerators. */

@@ -33,11 +33,29 @@ import java.util.List;
  *                     trials and are read as a curve, not as tests, and before {@link #withHolm} has run
  * @param divergedA    trials of {@code a} left out because they diverged (not samples of the schedule)
  * @param divergedB    trials of {@code b} left out because they diverged
+ * @param design       how the two sides were sampled: {@link Design#PAIRED} rows used the within-pair null, pair
+ *                     subsets and the paired interval
  */
 public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
                            double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
                            double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
-                           double pHolm, int divergedA, int divergedB) {
+                           double pHolm, int divergedA, int divergedB, Design design) {
+
+    /** Requires a design. */
+    public TvSummaryRow {
+        if (design == null) {
+            throw new IllegalArgumentException("design must not be null");
+        }
+    }
+
+    /** A row of the unpaired design: for callers that predate {@link Design} (the jobs side, until it has the column). */
+    public TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
+                        double tvRandomMean, double tvRandomSd, double baseline, double nullMean, double nullSd,
+                        double pValue, double correctedTv, double ciLow, double ciHigh, boolean allTrials,
+                        double pHolm, int divergedA, int divergedB) {
+        this(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean, nullSd, pValue,
+                correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, Design.UNPAIRED);
+    }
 
     /** An estimate as the estimator makes it, before the job counts what it left out: no diverged trials. */
     public TvSummaryRow(int epoch, String a, String b, int n, int trialsA, int trialsB, double tv,
@@ -68,12 +86,12 @@ public record TvSummaryRow(int epoch, String a, String b, int n, int trialsA, in
 
     private TvSummaryRow withPHolm(double adjusted) {
         return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
-                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted, divergedA, divergedB);
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, adjusted, divergedA, divergedB, design);
     }
 
     /** This row with the counts of diverged trials the job left out of {@code a} and {@code b}. */
     public TvSummaryRow withDiverged(int divergedA, int divergedB) {
         return new TvSummaryRow(epoch, a, b, n, trialsA, trialsB, tv, tvRandomMean, tvRandomSd, baseline, nullMean,
-                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB);
+                nullSd, pValue, correctedTv, ciLow, ciHigh, allTrials, pHolm, divergedA, divergedB, design);
     }
 }

@@ -8,9 +8,11 @@
  * right). {@link io.mixfarm.analysis.tv.TvEstimator} adds what a single plug-in number lacks: the statistic at
  * n trials per schedule (nested and random subsets), a whole-trial permutation null (noise floor, p-value,
  * bias-corrected TV) and a 95% confidence interval for the true mean TV, as
- * {@link io.mixfarm.analysis.tv.TvSummaryRow}s.
+ * {@link io.mixfarm.analysis.tv.TvSummaryRow}s. A {@link io.mixfarm.analysis.tv.Design} says whether the two sides are
+ * independent trials or pairs that share a prefix (forks); {@link io.mixfarm.analysis.tv.PairedTv} is the paired
+ * bootstrap and the unbiased squared distance the mixing study reads its clock from.
  * {@link io.mixfarm.analysis.tv.SyntheticPredictions} draws prediction matrices from known distributions for
- * tests and {@link io.mixfarm.analysis.tv.TvBenchmark}.
+ * tests and benchmarks.
  *
  * <p>All randomness is seeded, and every resample draws from its own generator derived from (seed, row key,
  * resample index), so results are identical for a seed whatever the thread count. Counts are integers and the

@@ -15,8 +15,8 @@ import java.nio.file.Path;
  *
  * <p>Why these: ND4J M2.1's CPU buffers and workspaces are allocated natively, outside JavaCPP's accounting
  * ({@code Pointer.totalBytes()} stays in the kilobytes while the training workspaces of the paper-size CNN hold
- * far more; docs/performance.md, "How to measure"), so the off-heap figure is the size of ND4J's workspaces plus
- * whatever the resident set says.
+ * far more; docs/performance.md, "The trial and farm benchmark"), so the off-heap figure is the size of ND4J's
+ * workspaces plus whatever the resident set says.
  *
  * @param rssBytes       resident set size now ({@code VmRSS} of /proc/self/status; 0 where there is none)
  * @param peakRssBytes   the process's peak resident set so far ({@code VmHWM})

@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class TrialBench {
 
-    /** The SGD steps' learning rate and weight decay (Const's first phase); speed does not depend on them. */
+    /** The schedule every benchmark trains with (Const's first phase); speed does not depend on lr and wd. */
     public static final Schedule SCHEDULE = Schedule.parse("bench", "1: lr=0.1 wd=0.1");
 
     /** Test images per inference call: the trial runner's, so that the bench times what trials do. */

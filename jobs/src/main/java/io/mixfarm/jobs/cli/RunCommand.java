@@ -4,15 +4,16 @@ import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.jobs.bench.CostProjection;
 import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.FarmOptions;
 import io.mixfarm.jobs.farm.FarmReport;
 import io.mixfarm.jobs.farm.Faults;
-import io.mixfarm.jobs.farm.TrialOutcome;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.sql.SqlQuery;
+import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import picocli.CommandLine.Command;
@@ -155,10 +156,10 @@ final class RunCommand implements Callable<Integer> {
                     report.wallSeconds(), report.trialSeconds(), report.trialSeconds() / ran, report.slots(),
                     100 * report.overhead());
         }
-        for (TrialOutcome failed : report.failed()) {
+        for (TrialRecord failed : report.failed()) {
             w.printf("FAILED %s after attempt %d: %s%n", failed.key(), failed.attempt(), failed.error());
         }
-        for (TrialOutcome diverged : report.diverged()) {
+        for (TrialRecord diverged : report.diverged()) {
             w.printf("DIVERGED %s: %s%n", diverged.key(), diverged.error());
         }
         String root = experiment.output();

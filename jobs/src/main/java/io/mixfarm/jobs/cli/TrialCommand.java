@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
 /** Trains one trial outside any farm and prints its metrics epoch by epoch. */
 @Command(name = "trial", mixinStandardHelpOptions = true, defaultValueProvider = TrialDefaults.class,
         description = {"Train one trial and print its per-epoch metrics.",
-                "With --from OUT --schedule S --trial K: rerun trial K of schedule S of the experiment in OUT "
-                        + "and check that its predictions equal the farm's, bit for bit."})
+                "With --from OUT --trial S/K: rerun trial K of schedule S of the experiment in OUT and check "
+                        + "that its predictions equal the farm's, bit for bit."})
 final class TrialCommand implements Callable<Integer> {
 
     @Spec
@@ -55,14 +55,16 @@ final class TrialCommand implements Callable<Integer> {
             description = "A paper name scaled to --epochs (Const, LR-decay, WD-decay; Schedule_1..Schedule_5; "
                     + "wd_X_Y_lr_Z_U) or a text form such as '1: lr=0.1 wd=0.1; 5: lr=0.01 wd=0' (keys lr, wd, "
                     + "momentum) (default: ${DEFAULT-VALUE}); with --from, the name of one of the experiment's "
-                    + "schedules.")
+                    + "schedules, and --trial is the index.")
     private String schedule;
 
     @Option(names = "--from", paramLabel = "OUT", description = "An experiment's output folder to rerun a trial of.")
     private String from;
 
-    @Option(names = "--trial", description = "With --from: the trial index (0-based) within the schedule.")
-    private Integer trial;
+    @Option(names = "--trial", paramLabel = "S/K",
+            description = "With --from: the trial, as the farm names it (e.g. Const/7: trial 7, 0-based, of "
+                    + "schedule Const); with --schedule S, its index K alone.")
+    private String trial;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "With --from: OpenMP threads of the rerun (default: the count the farm recorded for the "
@@ -140,15 +142,17 @@ final class TrialCommand implements Callable<Integer> {
     /** Reruns one trial of a farm from its recorded config and compares its predictions with the farm's. */
     private int rerun() {
         if (trial == null) {
-            throw new IllegalArgumentException("--from needs --trial K (and --schedule S)");
+            throw new IllegalArgumentException("--from needs --trial S/K, e.g. --trial Const/7");
         }
+        // The --schedule default is for a new trial; with --from only a --schedule the user typed counts.
+        TrialKey key = command.commandLine().getParseResult().hasMatchedOption("--schedule")
+                ? new TrialKey(schedule, TrialKey.parseIndex(trial)) : TrialKey.parse(trial);
         PrintWriter out = command.commandLine().getOut();
         ExperimentFolder folder = ExperimentFolder.at(from, new Configuration());
         ExperimentStore store = folder.store();
         ExperimentConfig experiment = folder.recordedConfig();
-        TrialKey key = new TrialKey(schedule, trial);
         PlannedTrial planned = experiment.planned(key);
-        TrialRecord recorded = store.trials().get(key.toString());
+        TrialRecord recorded = store.trials().get(key);
         Device farmDevice = recorded == null ? null : Device.parse(recorded.device());
         int wanted = threads != null ? threads
                 : farmDevice != null && farmDevice.isCpu() ? farmDevice.threads() : experiment.threadsPerTrial();
@@ -157,8 +161,8 @@ final class TrialCommand implements Callable<Integer> {
         }
         if (OpenMpRelaunch.processThreads().orElse(-1) != wanted) {
             out.flush();
-            return OpenMpRelaunch.run(List.of("trial", "--from", from, "--schedule", schedule, "--trial",
-                    Integer.toString(trial), "--threads", Integer.toString(wanted)), wanted);
+            return OpenMpRelaunch.run(List.of("trial", "--from", from, "--trial", key.toString(), "--threads",
+                    Integer.toString(wanted)), wanted);
         }
         boolean sameThreads = farmDevice != null && farmDevice.equals(Device.cpu(wanted));
         out.printf("rerunning trial %s of %s from %s with %d OpenMP thread%s (%s=%d), %s%n", key, experiment.name(),

@@ -14,10 +14,7 @@ import io.mixfarm.core.schedule.Table1Schedules;
 import io.mixfarm.core.schedule.WdLrSchedules;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -166,8 +163,8 @@ final class ConfigBinder {
         if (list.isEmpty()) {
             throw fail(path, listValue, "must list at least one schedule");
         }
+        // Duplicate names are the record's to refuse (ExperimentConfig): the binder converts, the record validates.
         List<Schedule> schedules = new ArrayList<>(list.size());
-        Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             ConfigValue element = list.get(i);
             Schedule schedule = switch (element.valueType()) {
@@ -176,10 +173,6 @@ final class ConfigBinder {
                 default -> throw fail(Keys.schedulePath(i), element, "must be a schedule name such as Const or an"
                         + " object { name = .., text = \"EPOCH: lr=.. wd=..; ..\" }, got " + show(element));
             };
-            Integer first = seen.putIfAbsent(schedule.name().toLowerCase(Locale.ROOT), i);
-            if (first != null) {
-                throw fail(Keys.schedulePath(i), element, ExperimentConfig.duplicateProblem(schedule.name(), first));
-            }
             schedules.add(schedule);
         }
         return schedules;

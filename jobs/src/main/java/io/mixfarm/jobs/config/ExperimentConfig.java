@@ -287,7 +287,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         }
     }
 
-    static String duplicateProblem(String name, int firstIndex) {
+    private static String duplicateProblem(String name, int firstIndex) {
         return "duplicate schedule name \"" + name + "\" (names are compared ignoring case; first at "
                 + Keys.schedulePath(firstIndex) + ")";
     }

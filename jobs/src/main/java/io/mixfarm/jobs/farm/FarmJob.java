@@ -64,10 +64,10 @@ public final class FarmJob {
         folder.claim(config, options.force());
         ExperimentStore store = folder.store();
         ExperimentConfig selected = options.schedules().isEmpty() ? config : config.withSchedules(options.schedules());
-        Map<String, TrialRecord> rows = store.trials();
+        Map<TrialKey, TrialRecord> rows = store.trials();
         List<TrialKey> pending = pendingTrials(selected, rows, options.retryDiverged());
         int planned = selected.plan().size();
-        long diverged = selected.plan().stream().map(p -> rows.get(p.key().toString()))
+        long diverged = selected.plan().stream().map(p -> rows.get(p.key()))
                 .filter(row -> row != null && row.status() == TrialStatus.DIVERGED).count();
         String keptDiverged = diverged == 0 || options.retryDiverged() ? ""
                 : String.format(" (%d diverged, kept: --retry-diverged reruns them)", diverged);
@@ -83,7 +83,7 @@ public final class FarmJob {
         out.printf("mixfarm farm %s: %d trials planned, %d complete%s, %d to run; output %s%n", config.name(),
                 planned, planned - pending.size(), keptDiverged, pending.size(), config.output());
         for (TrialKey key : pending) {
-            TrialRecord row = rows.get(key.toString());
+            TrialRecord row = rows.get(key);
             if (row != null && row.status() == TrialStatus.DIVERGED) {
                 // Its metrics and predictions would be kept over the rerun's (a file that exists is kept).
                 store.deleteTrial(key.schedule(), key.trial());
@@ -154,10 +154,10 @@ public final class FarmJob {
      * The planned trials without a final row (succeeded or diverged); with {@code retryDiverged} the diverged
      * ones too.
      */
-    static List<TrialKey> pendingTrials(ExperimentConfig config, Map<String, TrialRecord> rows,
+    static List<TrialKey> pendingTrials(ExperimentConfig config, Map<TrialKey, TrialRecord> rows,
                                         boolean retryDiverged) {
         return config.plan().stream().map(PlannedTrial::key).filter(key -> {
-            TrialRecord row = rows.get(key.toString());
+            TrialRecord row = rows.get(key);
             return row == null || !row.status().isFinal() || retryDiverged && row.status() == TrialStatus.DIVERGED;
         }).toList();
     }
@@ -224,7 +224,7 @@ public final class FarmJob {
             jsc.setJobGroup(JOB_GROUP, String.format("mixfarm %s: %d trials (%s)", config.name(), pending.size(),
                     String.join(", ", config.scheduleNames())), false);
             long start = System.nanoTime();
-            List<TrialOutcome> outcomes = jsc.parallelize(pending, pending.size())
+            List<TrialRecord> outcomes = jsc.parallelize(pending, pending.size())
                     .setName("trials of " + config.name())
                     .map(task)
                     .collect();

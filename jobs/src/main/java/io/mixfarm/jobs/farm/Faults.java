@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.farm;
 
+import io.mixfarm.jobs.config.TrialKey;
+
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -10,9 +12,9 @@ import java.util.Map;
  * {@code --inject-faults}). Form: {@code Const/1=1,LR-decay/0=always,Const/2=always:oom}: trial Const/1 throws on
  * its first attempt only, LR-decay/0 on every attempt, Const/2 runs out of memory on every attempt.
  *
- * @param faults per "schedule/trial" key, what goes wrong
+ * @param faults per trial, what goes wrong
  */
-public record Faults(Map<String, Fault> faults) implements Serializable {
+public record Faults(Map<TrialKey, Fault> faults) implements Serializable {
 
     /** No injected failures. */
     public static final Faults NONE = new Faults(Map.of());
@@ -41,7 +43,7 @@ public record Faults(Map<String, Fault> faults) implements Serializable {
         if (text == null || text.isBlank()) {
             return NONE;
         }
-        Map<String, Fault> map = new LinkedHashMap<>();
+        Map<TrialKey, Fault> map = new LinkedHashMap<>();
         for (String item : text.split(",")) {
             String[] parts = item.trim().split("=");
             String[] how = parts.length == 2 ? parts[1].trim().split(":") : new String[0];
@@ -51,13 +53,19 @@ public record Faults(Map<String, Fault> faults) implements Serializable {
             }
             int count = how[0].equals("always") ? Integer.MAX_VALUE : Integer.parseInt(how[0]);
             Kind kind = how.length == 2 ? Kind.valueOf(how[1].toUpperCase(Locale.ROOT)) : Kind.EXCEPTION;
-            map.put(parts[0].trim(), new Fault(count, kind));
+            TrialKey key;
+            try {
+                key = TrialKey.parse(parts[0].trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--inject-faults: " + e.getMessage(), e);
+            }
+            map.put(key, new Fault(count, kind));
         }
         return new Faults(map);
     }
 
     /** Throws if this attempt of the trial is meant to fail. */
-    public void maybeFail(String key, int attempt) {
+    public void maybeFail(TrialKey key, int attempt) {
         Fault fault = faults.get(key);
         if (fault != null && attempt < fault.failingAttempts()) {
             String message = "injected failure of trial " + key + " on attempt " + attempt;

@@ -32,12 +32,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports back. A trial
- * that diverges is a result like any other: its outputs and a "diverged" row are written and reported.
+ * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports its
+ * {@code trials} row back to the driver. A trial that diverges is a result like any other: its outputs and a
+ * "diverged" row are written and reported.
  *
  * <p>Failures: an attempt that throws before Spark's last attempt rethrows, so Spark retries the trial
  * (elsewhere, if the executor is gone). On the last attempt the failure becomes data: a "failed" row in
- * {@code trials/} and a failed outcome, so the farm finishes the other trials instead of aborting the job. Errors
+ * {@code trials/}, reported like any other, so the farm finishes the other trials instead of aborting the job. Errors
  * that leave the JVM usable count as failures of the trial too: {@link OutOfMemoryError} (ND4J's memory limit,
  * {@code org.bytedeco.javacpp.maxphysicalbytes}, throws it by design, before the allocation), {@link
  * StackOverflowError}, ND4J's native {@code BlasException} and a {@link LinkageError} of natives that do not load.
@@ -53,7 +54,7 @@ import java.util.Map;
  * last-attempt path while the original still trains and, returning first, end the trial as failed: the farm turns
  * speculation off ({@link FarmJob}).
  */
-final class TrialTask implements Function<TrialKey, TrialOutcome> {
+final class TrialTask implements Function<TrialKey, TrialRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -91,7 +92,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
     }
 
     @Override
-    public TrialOutcome call(TrialKey key) {
+    public TrialRecord call(TrialKey key) {
         TaskContext context = TaskContext.get();
         int attempt = context.attemptNumber();
         ExperimentConfig experiment = ExperimentConfig.parse(config, List.of());
@@ -108,7 +109,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
 
         long start = System.currentTimeMillis();
         try {
-            faults.maybeFail(key.toString(), attempt);
+            faults.maybeFail(key, attempt);
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.finished(key.schedule(), key.trial(), result, host, device.label(),
@@ -116,9 +117,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
             store.writeTrial(key.schedule(), key.trial(), result, data.value().test().labels(), record,
                     trialProvenance);
             count(record.status());
-            return new TrialOutcome(key.toString(), record.status(), attempt, host, device.label(),
-                    result.wallSeconds(), record.isSucceeded() ? result.last().testError() : Double.NaN,
-                    record.error());
+            return record;
         } catch (Throwable e) {
             if (isFatal(e)) {
                 throw e;
@@ -134,8 +133,7 @@ final class TrialTask implements Function<TrialKey, TrialOutcome> {
                     device.label(), attempt, start, end, message, implementation, dataFingerprint);
             store.writeFailure(record, trialProvenance);
             count(TrialStatus.FAILED);
-            return new TrialOutcome(key.toString(), TrialStatus.FAILED, attempt, host, device.label(),
-                    record.wallSeconds(), Double.NaN, message);
+            return record;
         }
     }
 

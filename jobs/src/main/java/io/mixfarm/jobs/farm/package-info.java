@@ -1,6 +1,5 @@
 /**
  * The trial farm on Spark: {@link io.mixfarm.jobs.farm.FarmJob} plans an experiment, skips complete trials and runs
  * the rest as one task per trial; tasks write their outputs durably through {@code io.mixfarm.jobs.store}.
- * {@link io.mixfarm.jobs.farm.FarmBench} measures a small farm's throughput against a lone trial.
  */
 package io.mixfarm.jobs.farm;

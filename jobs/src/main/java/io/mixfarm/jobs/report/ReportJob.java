@@ -6,6 +6,7 @@ import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.BuildInfo;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
@@ -98,7 +99,7 @@ public final class ReportJob {
         for (Row row : table.collectAsList()) {
             String schedule = row.getAs("schedule");
             int trial = row.<Integer>getAs("trial");
-            if (!census.isSample(schedule, trial)) {
+            if (!census.isSample(new TrialKey(schedule, trial))) {
                 continue; // a trial still running, failed or diverged has no place in figures over finished trials
             }
             Map<String, Double> norms = new HashMap<>();

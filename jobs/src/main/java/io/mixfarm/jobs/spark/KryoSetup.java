@@ -7,10 +7,12 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.jobs.config.TrialKey;
-import io.mixfarm.jobs.farm.TrialOutcome;
+import io.mixfarm.jobs.store.Implementation;
+import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -22,7 +24,7 @@ import java.util.Arrays;
 
 /**
  * Kryo for mixfarm's records: the data set (the farm's broadcast, once per executor), trial keys (the farm's
- * partition data), outcomes (task results) and the TV job's prediction matrices and summary rows. Kryo 4's field
+ * partition data), trials rows (task results) and the TV job's prediction matrices and summary rows. Kryo 4's field
  * serializer cannot rebuild a record ("can't get field offset on a record class"), so every record, registered
  * or not, goes through {@link RecordSerializer}: its components in order, back through the canonical constructor
  * (which also re-validates them).
@@ -32,8 +34,9 @@ public final class KryoSetup implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
         kryo.addDefaultSerializer(Record.class, RecordSerializer.class);
-        for (Class<?> type : new Class<?>[] {ImageSet.class, Dataset.class, TrialKey.class, TrialOutcome.class,
-                TrialStatus.class, PredictionMatrix.class, TvSummaryRow.class}) {
+        for (Class<?> type : new Class<?>[] {ImageSet.class, Dataset.class, TrialKey.class, TrialRecord.class,
+                TrialStatus.class, Implementation.class, DataFingerprint.class, PredictionMatrix.class,
+                TvSummaryRow.class}) {
             kryo.register(type);
         }
         kryo.register(byte[].class);

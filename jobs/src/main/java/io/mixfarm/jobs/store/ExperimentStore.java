@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.AtomicFiles.IfExists;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -110,7 +111,7 @@ public final class ExperimentStore implements Serializable {
         Objects.requireNonNull(testLabels, "testLabels");
         Objects.requireNonNull(record, "record");
         if (!record.schedule().equals(schedule) || record.trial() != trial) {
-            throw new IllegalArgumentException("trial " + Layout.key(schedule, trial) + " was given the row of "
+            throw new IllegalArgumentException("trial " + new TrialKey(schedule, trial) + " was given the row of "
                     + record.key());
         }
         TrialStatus expected = result.diverged() ? TrialStatus.DIVERGED : TrialStatus.SUCCEEDED;
@@ -163,8 +164,8 @@ public final class ExperimentStore implements Serializable {
         }
     }
 
-    /** Every {@code trials} row, keyed {@code schedule/trial} (e.g. {@code Const/7}), by schedule then trial. */
-    public Map<String, TrialRecord> trials() {
+    /** Every {@code trials} row by its trial's key, in key order (schedule, then trial). */
+    public Map<TrialKey, TrialRecord> trials() {
         List<TrialRecord> records = new ArrayList<>();
         try {
             for (Path folder : scheduleFolders(Layout.TRIALS)) {
@@ -178,8 +179,8 @@ public final class ExperimentStore implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the trials of " + output, e);
         }
-        records.sort(Comparator.comparing(TrialRecord::schedule).thenComparingInt(TrialRecord::trial));
-        Map<String, TrialRecord> byKey = new LinkedHashMap<>();
+        records.sort(Comparator.comparing(TrialRecord::key));
+        Map<TrialKey, TrialRecord> byKey = new LinkedHashMap<>();
         for (TrialRecord record : records) {
             byKey.put(record.key(), record);
         }
@@ -201,7 +202,7 @@ public final class ExperimentStore implements Serializable {
             return file == null ? Optional.empty()
                     : EpochReader.read(HadoopInputFile.fromStatus(file, hadoop), epoch, hadoop);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the predictions of trial " + Layout.key(schedule, trial)
+            throw new UncheckedIOException("cannot read the predictions of trial " + new TrialKey(schedule, trial)
                     + " after epoch " + epoch + " from " + output + ": " + e.getMessage(), e);
         }
     }
@@ -233,11 +234,11 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * The keys {@code schedule/trial} of the complete trials, those whose row says {@code succeeded}: the samples
-     * ({@link TrialStatus#isSample()}).
+     * The keys of the complete trials, those whose row says {@code succeeded}: the samples
+     * ({@link TrialStatus#isSample()}), in key order.
      */
-    public Set<String> succeeded() {
-        Set<String> keys = new LinkedHashSet<>();
+    public Set<TrialKey> succeeded() {
+        Set<TrialKey> keys = new LinkedHashSet<>();
         for (TrialRecord record : trials().values()) {
             if (record.status().isSample()) {
                 keys.add(record.key());
@@ -266,7 +267,7 @@ public final class ExperimentStore implements Serializable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete trial " + Layout.key(schedule, trial) + " from " + output,
+            throw new UncheckedIOException("cannot delete trial " + new TrialKey(schedule, trial) + " from " + output,
                     e);
         }
     }

@@ -102,10 +102,6 @@ final class Layout {
         return fileName.startsWith(TEMP_PREFIX + targetName + ".") && fileName.endsWith(TEMP_SUFFIX);
     }
 
-    static String key(String schedule, int trial) {
-        return schedule + "/" + trial;
-    }
-
     /** The name, if {@link ScheduleName} allows it as a partition folder. */
     static String requireScheduleName(String schedule) {
         Objects.requireNonNull(schedule, "schedule");

@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.jobs.config.TrialKey;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -40,10 +42,10 @@ public final class TrialCensus {
         return trials == null ? List.of() : List.copyOf(trials);
     }
 
-    /** Whether trial {@code trial} of {@code schedule} is a sample. */
-    public boolean isSample(String schedule, int trial) {
-        TreeSet<Integer> trials = samples.get(schedule);
-        return trials != null && trials.contains(trial);
+    /** Whether the trial is a sample. */
+    public boolean isSample(TrialKey key) {
+        TreeSet<Integer> trials = samples.get(key.schedule());
+        return trials != null && trials.contains(key.trial());
     }
 
     /** How many trials of a schedule have a row with this status. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialSpec;
+import io.mixfarm.jobs.config.TrialKey;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,15 +39,12 @@ public record TrialRecord(String schedule, int trial, TrialStatus status, long s
 
     /** Checks what the Parquet schema and the folder layout need; throws {@link IllegalArgumentException}. */
     public TrialRecord {
-        Layout.requireScheduleName(schedule);
-        if (trial < 0) {
-            throw new IllegalArgumentException("trial index must be >= 0, got " + trial);
-        }
+        TrialKey key = new TrialKey(schedule, trial); // checks the schedule name and the index, as every key's
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(device, "device");
         if (endMillis < startMillis) {
-            throw new IllegalArgumentException("trial " + schedule + "/" + trial + " ends (" + endMillis
+            throw new IllegalArgumentException("trial " + key + " ends (" + endMillis
                     + ") before it starts (" + startMillis + ")");
         }
         Objects.requireNonNull(status, "status");
@@ -119,8 +117,8 @@ public record TrialRecord(String schedule, int trial, TrialStatus status, long s
         return status == TrialStatus.SUCCEEDED;
     }
 
-    /** The key of this trial in {@link ExperimentStore#trials()}: {@code schedule/trial}, e.g. {@code Const/7}. */
-    public String key() {
-        return Layout.key(schedule, trial);
+    /** Which trial this row is of, e.g. {@code Const/7}: its key in {@link ExperimentStore#trials()}. */
+    public TrialKey key() {
+        return new TrialKey(schedule, trial);
     }
 }

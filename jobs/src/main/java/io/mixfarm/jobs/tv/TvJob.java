@@ -5,6 +5,7 @@ import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.Seeds;
+import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.spark.KryoSetup;
@@ -144,8 +145,8 @@ public final class TvJob {
     }
 
     /**
-     * The used trials' predictions at one record epoch, keyed {@code schedule/epoch}: one matrix per schedule, read
-     * from each trial's file (only that epoch's row group).
+     * The used trials' predictions at one record epoch, keyed by schedule: one matrix per schedule, read from each
+     * trial's file (only that epoch's row group).
      */
     static Map<String, PredictionMatrix> readEpoch(ExperimentStore store, Map<String, List<Integer>> finished,
                                                    int epoch, int classes) {
@@ -155,9 +156,10 @@ public final class TvJob {
             for (int k = 0; k < rows.length; k++) {
                 int trial = trials.get(k);
                 rows[k] = store.predictions(schedule, trial, epoch).orElseThrow(() -> new IllegalStateException(
-                        "trial " + schedule + "/" + trial + " succeeded but has no predictions for epoch " + epoch));
+                        "trial " + new TrialKey(schedule, trial) + " succeeded but has no predictions for epoch "
+                                + epoch));
             }
-            matrices.put(schedule + "/" + epoch, PredictionMatrix.of(classes,
+            matrices.put(schedule, PredictionMatrix.of(classes,
                     trials.stream().mapToInt(Integer::intValue).toArray(), rows));
         });
         return matrices;
@@ -174,23 +176,24 @@ public final class TvJob {
         StructType schema = new StructType().add("schedule", DataTypes.StringType).add("trial", DataTypes.IntegerType);
         Dataset<Row> used = spark.createDataFrame(trialRows, schema);
         spark.sparkContext().setJobDescription("mixfarm tv: baselines from metrics");
-        Map<String, Double> testError = new HashMap<>();
+        Map<Integer, Map<String, Double>> testError = new HashMap<>(); // by epoch, then schedule
         spark.read().parquet(output + "/metrics").join(used, scala.jdk.javaapi.CollectionConverters.asScala(
                         List.of("schedule", "trial")).toSeq(), "left_semi")
                 .groupBy("schedule", "epoch").agg(avg(col("test_error")).as("test_error"))
                 .collectAsList()
-                .forEach(row -> testError.put(row.getString(0) + "/" + row.getInt(1), row.getDouble(2)));
+                .forEach(row -> testError.computeIfAbsent(row.getInt(1), e -> new HashMap<>())
+                        .put(row.getString(0), row.getDouble(2)));
 
         List<String> schedules = new ArrayList<>(finished.keySet());
         List<EpochWork> work = new ArrayList<>();
         for (int epoch : config.recordEpochs()) {
             ArrayList<Comparison> comparisons = new ArrayList<>();
+            Map<String, Double> epochError = testError.getOrDefault(epoch, Map.of());
             for (int i = 0; i < schedules.size(); i++) {
                 for (int j = i + 1; j < schedules.size(); j++) {
                     String a = schedules.get(i);
                     String b = schedules.get(j);
-                    double baseline = testError.getOrDefault(a + "/" + epoch, Double.NaN)
-                            + testError.getOrDefault(b + "/" + epoch, Double.NaN);
+                    double baseline = epochError.getOrDefault(a, Double.NaN) + epochError.getOrDefault(b, Double.NaN);
                     comparisons.add(new Comparison(epoch, a, b, baseline, curveEpochs.contains(epoch)));
                 }
             }
@@ -214,8 +217,7 @@ public final class TvJob {
             ArrayList<PairImages> byImage = new ArrayList<>();
             for (Comparison c : w.comparisons()) {
                 summary.addAll(estimateOne(matrices, c, seed, options));
-                byImage.add(PairImages.of(c.epoch(), c.a(), c.b(), matrices.get(c.a() + "/" + c.epoch()),
-                        matrices.get(c.b() + "/" + c.epoch())));
+                byImage.add(PairImages.of(c.epoch(), c.a(), c.b(), matrices.get(c.a()), matrices.get(c.b())));
             }
             return new EpochResult(summary, byImage);
         }).persist(StorageLevel.DISK_ONLY());
@@ -232,10 +234,11 @@ public final class TvJob {
         return TvSummaryRow.withHolm(all);
     }
 
+    /** One comparison's summary rows, from the matrices of its epoch keyed by schedule ({@link #readEpoch}). */
     static List<TvSummaryRow> estimateOne(Map<String, PredictionMatrix> matrices, Comparison c, long seed,
                                           TvOptions options) {
-        PredictionMatrix a = matrices.get(c.a() + "/" + c.epoch());
-        PredictionMatrix b = matrices.get(c.b() + "/" + c.epoch());
+        PredictionMatrix a = matrices.get(c.a());
+        PredictionMatrix b = matrices.get(c.b());
         long comparisonSeed = Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch());
         TvEstimator estimator = new TvEstimator(comparisonSeed, options.resamples(), options.permutations());
         int available = Math.min(a.trials(), b.trials());

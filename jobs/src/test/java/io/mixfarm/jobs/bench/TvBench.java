@@ -14,6 +14,7 @@ import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import org.apache.hadoop.conf.Configuration;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,17 +24,20 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The TV job's benchmark at paper scale (not a test): {@code generate DIR EPOCHS} writes synthetic farm outputs of
  * 3 schedules x 500 trials x 10,000 images at 2 record epochs (120 and 200: 30M prediction rows), 10 (every
  * 20th) or 50 (every 4th) through the real store; {@code files DIR} counts the files per trial; {@code tv DIR}
- * times the TV job with 200 permutations and 200 bootstraps at every record epoch and the TV-against-n curve at
- * epochs 120 and 200; {@code duckdb DIR} times DuckDB computing the plain per-image mean TV on the same files.
+ * times the TV job with 200 permutations and the interval at every record epoch and the TV-against-n curve (20
+ * random subsets per n) at epochs 120 and 200; {@code duckdb DIR} times DuckDB computing the plain per-image mean TV on the same files.
  * Run each under {@code /usr/bin/time -v} for peak memory: {@code submit/bench-tv}.
  */
 public final class TvBench {
@@ -47,6 +51,48 @@ public final class TvBench {
     private TvBench() {
     }
 
+    /**
+     * What the job holds in the heap as it runs: every {@value #EVERY_SECONDS} s a full collection, then the heap in
+     * use, which is then exactly what is reachable. The peak resident set cannot say it: a JVM's resident heap grows
+     * with how much of its heap it has touched, whatever it holds (docs/performance.md, "The TV job at cluster
+     * scale"). A collection of a 512 MB heap takes a fraction of a second, so the timing moves by a few percent.
+     */
+    private static final class LiveHeap {
+        private static final int EVERY_SECONDS = 10;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "live-heap");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private final List<Long> samples = new CopyOnWriteArrayList<>();
+
+        static LiveHeap start() {
+            LiveHeap live = new LiveHeap();
+            live.timer.scheduleAtFixedRate(live::sample, EVERY_SECONDS, EVERY_SECONDS, TimeUnit.SECONDS);
+            return live;
+        }
+
+        private void sample() {
+            System.gc();
+            samples.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+
+        /** {@code live_heap_mb_by_fifth=a,b,c,d,e samples=N}: the largest sample in each fifth of the run. */
+        String stop() {
+            timer.shutdownNow();
+            List<Long> all = List.copyOf(samples);
+            StringBuilder fifths = new StringBuilder();
+            for (int f = 0; f < 5; f++) {
+                long max = 0;
+                for (int i = f * all.size() / 5; i < (f + 1) * all.size() / 5; i++) {
+                    max = Math.max(max, all.get(i));
+                }
+                fifths.append(f == 0 ? "" : ",").append(max >> 20);
+            }
+            return "live_heap_mb_by_fifth=" + fifths + " samples=" + all.size();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String dir = args[1];
         long start = System.nanoTime();
@@ -54,9 +100,11 @@ public final class TvBench {
             case "generate" -> generate(dir, Integer.parseInt(args[2]));
             case "tv" -> {
                 System.setProperty("spark.master", System.getProperty("spark.master", "local[2]"));
+                LiveHeap live = LiveHeap.start();
                 TvJob.TvResult result = new TvJob(System.out).run(dir, new TvOptions(200, 20, List.of(),
                         CURVE_EPOCHS));
                 System.out.println("tv_summary_rows=" + result.summary().size());
+                System.out.println("tv_" + live.stop());
             }
             case "files" -> files(dir);
             case "duckdb" -> duckdb(dir);

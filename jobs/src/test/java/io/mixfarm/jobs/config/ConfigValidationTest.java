@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.config;
 
+import io.mixfarm.core.schedule.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -105,6 +106,23 @@ class ConfigValidationTest {
         String message = message(hocon);
         assertTrue(message.startsWith(expectedStart), () -> "expected \"" + expectedStart + "...\", got: " + message);
         assertFalse(message.contains("\n"), message);
+    }
+
+    /** The record checks duplicate names, not the binder too: one check, one message, wherever the list came from. */
+    @Test
+    void aDuplicateScheduleIsOneMessageFromAFileAnOverrideOrAHandBuiltConfig() {
+        String expected = "experiment.schedules[2]: duplicate schedule name \"Const\" (names are compared ignoring "
+                + "case; first at experiment.schedules[0])";
+        assertEquals(expected, message("experiment.schedules = [Const, LR-decay, const]"));
+        assertEquals(expected, assertThrows(ConfigException.class, () -> ExperimentConfig.parse("",
+                List.of("schedules=[Const, LR-decay, const]"))).getMessage());
+        ExperimentConfig config = ExperimentConfig.load(null, List.of());
+        List<Schedule> twice = List.of(config.schedules().get(0), config.schedules().get(1),
+                config.schedules().get(0));
+        assertEquals(expected, assertThrows(ConfigException.class, () -> new ExperimentConfig(config.name(),
+                config.data(), config.preprocessing(), config.model(), config.batchSize(), config.epochs(),
+                config.recordEpochs(), twice, config.trials(), config.seed(), config.fixedInit(), config.output(),
+                config.threadsPerTrial())).getMessage());
     }
 
     @Test

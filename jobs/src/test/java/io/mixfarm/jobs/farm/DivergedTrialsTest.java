@@ -69,7 +69,7 @@ class DivergedTrialsTest {
     @Test
     void theDivergingScheduleEndsWithDivergedRowsTheirMetricsAndNoPredictionsFromThenOn() {
         assertEquals(List.of("blowup/0", "blowup/1", "blowup/2"),
-                first.diverged().stream().map(TrialOutcome::key).sorted().toList());
+                first.diverged().stream().map(r -> r.key().toString()).sorted().toList());
         assertEquals(List.of(), first.failed(), "diverging is not failing: the farm exits 0");
         assertEquals(List.of(List.of("blowup", "diverged", "3", "0"), List.of("high", "succeeded", "3", "3"),
                         List.of("low", "succeeded", "3", "3")),
@@ -102,7 +102,7 @@ class DivergedTrialsTest {
 
         FarmReport retried = farm(new FarmOptions(false, List.of(), Faults.NONE, true, false));
         assertEquals(List.of("blowup/0", "blowup/1", "blowup/2"),
-                retried.diverged().stream().map(TrialOutcome::key).sorted().toList());
+                retried.diverged().stream().map(r -> r.key().toString()).sorted().toList());
         assertEquals(6, retried.skipped());
         assertEquals(metrics.size(), Duck.query("SELECT * FROM " + Duck.table(out, "metrics")
                 + " WHERE schedule = 'blowup' ORDER BY ALL").size(), "rerun from scratch, not appended");

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mixfarm.jobs.cli.Mixfarm;
+import io.mixfarm.jobs.store.TrialRecord;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -139,7 +140,7 @@ class FarmJobTest {
         new ExperimentStore(out.toString(), new Configuration()).deleteTrial("Const", 1);
         FarmReport again = farm("local[2]", config, FarmOptions.DEFAULT);
 
-        assertEquals(List.of("Const/1"), again.outcomes().stream().map(TrialOutcome::key).toList());
+        assertEquals(List.of(new TrialKey("Const", 1)), again.outcomes().stream().map(TrialRecord::key).toList());
         assertEquals(5, again.skipped());
         assertEquals(before, snapshot(out));
         assertEquals(0, farm("local[2]", config, FarmOptions.DEFAULT).outcomes().size(), "nothing left to run");
@@ -151,10 +152,11 @@ class FarmJobTest {
         FarmReport report = farm("local[2,2]", config(out),
                 FarmOptions.withFaults(Faults.parse("Const/1=1,LR-decay/0=always")));
 
-        TrialOutcome retried = report.outcomes().stream().filter(o -> o.key().equals("Const/1")).findFirst().orElseThrow();
-        assertTrue(retried.succeeded());
+        TrialRecord retried = report.outcomes().stream().filter(o -> o.key().equals(new TrialKey("Const", 1)))
+                .findFirst().orElseThrow();
+        assertTrue(retried.isSucceeded());
         assertEquals(1, retried.attempt());
-        assertEquals(List.of("LR-decay/0"), report.failed().stream().map(TrialOutcome::key).toList());
+        assertEquals(List.of(new TrialKey("LR-decay", 0)), report.failed().stream().map(TrialRecord::key).toList());
         assertTrue(report.failed().get(0).error().contains("injected failure"), report.failed().get(0).error());
 
         assertEquals(400, Duck.count("SELECT count(*) FROM " + Duck.table(out, "predictions")
@@ -167,7 +169,7 @@ class FarmJobTest {
 
         // Resume reruns the failed trial (now without the fault) and replaces its failed row.
         FarmReport resumed = farm("local[2]", config(out), FarmOptions.DEFAULT);
-        assertEquals(List.of("LR-decay/0"), resumed.outcomes().stream().map(TrialOutcome::key).toList());
+        assertEquals(List.of(new TrialKey("LR-decay", 0)), resumed.outcomes().stream().map(TrialRecord::key).toList());
         assertEquals(6, Duck.count("SELECT count(*) FROM " + Duck.table(out, "trials") + " WHERE status = 'succeeded'"));
         assertEquals(6, Duck.count("SELECT count(*) FROM " + Duck.table(out, "trials")));
     }
@@ -180,7 +182,7 @@ class FarmJobTest {
                 FarmOptions.withFaults(Faults.parse("LR-decay/1=always:oom")));
 
         assertEquals(4, report.outcomes().size());
-        assertEquals(List.of("LR-decay/1"), report.failed().stream().map(TrialOutcome::key).toList());
+        assertEquals(List.of(new TrialKey("LR-decay", 1)), report.failed().stream().map(TrialRecord::key).toList());
         assertEquals(1, report.failed().get(0).attempt(), "retried once, then recorded");
         assertEquals(List.of(List.of("LR-decay", "1", "failed", "OutOfMemoryError: injected failure of trial "
                         + "LR-decay/1 on attempt 1")),

@@ -8,6 +8,7 @@ import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.BuildInfo;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.report.ReportJob;
@@ -118,7 +119,7 @@ class FingerprintResumeTest {
         return printed.toString(StandardCharsets.UTF_8);
     }
 
-    private Map<String, TrialRecord> trials() {
+    private Map<TrialKey, TrialRecord> trials() {
         return new ExperimentStore(out.toString(), new Configuration()).trials();
     }
 
@@ -136,10 +137,10 @@ class FingerprintResumeTest {
                 new DigestCache(dir.resolve("cache.tsv")));
         BuildInfo build = BuildInfo.current();
         Implementation implementation = new Implementation(build.version(), build.commit(), "fused", "CPU");
-        assertEquals(List.of("high/0", "low/0"), List.copyOf(trials().keySet()));
+        assertEquals(List.of(new TrialKey("high", 0), new TrialKey("low", 0)), List.copyOf(trials().keySet()));
         for (TrialRecord record : trials().values()) {
-            assertEquals(expected, record.data(), record.key());
-            assertEquals(implementation, record.implementation(), record.key());
+            assertEquals(expected, record.data(), record.key().toString());
+            assertEquals(implementation, record.implementation(), record.key().toString());
         }
     }
 
@@ -157,11 +158,11 @@ class FingerprintResumeTest {
     @Test
     void anotherImplementationIsRefusedUnlessAllowedAndThenEachScheduleSaysWhichContributed() throws IOException {
         farm(1, false);
-        TrialRecord low = trials().get("low/0");
+        TrialRecord low = trials().get(new TrialKey("low", 0));
         Implementation older = new Implementation(low.implementation().version(), "0".repeat(40),
                 low.implementation().kernels(), low.implementation().backend());
         TrialRows.rewrite(out.toString(), TrialRows.withFingerprints(low, older, low.data()));
-        TrialRows.rewriteBeforeFingerprints(out.toString(), trials().get("high/0"));
+        TrialRows.rewriteBeforeFingerprints(out.toString(), trials().get(new TrialKey("high", 0)));
 
         Cli refused = mixfarmRun("--trials", "2", "--no-analysis");
         assertEquals(2, refused.status(), refused.toString());
@@ -176,7 +177,7 @@ class FingerprintResumeTest {
         assertTrue(printed.contains("mixing implementations, as allowed: "), printed);
         assertTrue(printed.contains("1 finished trial predates data fingerprints"), printed);
         assertEquals(4, trials().size());
-        String ours = trials().get("low/1").implementation().text();
+        String ours = trials().get(new TrialKey("low", 1)).implementation().text();
 
         ByteArrayOutputStream tv = new ByteArrayOutputStream();
         new TvJob(new PrintStream(tv, true, StandardCharsets.UTF_8)).run(out.toString(),

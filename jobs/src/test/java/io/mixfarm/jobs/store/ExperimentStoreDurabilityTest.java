@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.jobs.config.TrialKey;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -70,8 +72,8 @@ class ExperimentStoreDurabilityTest {
         Files.copy(trials.resolve("trial-00007.parquet"), trials.resolve(".trial-00008.parquet.0b5e8e8c-crashed.tmp"));
         Files.writeString(out.resolve("metrics/schedule=Const/.trial-00008.parquet.0b5e8e8c-crashed.tmp"), "PAR1 trunc");
 
-        assertEquals(Set.of("Const/7"), store.succeeded());
-        assertEquals(Set.of("Const/7"), store.trials().keySet());
+        assertEquals(keys("Const/7"), store.succeeded());
+        assertEquals(keys("Const/7"), store.trials().keySet());
         for (String dataset : List.of("predictions", "metrics", "trials")) {
             assertEquals(1L, ((Number) DuckDb.value(
                     "SELECT count(DISTINCT trial) FROM " + DuckDb.dataset(out.toString(), dataset))).longValue(), dataset);
@@ -79,7 +81,7 @@ class ExperimentStoreDurabilityTest {
 
         // The retry writes the trial for real; the leftovers stay invisible until deleteTrial clears them.
         write("Const", 8, "host-b");
-        assertEquals(Set.of("Const/7", "Const/8"), store.succeeded());
+        assertEquals(keys("Const/7", "Const/8"), store.succeeded());
         store.deleteTrial("Const", 8);
         assertEquals(List.of(), tempFiles());
     }
@@ -95,7 +97,7 @@ class ExperimentStoreDurabilityTest {
                 Map.of("spark.app.id", "local-2"));
 
         assertArrayEquals(first, Files.readAllBytes(predictionFile("Const", 7)));
-        assertEquals("host-a", store.trials().get("Const/7").host());
+        assertEquals("host-a", store.trials().get(new TrialKey("Const", 7)).host());
         assertEquals(Fixtures.PROVENANCE.get("spark.app.id"), DuckDb.keyValueMetadata(
                 out.resolve("trials/schedule=Const/trial-00007.parquet").toString()).get("spark.app.id"));
         assertEquals(2L * Fixtures.IMAGES, ((Number) DuckDb.value(
@@ -106,22 +108,22 @@ class ExperimentStoreDurabilityTest {
     @Test
     void aFailedRowIsReplacedByALaterSuccess() {
         store.writeFailure(Fixtures.failed("WD-decay", 3, "NaN loss"), Fixtures.PROVENANCE);
-        assertEquals(TrialStatus.FAILED, store.trials().get("WD-decay/3").status());
+        assertEquals(TrialStatus.FAILED, store.trials().get(new TrialKey("WD-decay", 3)).status());
         assertEquals(Set.of(), store.succeeded());
 
         // A later failure replaces the earlier one: the newest error is the one worth reading.
         TrialRecord second = Fixtures.failed("WD-decay", 3, "executor lost");
         store.writeFailure(second, Fixtures.PROVENANCE);
-        assertEquals(second, store.trials().get("WD-decay/3"));
+        assertEquals(second, store.trials().get(new TrialKey("WD-decay", 3)));
 
         // Resume reruns the failed trial, and its success replaces the failed row.
         write("WD-decay", 3, "host-r");
-        assertEquals(Fixtures.succeeded("WD-decay", 3, "host-r"), store.trials().get("WD-decay/3"));
-        assertEquals(Set.of("WD-decay/3"), store.succeeded());
+        assertEquals(Fixtures.succeeded("WD-decay", 3, "host-r"), store.trials().get(new TrialKey("WD-decay", 3)));
+        assertEquals(keys("WD-decay/3"), store.succeeded());
 
         // A failure reported after the success (a late speculative attempt) does not undo it.
         store.writeFailure(Fixtures.failed("WD-decay", 3, "late"), Fixtures.PROVENANCE);
-        assertEquals(Set.of("WD-decay/3"), store.succeeded());
+        assertEquals(keys("WD-decay/3"), store.succeeded());
     }
 
     @Test
@@ -131,7 +133,7 @@ class ExperimentStoreDurabilityTest {
                 Fixtures.END, Fixtures.IMPLEMENTATION, Fixtures.DATA);
         store.writeTrial("Const", 5, diverged, Fixtures.labels(), row, Fixtures.PROVENANCE);
 
-        assertEquals(row, store.trials().get("Const/5"));
+        assertEquals(row, store.trials().get(new TrialKey("Const", 5)));
         assertEquals(Set.of(), store.succeeded(), "a diverged trial is not complete in the sense of a sample");
         assertEquals(3L, ((Number) DuckDb.value("SELECT count(*) FROM " + DuckDb.dataset(out.toString(), "metrics")
                 + " WHERE trial = 5")).longValue(), "metrics up to the epoch it diverged in");
@@ -143,7 +145,7 @@ class ExperimentStoreDurabilityTest {
 
         // A late failing attempt does not replace it: the trial is deterministic, its result stands.
         store.writeFailure(Fixtures.failed("Const", 5, "late"), Fixtures.PROVENANCE);
-        assertEquals(row, store.trials().get("Const/5"));
+        assertEquals(row, store.trials().get(new TrialKey("Const", 5)));
         // writeTrial refuses a row that contradicts the result.
         assertThrows(IllegalArgumentException.class, () -> store.writeTrial("Const", 5, diverged, Fixtures.labels(),
                 Fixtures.succeeded("Const", 5, "host-x"), Fixtures.PROVENANCE));
@@ -156,7 +158,7 @@ class ExperimentStoreDurabilityTest {
         write("LR-decay", 7, "host-a");
         store.deleteTrial("Const", 7);
 
-        assertEquals(Set.of("Const/8", "LR-decay/7"), store.succeeded());
+        assertEquals(keys("Const/8", "LR-decay/7"), store.succeeded());
         for (String dataset : List.of("predictions", "metrics", "trials")) {
             List<Map<String, Object>> rows = DuckDb.rows("SELECT DISTINCT schedule, trial FROM "
                     + DuckDb.dataset(out.toString(), dataset) + " ORDER BY schedule, trial");
@@ -205,7 +207,7 @@ class ExperimentStoreDurabilityTest {
         ExperimentStore copy = roundTrip(new ExperimentStore(out.toString(), conf));
         assertEquals(out.toString(), copy.output());
         assertEquals("carried", copy.hadoop().get("mixfarm.test.marker"));
-        assertEquals(Set.of("Const/7"), copy.succeeded());
+        assertEquals(keys("Const/7"), copy.succeeded());
     }
 
     @Test
@@ -278,5 +280,9 @@ class ExperimentStoreDurabilityTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             return (ExperimentStore) in.readObject();
         }
+    }
+
+    private static Set<TrialKey> keys(String... keys) {
+        return Arrays.stream(keys).map(TrialKey::parse).collect(Collectors.toSet());
     }
 }

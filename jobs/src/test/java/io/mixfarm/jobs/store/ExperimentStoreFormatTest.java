@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.jobs.config.TrialKey;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
@@ -296,10 +297,12 @@ class ExperimentStoreFormatTest {
 
     @Test
     void trialsReadsBackEveryRowAsWritten() {
-        Map<String, TrialRecord> trials = store.trials();
-        assertEquals(List.of("Const/7", "Const/8", "Const/9", "LR-decay/7", "LR-decay/8"), List.copyOf(trials.keySet()));
-        assertEquals(Fixtures.succeeded("LR-decay", 8, "host-a"), trials.get("LR-decay/8"));
-        assertEquals(Fixtures.failed("Const", 9, "CUDA out of memory"), trials.get("Const/9"));
-        assertEquals(List.of("Const/7", "Const/8", "LR-decay/7", "LR-decay/8"), List.copyOf(store.succeeded()));
+        Map<TrialKey, TrialRecord> trials = store.trials();
+        assertEquals(List.of("Const/7", "Const/8", "Const/9", "LR-decay/7", "LR-decay/8"),
+                trials.keySet().stream().map(TrialKey::toString).toList());
+        assertEquals(Fixtures.succeeded("LR-decay", 8, "host-a"), trials.get(new TrialKey("LR-decay", 8)));
+        assertEquals(Fixtures.failed("Const", 9, "CUDA out of memory"), trials.get(new TrialKey("Const", 9)));
+        assertEquals(List.of("Const/7", "Const/8", "LR-decay/7", "LR-decay/8"),
+                store.succeeded().stream().map(TrialKey::toString).toList());
     }
 }

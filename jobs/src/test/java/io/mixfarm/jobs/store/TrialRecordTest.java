@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mixfarm.jobs.config.TrialKey;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -26,7 +27,7 @@ class TrialRecordTest {
         assertEquals(0.6 / Fixtures.EPOCHS, record.finalTestError());
         assertEquals(61.5, record.wallSeconds());
         assertNull(record.error());
-        assertEquals("LR-decay/7", record.key());
+        assertEquals(new TrialKey("LR-decay", 7), record.key());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.store;
 
+import io.mixfarm.jobs.config.TrialKey;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +34,11 @@ class TrialRowsBeforeFingerprintsTest {
                 + "/trials/schedule=Const/trial-00007.parquet')");
         assertTrue(oldSchema.containsKey("error") && !oldSchema.containsKey("implementation")
                 && !oldSchema.containsKey("data_fingerprint"), "the old row really lacks the columns: " + oldSchema);
-        Map<String, TrialRecord> trials = new ExperimentStore(out, new Configuration()).trials();
-        TrialRecord old = trials.get("Const/7");
+        Map<TrialKey, TrialRecord> trials = new ExperimentStore(out, new Configuration()).trials();
+        TrialRecord old = trials.get(new TrialKey("Const", 7));
         assertNull(old.implementation());
         assertNull(old.data());
         assertEquals(TrialRows.withFingerprints(Fixtures.succeeded("Const", 7, "host-a"), null, null), old);
-        assertEquals(Fixtures.succeeded("Const", 8, "host-a"), trials.get("Const/8"));
+        assertEquals(Fixtures.succeeded("Const", 8, "host-a"), trials.get(new TrialKey("Const", 8)));
     }
 }

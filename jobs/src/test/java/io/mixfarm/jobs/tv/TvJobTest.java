@@ -218,8 +218,8 @@ class TvJobTest {
         byte[][] rowsA = {{0, 1, 2}, {0, 1, 3}, {0, 2, 2}, {1, 1, 2}};
         byte[][] rowsB = {{0, 1, 2}, {4, 1, 2}, {0, 1, 5}};
         Map<String, PredictionMatrix> matrices = Map.of(
-                "a/3", PredictionMatrix.of(10, new int[] {0, 1, 2, 3}, rowsA),
-                "b/3", PredictionMatrix.of(10, new int[] {0, 1, 2}, rowsB));
+                "a", PredictionMatrix.of(10, new int[] {0, 1, 2, 3}, rowsA),
+                "b", PredictionMatrix.of(10, new int[] {0, 1, 2}, rowsB));
         List<TvSummaryRow> rows = TvJob.estimateOne(matrices, new Comparison(3, "a", "b", 0.2, true), 1,
                 new TvOptions(19, 3, List.of()));
         List<TvSummaryRow> all = rows.stream().filter(TvSummaryRow::allTrials).toList();

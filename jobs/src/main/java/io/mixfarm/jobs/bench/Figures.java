@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.cli;
+package io.mixfarm.jobs.bench;
 
 import java.io.PrintWriter;
 import java.util.Locale;

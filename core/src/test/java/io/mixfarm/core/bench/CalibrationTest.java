@@ -1,4 +1,4 @@
-package io.mixfarm.core.trial;
+package io.mixfarm.core.bench;
 
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.InputShape;

@@ -1,4 +1,4 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.bench;
 
 /**
  * What {@link FarmBench} measured.

@@ -1,16 +1,19 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.bench;
 
+import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.trial.EpochMetrics;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
 import io.mixfarm.core.trial.TrialSpec;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.farm.FarmJob;
+import io.mixfarm.jobs.farm.FarmOptions;
+import io.mixfarm.jobs.farm.FarmReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,16 +37,13 @@ import java.util.stream.Stream;
  *
  * <p>The baseline is the same trials one after another on one thread of their own, outside Spark: ND4J's
  * workspaces are per thread and a new thread's first epoch pays tens of thousands of page faults to fill them
- * (docs/performance.md, "How to measure", {@code solo_trial_s}), so the first trial on a thread costs more than the
- * next. The farm pays that once per slot; the baseline pays it once. The
- * lone trial therefore runs twice on a new thread, and the baseline for {@code n} trials is the first time plus
- * {@code n - 1} times the second: like for like, where timing the lone trial on the bench's already-warm thread
- * would charge the farm for warm-up the baseline never pays.
+ * (docs/performance.md, "The trial and farm benchmark", {@code solo_trial_s}), so the first trial on a thread
+ * costs more than the next. The farm pays that once per slot; the baseline pays it once. The lone trial therefore
+ * runs twice on a new thread, and the baseline for {@code n} trials is the first time plus {@code n - 1} times the
+ * second: like for like, where timing the lone trial on the bench's already-warm thread would charge the farm for
+ * warm-up the baseline never pays.
  */
 public final class FarmBench {
-
-    /** What the farm runs; shapes and sizes decide speed, not the maths of the schedule. */
-    private static final Schedule SCHEDULE = Schedule.parse("bench", "1: lr=0.1 wd=0.1");
 
     private FarmBench() {
     }
@@ -141,7 +141,7 @@ public final class FarmBench {
     private static ExperimentConfig config(String dataSpec, ModelSpec model, int batchSize, int trials, int epochs,
                                            Path output) {
         return new ExperimentConfig("bench", dataSpec, Preprocessing.NONE, model, batchSize, epochs, List.of(epochs),
-                List.of(SCHEDULE), trials, 0L, false, output.toString(), 1);
+                List.of(TrialBench.SCHEDULE), trials, 0L, false, output.toString(), 1);
     }
 
     private static List<TrialResult> onNewThread(Callable<List<TrialResult>> trials) {

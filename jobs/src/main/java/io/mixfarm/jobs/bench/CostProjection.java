@@ -1,23 +1,24 @@
-package io.mixfarm.jobs.cli;
+package io.mixfarm.jobs.bench;
 
+import io.mixfarm.core.bench.Calibration;
+import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.DatasetSpec;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.core.trial.Calibration;
 import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
 
 import java.io.PrintWriter;
 
 /**
- * {@code run --dry-run --calibrate}: times a trial's SGD steps on this machine and projects the experiment's
- * compute and wall time. Needs no data on disk: where the data set is missing it uses its kind's standard shape and
- * size and says so.
+ * {@code run --dry-run --calibrate}: times a trial's SGD steps on this machine ({@link Calibration}) and projects the
+ * experiment's compute and wall time from its plan's cost ({@link CostEstimate}). Needs no data on disk: where the
+ * data set is missing it uses its kind's standard shape and size and says so.
  */
-final class CostProjection {
+public final class CostProjection {
 
     /** Untimed steps first (oneDNN creates its primitives, workspaces settle), then timed ones. */
     private static final int WARMUP_STEPS = 3;
@@ -27,11 +28,12 @@ final class CostProjection {
 
     private final PrintWriter out;
 
-    CostProjection(PrintWriter out) {
+    public CostProjection(PrintWriter out) {
         this.out = out;
     }
 
-    void print(ExperimentConfig config, int executors, int coresPerExecutor) {
+    /** Measures, then prints the calibration and the projection for {@code executors} x {@code coresPerExecutor}. */
+    public void print(ExperimentConfig config, int executors, int coresPerExecutor) {
         Sizes sizes = sizes(config.data());
         Calibration.Throughput rates = Calibration.measure(config.model(), config.preprocessing(), sizes.shape(),
                 config.schedules().get(0), config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
@@ -64,8 +66,7 @@ final class CostProjection {
     private Sizes sizes(String data) {
         try {
             Dataset d = Datasets.open(data);
-            return new Sizes(d.train().count(), d.test().count(), new InputShape(d.train().channels(),
-                    d.train().height(), d.train().width(), d.train().classes()));
+            return new Sizes(d.train().count(), d.test().count(), TrialBench.shape(d.train()));
         } catch (DatasetException e) {
             Sizes standard = switch (DatasetSpec.parse(data).kind()) {
                 case MNIST, FASHION_MNIST, KMNIST, MNIST_SAMPLE -> new Sizes(60_000, 10_000, new InputShape(1, 28, 28, 10));

@@ -1,6 +1,5 @@
-package io.mixfarm.core.trial;
+package io.mixfarm.core.bench;
 
-import io.mixfarm.core.bench.RateMeter;
 import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.InputShape;
@@ -9,6 +8,8 @@ import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.ImageBatches;
+import io.mixfarm.core.trial.TrialRunner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.SplittableRandom;
@@ -17,6 +18,10 @@ import java.util.SplittableRandom;
  * Measures this machine's training and prediction speed for a network, on random images of the data set's shape
  * (speed does not depend on pixel values), so a cost plan needs no data on disk. A timed step includes assembling
  * its minibatch (normalisation and augmentation), as a trial's step does.
+ *
+ * <p>It is the measurement behind {@code run --dry-run --calibrate} (jobs' {@code CostProjection}), and lives with
+ * the other instruments rather than in {@code core.trial}: the trial runner does not measure itself, and this
+ * package already depends on it.
  */
 public final class Calibration {
 
