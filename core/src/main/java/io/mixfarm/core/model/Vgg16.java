@@ -27,7 +27,8 @@ import java.util.List;
  * <p>With {@link Kernels#FUSED} the network computes channels-last (NHWC) throughout, as the MNIST CNN does: the
  * convolutions on oneDNN directly ({@code ChannelsLastConvolution}), each BN and its ReLU as one fused layer
  * ({@code BatchNormRelu}), the max pooling on oneDNN ({@code ChannelsLastMaxPooling}); the fixed last layer is
- * DL4J's own in both (a {@code 8w x classes} product, too small to matter). {@link Kernels#DL4J} is DL4J's stock layers, channels-first: the reference.
+ * DL4J's own in both (a {@code 8w x classes} product, too small to matter). {@link Kernels#DL4J} is DL4J's stock
+ * layers, channels-first: the reference.
  */
 public final class Vgg16 {
 
