@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,66 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
         } else {
             ((ComputationGraph) network).getConfiguration().setEpochCount(epoch - 1);
         }
+    }
+
+    /**
+     * Every parameter of the network as one flat array, in DL4J's order: the weights, the frozen BN constants and
+     * last layer, and BN's running statistics (DL4J keeps them as parameters). A copy.
+     */
+    public float[] flatParams() {
+        return network.params().toFloatVector();
+    }
+
+    /** Sets every parameter from {@link #flatParams()}'s form. */
+    public void setFlatParams(float[] values) {
+        assignFlat(network.params(), values, "parameters");
+    }
+
+    /** The updater's whole state as one flat array (the heavy-ball velocity); empty if it keeps none. A copy. */
+    public float[] updaterState() {
+        INDArray state = updaterStateView();
+        return state == null ? new float[0] : state.toFloatVector();
+    }
+
+    /** Sets the updater's state from {@link #updaterState()}'s form. */
+    public void setUpdaterState(float[] values) {
+        INDArray state = updaterStateView();
+        if (state == null) {
+            if (values.length != 0) {
+                throw new IllegalArgumentException("the network's updater keeps no state, got " + values.length
+                        + " values");
+            }
+            return;
+        }
+        assignFlat(state, values, "updater state values");
+    }
+
+    /** DL4J's count of SGD steps taken. */
+    public int iterations() {
+        return network instanceof MultiLayerNetwork chain ? chain.getIterationCount()
+                : ((ComputationGraph) network).getConfiguration().getIterationCount();
+    }
+
+    /** Sets DL4J's count of SGD steps taken, as a trial continued from a snapshot had it. */
+    public void setIterations(int iterations) {
+        if (network instanceof MultiLayerNetwork chain) {
+            chain.setIterationCount(iterations);
+        } else {
+            ((ComputationGraph) network).getConfiguration().setIterationCount(iterations);
+        }
+    }
+
+    private INDArray updaterStateView() {
+        return network instanceof MultiLayerNetwork chain ? chain.getUpdater().getStateViewArray()
+                : ((ComputationGraph) network).getUpdater().getStateViewArray();
+    }
+
+    private static void assignFlat(INDArray target, float[] values, String what) {
+        if (target.length() != values.length) {
+            throw new IllegalArgumentException("the network has " + target.length() + " " + what + ", got "
+                    + values.length);
+        }
+        target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
     }
 
     /** Replaces the network's training listeners. */

@@ -133,6 +133,35 @@ public record Schedule(String name, List<Phase> phases) {
     }
 
     /**
+     * Why a trial of this schedule does not train exactly as a trial of {@code other} (same seed) for epochs
+     * {@code 1..epochs}, or {@code null} if it does: the two must agree on eta, lambda and beta in each of those
+     * epochs, and on whether momentum appears at all, since that picks the update's form for the whole run
+     * ({@code io.mixfarm.core.model.UpdateRule}), and the two forms differ in the last bits even where beta is 0.
+     * The one rule for forks: a schedule may continue another's snapshot at epoch {@code epochs} exactly when this
+     * is {@code null}.
+     *
+     * @param other  the schedule whose first epochs this one is meant to share
+     * @param epochs the shared epochs, {@code >= 0}
+     */
+    public String prefixDifference(Schedule other, int epochs) {
+        Objects.requireNonNull(other, "other");
+        if (hasMomentum() != other.hasMomentum()) {
+            return "\"" + (hasMomentum() ? name : other.name) + "\" uses momentum and \""
+                    + (hasMomentum() ? other.name : name) + "\" does not, so their updates differ from epoch 1";
+        }
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            Phase mine = phaseAt(epoch);
+            Phase theirs = other.phaseAt(epoch);
+            if (mine.lr() != theirs.lr() || mine.wd() != theirs.wd() || mine.momentum() != theirs.momentum()) {
+                return "\"" + name + "\" and \"" + other.name + "\" differ in epoch " + epoch + " (lr=" + mine.lr()
+                        + " wd=" + mine.wd() + " momentum=" + mine.momentum() + " against lr=" + theirs.lr() + " wd="
+                        + theirs.wd() + " momentum=" + theirs.momentum() + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
      * Checks that every phase starts within a run of {@code epochs} epochs, since a phase that
      * starts after the last epoch would silently never run.
      *

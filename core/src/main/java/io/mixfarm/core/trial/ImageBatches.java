@@ -64,6 +64,21 @@ public final class ImageBatches {
         return new DataSet(features(indices), Nd4j.create(hot, new long[] {indices.length, classes}, 'c'));
     }
 
+    /**
+     * Draws what {@link #batch} would draw for these indices and assembles nothing: how a trial continued from a
+     * snapshot moves its augmentation stream past the epochs it did not train here ({@link TrialSnapshot}). The
+     * draws are a pure function of the stream ({@link Augmentation#apply}), so applying the augmentation to a
+     * scratch image is the one way to draw exactly as many as training did, whatever the augmentation.
+     */
+    void replay(int[] indices) {
+        if (augmentation == Augmentation.NONE) {
+            return; // draws nothing
+        }
+        for (int index : indices) {
+            augmentation.apply(images, index, random, scratch, 0);
+        }
+    }
+
     /** The images {@code from} (inclusive) to {@code to} (exclusive), normalised, one flattened CHW image a row. */
     public INDArray features(int from, int to) {
         int[] indices = new int[to - from];

@@ -2,7 +2,6 @@ package io.mixfarm.core.trial;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.ImageSet;
-import io.mixfarm.core.data.Normalisation;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.ScaleInvariantNet;
@@ -34,38 +33,45 @@ public final class TrialRunner {
      * ({@link Divergence}): that epoch's metrics are kept, its predictions are not.
      */
     public TrialResult run(TrialSpec spec, Dataset data, TrialObserver observer) {
-        long start = System.nanoTime();
-        ScaleInvariantNet net = build(spec, data);
-        // Test images are normalised with the training set's statistics, as they would be at deployment.
-        Normalisation normalisation = spec.preprocessing().normalise().of(data.train());
-        ImageBatches train = ImageBatches.training(data.train(), normalisation,
-                spec.preprocessing().augment().create(), spec.seed());
-        ImageBatches test = ImageBatches.evaluation(data.test(), normalisation);
-        RunningTrainStats trainStats = new RunningTrainStats(net.param(net.outputLayer(), WeightGroup.WEIGHTS),
-                net.outputInput());
-        net.setListeners(trainStats);
-        MinibatchOrder order = new MinibatchOrder(train.count(), spec.batchSize(), spec.seed());
+        return run(spec, data, null, observer, SnapshotRequest.NONE);
+    }
 
-        List<EpochMetrics> epochs = new ArrayList<>(spec.epochs());
-        List<EpochPredictions> predictions = new ArrayList<>(spec.recordEpochs().size());
-        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+    /**
+     * Runs the trial as {@link #run(TrialSpec, Dataset, TrialObserver)} does, but from {@code from} if given, and
+     * hands {@code snapshots} the trial's snapshot after each epoch it asks for (a finite one: a trial that
+     * diverged has nothing to continue). A trial continued from its own snapshot, or from a snapshot of a trial
+     * whose schedule agrees with its own up to that epoch, gives the uninterrupted trial's results bit for bit
+     * (docs/method.md, "Forks"); its observer hears only the epochs trained here, its result has all of them.
+     *
+     * @param from      the trial after some epoch, or {@code null} to start from the initial weights
+     * @param snapshots which epochs to snapshot, and where to
+     * @throws IllegalArgumentException with one line if {@code from} cannot continue this trial
+     */
+    public TrialResult run(TrialSpec spec, Dataset data, TrialSnapshot from, TrialObserver observer,
+                           SnapshotRequest snapshots) {
+        long start = System.nanoTime();
+        TrialState state = from == null ? TrialState.start(spec, data) : TrialState.resume(spec, data, from);
+        ScaleInvariantNet net = state.net;
+        List<EpochMetrics> epochs = state.epochs;
+        List<EpochPredictions> predictions = state.predictions;
+        for (int epoch = state.epoch() + 1; epoch <= spec.epochs(); epoch++) {
             net.startEpoch(epoch);
-            trainStats.reset();
+            state.trainStats.reset();
             long t0 = System.nanoTime();
-            for (int[] batch : order.nextEpoch()) {
+            for (int[] batch : state.order.nextEpoch()) {
                 int[] labels = new int[batch.length];
                 for (int i = 0; i < batch.length; i++) {
-                    labels[i] = train.label(batch[i]);
+                    labels[i] = state.train.label(batch[i]);
                 }
-                trainStats.expect(labels);
-                net.fit(train.batch(batch));
+                state.trainStats.expect(labels);
+                net.fit(state.train.batch(batch));
             }
             long t1 = System.nanoTime();
-            TestEvaluation eval = evaluate(net, test);
+            TestEvaluation eval = evaluate(net, state.test);
             long t2 = System.nanoTime();
 
             double lr = spec.schedule().lr(epoch);
-            EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), trainStats, eval,
+            EpochMetrics metrics = metrics(net, epoch, lr, spec.schedule().wd(epoch), state.trainStats, eval,
                     seconds(t1 - t0), seconds(t2 - t1));
             epochs.add(metrics);
             Divergence divergence = Divergence.of(metrics);
@@ -75,6 +81,9 @@ public final class TrialRunner {
             observer.epochFinished(metrics);
             if (divergence != null) {
                 return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start), divergence);
+            }
+            if (snapshots.epochs().contains(epoch)) {
+                snapshots.sink().accept(state.snapshot());
             }
         }
         return new TrialResult(spec, epochs, predictions, seconds(System.nanoTime() - start));

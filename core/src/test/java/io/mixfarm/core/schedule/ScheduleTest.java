@@ -70,6 +70,20 @@ class ScheduleTest {
         assertMessage("epochs must be >= 1, got 0", () -> TWO_PHASES.requireWithin(0));
     }
 
+    @Test
+    void prefixDifferenceAllowsAForkOnlyWhereEveryEpochBeforeItAgrees() {
+        Schedule reference = Schedule.parse("R", "1: lr=0.1 wd=0.1");
+        Schedule perturbed = Schedule.parse("P", "1: lr=0.1 wd=0.1; 9: lr=0.01 wd=1");
+        assertEquals(null, perturbed.prefixDifference(reference, 8));
+        assertEquals(null, reference.prefixDifference(perturbed, 0));
+        assertEquals("\"P\" and \"R\" differ in epoch 9 (lr=0.01 wd=1.0 momentum=0.0 against lr=0.1 wd=0.1"
+                + " momentum=0.0)", perturbed.prefixDifference(reference, 9));
+        // Momentum anywhere picks the update's form from epoch 1, even where beta is still 0.
+        Schedule later = Schedule.parse("M", "1: lr=0.1 wd=0.1; 9: momentum=0.9");
+        assertEquals("\"M\" uses momentum and \"R\" does not, so their updates differ from epoch 1",
+                reference.prefixDifference(later, 1));
+    }
+
     private static void assertMessage(String expected, Runnable action) {
         var e = assertThrows(IllegalArgumentException.class, action::run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mixfarm", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Monte-Carlo training farms that measure how networks mix in function space.",
         subcommands = {RunCommand.class, TvCommand.class, ReportCommand.class, SqlCommand.class, TrialCommand.class,
-                DataCommand.class, GpuCheckCommand.class, BenchCommand.class})
+                DataCommand.class, GpuCheckCommand.class, BenchCommand.class, GcCommand.class})
 public final class Mixfarm {
 
     private Mixfarm() {

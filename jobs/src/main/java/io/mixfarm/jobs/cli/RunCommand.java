@@ -135,6 +135,8 @@ final class RunCommand implements Callable<Integer> {
                 experiment.preprocessing().normalise().label(), experiment.preprocessing().augment().label());
         for (Schedule schedule : experiment.schedules()) {
             w.printf("  %-10s %s%n", schedule.name(), schedule.toText());
+            experiment.forkOf(schedule.name()).ifPresent(fork -> w.printf("  %-10s %s: trial k starts from trial k of "
+                    + "%s's checkpoint and takes its seeds%n", "", fork.describe(), fork.parent()));
         }
         w.printf("record epochs %s; output %s; config hash %s%n", experiment.recordEpochs(), experiment.output(),
                 experiment.hash().substring(0, 12));

@@ -7,6 +7,7 @@ import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.SnapshotRequest;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
 import io.mixfarm.core.trial.TrialSpec;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
+import io.mixfarm.jobs.farm.ForkStart;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialDefaults;
@@ -185,9 +187,14 @@ final class TrialCommand implements Callable<Integer> {
                         Implementation.label(recorded.implementation()), ours.text());
             }
         }
+        ForkStart start = ForkStart.of(experiment, store, key);
+        if (!start.how().isEmpty()) {
+            out.printf("%s: %s%n", key, start.how());
+        }
         MetricsTable table = new MetricsTable(out);
         table.header();
-        TrialResult result = new TrialRunner().run(planned.spec(), dataset, table::row);
+        TrialResult result = new TrialRunner().run(planned.spec(), dataset, start.snapshot(), table::row,
+                SnapshotRequest.NONE);
         int differing = 0;
         int missing = 0;
         for (EpochPredictions mine : result.predictions()) {

@@ -45,6 +45,7 @@ final class ConfigBinder {
         int epochs = integer(experiment, Keys.EPOCHS, Keys.path(Keys.EPOCHS), 1);
         List<Integer> recordEpochs = recordEpochs(experiment, epochs);
         List<Schedule> schedules = schedules(experiment, epochs);
+        List<Fork> forks = forks(experiment, schedules);
         int trials = integer(experiment, Keys.TRIALS, Keys.path(Keys.TRIALS), 1);
         long seed = wholeNumber(experiment.get(Keys.SEED), Keys.path(Keys.SEED));
         boolean fixedInit = bool(experiment, Keys.FIXED_INIT, Keys.path(Keys.FIXED_INIT));
@@ -55,7 +56,7 @@ final class ConfigBinder {
         }
         int threads = integer(experiment, Keys.THREADS_PER_TRIAL, Keys.path(Keys.THREADS_PER_TRIAL), 1);
         return new ExperimentConfig(name, data, preprocessing, modelSpec, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threads);
+                forks, trials, seed, fixedInit, output, threads);
     }
 
     // ---- structure and unknown keys ----
@@ -81,6 +82,9 @@ final class ConfigBinder {
             for (int i = 0; i < schedules.size(); i++) {
                 if (schedules.get(i) instanceof ConfigObject schedule) {
                     requireKnownKeys(schedule, Keys.schedulePath(i), Keys.SCHEDULE_KEYS);
+                    if (schedule.get(Keys.FORK) instanceof ConfigObject fork) {
+                        requireKnownKeys(fork, Keys.schedulePath(i) + "." + Keys.FORK, Keys.FORK_KEYS);
+                    }
                 }
             }
         }
@@ -176,6 +180,26 @@ final class ConfigBinder {
             schedules.add(schedule);
         }
         return schedules;
+    }
+
+    /**
+     * The {@code fork} objects of the schedule entries, in schedule order; their types here, how they relate to the
+     * schedules in {@link ExperimentConfig}'s constructor.
+     */
+    private static List<Fork> forks(ConfigObject experiment, List<Schedule> schedules) {
+        ConfigList list = (ConfigList) experiment.get(Keys.SCHEDULES);
+        List<Fork> forks = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof ConfigObject entry) || entry.get(Keys.FORK) == null
+                    || entry.get(Keys.FORK).valueType() == ConfigValueType.NULL) {
+                continue;
+            }
+            ConfigObject fork = object(entry, Keys.FORK, Keys.schedulePath(i) + "." + Keys.FORK);
+            String parent = string(fork, Keys.FROM, Keys.forkPath(i, Keys.FROM));
+            int at = integer(fork, Keys.AT, Keys.forkPath(i, Keys.AT), 1);
+            forks.add(new Fork(schedules.get(i).name(), parent, at));
+        }
+        return forks;
     }
 
     /** A paper schedule by name, stretched to {@code epochs}. */

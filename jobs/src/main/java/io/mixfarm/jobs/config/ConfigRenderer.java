@@ -30,9 +30,16 @@ final class ConfigRenderer {
 
         List<Object> schedules = new ArrayList<>();
         for (Schedule schedule : config.schedules()) {
-            schedules.add(ExperimentConfig.isPaperSchedule(schedule, config.epochs())
-                    ? schedule.name()
-                    : new TreeMap<>(Map.of(Keys.NAME, schedule.name(), Keys.TEXT, schedule.toText())));
+            if (ExperimentConfig.isPaperSchedule(schedule, config.epochs())) {
+                schedules.add(schedule.name());
+                continue;
+            }
+            Map<String, Object> custom = new TreeMap<>(Map.of(Keys.NAME, schedule.name(),
+                    Keys.TEXT, schedule.toText()));
+            // Only where there is one, so that configs without forks render (and hash) as before.
+            config.forkOf(schedule.name()).ifPresent(fork ->
+                    custom.put(Keys.FORK, Map.of(Keys.FROM, fork.parent(), Keys.AT, fork.at())));
+            schedules.add(custom);
         }
 
         Map<String, Object> experiment = new TreeMap<>();

@@ -6,12 +6,18 @@ import java.util.Locale;
  * How much work an experiment is, counted in images, to print before a farm starts.
  *
  * @param trials          trials in the experiment: schedules times trials per schedule
- * @param trialEpochs     epochs summed over all trials
+ * @param trialEpochs     epochs trained, summed over all trials (a fork trains only those after its checkpoint)
  * @param trainImages     training images passed forward and backward, over all trials and epochs
  * @param predictedImages test images predicted, over all trials and epochs (the trial runner evaluates the
  *                        whole test set after every epoch, not only at record epochs)
+ * @param sharedEpochs    trial-epochs forks do not train because they start from their parent's checkpoint
  */
-public record CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages) {
+public record CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages, long sharedEpochs) {
+
+    /** The cost of an experiment without forks. */
+    public CostEstimate(long trials, long trialEpochs, long trainImages, long predictedImages) {
+        this(trials, trialEpochs, trainImages, predictedImages, 0);
+    }
 
     /**
      * The cost of {@code config} on a data set of {@code trainCount} training and {@code testCount} test images.
@@ -25,9 +31,15 @@ public record CostEstimate(long trials, long trialEpochs, long trainImages, long
                     + testCount + " test");
         }
         long trials = Math.multiplyExact((long) config.schedules().size(), config.trials());
-        long trialEpochs = Math.multiplyExact(trials, config.epochs());
+        long shared = 0;
+        for (String schedule : config.scheduleNames()) {
+            // A fork trains only the epochs after its parent's checkpoint.
+            shared = Math.addExact(shared,
+                    Math.multiplyExact((long) config.trials(), config.forkOf(schedule).map(Fork::at).orElse(0)));
+        }
+        long trialEpochs = Math.multiplyExact(trials, config.epochs()) - shared;
         return new CostEstimate(trials, trialEpochs, Math.multiplyExact(trialEpochs, trainCount),
-                Math.multiplyExact(trialEpochs, testCount));
+                Math.multiplyExact(trialEpochs, testCount), shared);
     }
 
     /**
@@ -46,9 +58,12 @@ public record CostEstimate(long trials, long trialEpochs, long trainImages, long
         String perEpoch = trialEpochs == 0 ? ""
                 : String.format(Locale.ROOT, " (%,d train and %,d test images per trial-epoch)",
                         trainImages / trialEpochs, predictedImages / trialEpochs);
-        long epochsPerTrial = trials == 0 ? 0 : trialEpochs / trials;
+        long epochsPerTrial = trials == 0 ? 0 : (trialEpochs + sharedEpochs) / trials;
+        String shared = sharedEpochs == 0 ? ""
+                : String.format(Locale.ROOT, " - %,d shared by forks", sharedEpochs);
         return String.format(Locale.ROOT,
-                "%,d trials x %,d epochs = %,d trial-epochs, training on %,d images and predicting %,d test images%s.",
-                trials, epochsPerTrial, trialEpochs, trainImages, predictedImages, perEpoch);
+                "%,d trials x %,d epochs%s = %,d trial-epochs, training on %,d images and predicting %,d test"
+                        + " images%s.",
+                trials, epochsPerTrial, shared, trialEpochs, trainImages, predictedImages, perEpoch);
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +42,10 @@ import java.util.Set;
  * @param epochs          epochs every trial trains, at least 1
  * @param recordEpochs    epochs whose test predictions are kept: resolved, ascending, ending with {@code epochs}
  * @param schedules       the schedules compared, in config order, with unique Hive-safe names
+ * @param forks           the schedules that share their first epochs with another ({@link Fork}), in schedule order:
+ *                        at most one per schedule, from another schedule of this experiment, no cycles, at an epoch
+ *                        within {@code 1..epochs-1}, where the two schedules agree up to it
+ *                        ({@code Schedule.prefixDifference})
  * @param trials          independent trials per schedule, at least 1
  * @param seed            the experiment seed, from which {@link Seeds} derives every trial's seeds
  * @param fixedInit       whether all trials share {@code w0} from {@link Seeds#sharedInitSeed} (the paper's figure 9)
@@ -49,8 +54,8 @@ import java.util.Set;
  */
 public record ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
                                int epochs,
-                               List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
-                               boolean fixedInit, String output, int threadsPerTrial) {
+                               List<Integer> recordEpochs, List<Schedule> schedules, List<Fork> forks, int trials,
+                               long seed, boolean fixedInit, String output, int threadsPerTrial) {
 
     /** BatchNorm needs at least two examples for a batch variance. */
     static final int MIN_BATCH_SIZE = 2;
@@ -64,6 +69,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         Objects.requireNonNull(output, "output");
         recordEpochs = List.copyOf(recordEpochs);
         schedules = List.copyOf(schedules);
+        forks = List.copyOf(forks);
         requireNotBlank(Keys.NAME, name);
         requireDataSpec(data);
         requireAtLeast(Keys.BATCH_SIZE, batchSize, MIN_BATCH_SIZE);
@@ -72,6 +78,15 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         requireAtLeast(Keys.THREADS_PER_TRIAL, threadsPerTrial, 1);
         requireResolvedRecordEpochs(recordEpochs, epochs);
         requireSchedules(schedules, epochs);
+        requireForks(schedules, forks, epochs);
+    }
+
+    /** An experiment without forks. */
+    public ExperimentConfig(String name, String data, Preprocessing preprocessing, ModelSpec model, int batchSize,
+                            int epochs, List<Integer> recordEpochs, List<Schedule> schedules, int trials, long seed,
+                            boolean fixedInit, String output, int threadsPerTrial) {
+        this(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules, List.of(), trials, seed,
+                fixedInit, output, threadsPerTrial);
     }
 
     /**
@@ -116,7 +131,7 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
     /** This config with another output folder (for a command-line flag; {@code ""} to leave the folder out). */
     public ExperimentConfig withOutput(String output) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threadsPerTrial);
+                forks, trials, seed, fixedInit, output, threadsPerTrial);
     }
 
     /**
@@ -125,14 +140,16 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
      */
     public ExperimentConfig withTrials(int trials) {
         return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, schedules,
-                trials, seed, fixedInit, output, threadsPerTrial);
+                forks, trials, seed, fixedInit, output, threadsPerTrial);
     }
 
     /**
-     * This config with only the named schedules, kept in config order; their trials keep their seeds.
+     * This config with only the named schedules, kept in config order, and their forks; their trials keep their
+     * seeds.
      *
      * @param names schedule names as they appear in {@link #schedules()} (exact spelling, e.g. {@code LR-decay})
-     * @throws ConfigException if {@code names} is empty or names a schedule this config does not have
+     * @throws ConfigException if {@code names} is empty, names a schedule this config does not have, or keeps a
+     *                         schedule that forks from one it leaves out (its trials start from the parent's)
      */
     public ExperimentConfig withSchedules(List<String> names) {
         Set<String> wanted = new LinkedHashSet<>(names);
@@ -147,9 +164,16 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
                         + String.join(", ", known));
             }
         }
+        for (Fork fork : forks) {
+            if (wanted.contains(fork.child()) && !wanted.contains(fork.parent())) {
+                throw new ConfigException(Keys.path(Keys.SCHEDULES) + ": \"" + fork.child() + "\" forks from \""
+                        + fork.parent() + "\"; keep \"" + fork.parent() + "\" too");
+            }
+        }
         List<Schedule> kept = schedules.stream().filter(s -> wanted.contains(s.name())).toList();
-        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, trials,
-                seed, fixedInit, output, threadsPerTrial);
+        List<Fork> keptForks = forks.stream().filter(f -> wanted.contains(f.child())).toList();
+        return new ExperimentConfig(name, data, preprocessing, model, batchSize, epochs, recordEpochs, kept, keptForks,
+                trials, seed, fixedInit, output, threadsPerTrial);
     }
 
     /** The names of {@link #schedules()}, in config order. */
@@ -189,8 +213,34 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
         return planned(schedule, key.trial());
     }
 
+    /** The fork {@code schedule} declares, if it forks. */
+    public Optional<Fork> forkOf(String schedule) {
+        return forks.stream().filter(f -> f.child().equals(schedule)).findFirst();
+    }
+
+    /**
+     * The schedule whose seeds {@code schedule}'s trials take: its own, or for a fork its parent's, and so on up the
+     * chain, so that a forked trial is the trial a plain run of its schedule from the same seeds trains.
+     */
+    public String seedSchedule(String schedule) {
+        String owner = schedule;
+        for (Optional<Fork> fork = forkOf(owner); fork.isPresent(); fork = forkOf(owner)) {
+            owner = fork.get().parent();
+        }
+        return owner;
+    }
+
+    /** How many forks lie between {@code schedule} and the schedule that owns its seeds: 0 for a plain schedule. */
+    public int generation(String schedule) {
+        int generation = 0;
+        for (Optional<Fork> fork = forkOf(schedule); fork.isPresent(); fork = forkOf(fork.get().parent())) {
+            generation++;
+        }
+        return generation;
+    }
+
     private PlannedTrial planned(Schedule schedule, int trial) {
-        long trialSeed = Seeds.trialSeed(seed, schedule.name(), trial);
+        long trialSeed = Seeds.trialSeed(seed, seedSchedule(schedule.name()), trial);
         long initSeed = fixedInit ? Seeds.sharedInitSeed(seed) : trialSeed;
         TrialSpec spec = new TrialSpec(data, model, preprocessing, schedule, epochs, batchSize, recordEpochs, trialSeed,
                 initSeed);
@@ -283,6 +333,64 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
                 schedule.requireWithin(epochs);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void requireForks(List<Schedule> schedules, List<Fork> forks, int epochs) {
+        Map<String, Schedule> byName = new HashMap<>();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < schedules.size(); i++) {
+            byName.put(schedules.get(i).name(), schedules.get(i));
+            index.put(schedules.get(i).name(), i);
+        }
+        Map<String, String> parents = new HashMap<>();
+        for (Fork fork : forks) {
+            Integer i = index.get(fork.child());
+            if (i == null) {
+                throw new ConfigException(Keys.path(Keys.SCHEDULES) + ": a fork of \"" + fork.child()
+                        + "\", which is not a schedule of this experiment");
+            }
+            if (parents.put(fork.child(), fork.parent()) != null) {
+                throw new ConfigException(Keys.schedulePath(i) + "." + Keys.FORK + ": \"" + fork.child()
+                        + "\" forks twice");
+            }
+            if (isPaperSchedule(schedules.get(i), epochs)) {
+                // The config names a paper schedule by its name alone, which has no room for a fork.
+                throw new ConfigException(Keys.schedulePath(i) + "." + Keys.FORK + ": the paper's " + fork.child()
+                        + " cannot fork; write a { name, text, fork } schedule");
+            }
+            String from = Keys.forkPath(i, Keys.FROM) + ": ";
+            if (fork.parent().equals(fork.child())) {
+                throw new ConfigException(from + "\"" + fork.child() + "\" cannot fork from itself");
+            }
+            Schedule parent = byName.get(fork.parent());
+            if (parent == null) {
+                List<String> names = schedules.stream().map(Schedule::name).toList();
+                throw new ConfigException(from + "no schedule \"" + fork.parent() + "\""
+                        + Suggestions.didYouMean(fork.parent(), names) + "; this experiment has "
+                        + String.join(", ", names));
+            }
+            if (fork.at() < 1 || fork.at() >= epochs) {
+                // At the last epoch a fork would train nothing of its own.
+                throw new ConfigException(Keys.forkPath(i, Keys.AT) + ": must be within 1.." + (epochs - 1)
+                        + " (before the last epoch, " + Keys.path(Keys.EPOCHS) + "), got " + fork.at());
+            }
+            String difference = byName.get(fork.child()).prefixDifference(parent, fork.at());
+            if (difference != null) {
+                throw new ConfigException(Keys.forkPath(i, Keys.AT) + ": a fork must train as its parent up to epoch "
+                        + fork.at() + ", but " + difference);
+            }
+        }
+        for (Fork fork : forks) {
+            List<String> chain = new ArrayList<>(List.of(fork.child()));
+            for (String up = parents.get(fork.child()); up != null; up = parents.get(up)) {
+                if (chain.contains(up)) {
+                    chain.add(up);
+                    throw new ConfigException(Keys.forkPath(index.get(fork.child()), Keys.FROM)
+                            + ": forks form a cycle (" + String.join(" <- ", chain) + ")");
+                }
+                chain.add(up);
             }
         }
     }

@@ -33,6 +33,11 @@ final class Keys {
 
     /** Keys of a custom schedule object; {@link #NAME} is shared with the experiment's. */
     static final String TEXT = "text";
+    static final String FORK = "fork";
+
+    /** Keys of a schedule's {@code fork} object. */
+    static final String FROM = "from";
+    static final String AT = "at";
 
     /** Keys under {@code experiment}, in the order of {@code defaults.conf}. */
     static final List<String> EXPERIMENT_KEYS = List.of(NAME, DATA, NORMALISE, AUGMENT, MODEL, BATCH_SIZE, EPOCHS,
@@ -40,7 +45,9 @@ final class Keys {
     /** Keys under {@code experiment.model}. */
     static final List<String> MODEL_KEYS = List.of(ARCHITECTURE, WIDTH, BN_EPS);
     /** Keys of a custom schedule object in {@code experiment.schedules}. */
-    static final List<String> SCHEDULE_KEYS = List.of(NAME, TEXT);
+    static final List<String> SCHEDULE_KEYS = List.of(NAME, TEXT, FORK);
+    /** Keys of a schedule's {@code fork} object. */
+    static final List<String> FORK_KEYS = List.of(FROM, AT);
 
     private Keys() {
     }
@@ -58,5 +65,10 @@ final class Keys {
     /** The path of the {@code index}-th (0-based) schedule, e.g. {@code experiment.schedules[1]}. */
     static String schedulePath(int index) {
         return path(SCHEDULES) + "[" + index + "]";
+    }
+
+    /** The path of a key of the {@code index}-th schedule's fork, e.g. {@code experiment.schedules[1].fork.at}. */
+    static String forkPath(int index, String key) {
+        return schedulePath(index) + "." + FORK + "." + key;
     }
 }

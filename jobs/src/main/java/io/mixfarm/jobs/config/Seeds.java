@@ -31,7 +31,8 @@ public final class Seeds {
      * The seed of one trial: its minibatch order, and its initial weights unless the experiment fixes them.
      *
      * @param experimentSeed the experiment's {@code seed}
-     * @param schedule       the schedule's name, e.g. {@code LR-decay}
+     * @param schedule       the schedule's name, e.g. {@code LR-decay}; for a fork, its parent's
+     *                       ({@link ExperimentConfig#seedSchedule}), whose trials it continues
      * @param trial          the 0-based trial index within the schedule
      */
     public static long trialSeed(long experimentSeed, String schedule, int trial) {

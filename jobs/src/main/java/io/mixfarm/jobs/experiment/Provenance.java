@@ -73,6 +73,16 @@ public final class Provenance {
         }
     }
 
+    /**
+     * The entries of a JVM that writes an analysis output (the TV job's tables), taken where the file is written:
+     * Java, OS and the time; no ND4J, which the analysis does not load.
+     */
+    public static Map<String, String> analysisRuntime() {
+        Map<String, String> map = jvm();
+        map.put("mixfarm.written_at", java.time.Instant.now().toString());
+        return map;
+    }
+
     private static Map<String, String> jvm() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("java.version", System.getProperty("java.version"));

@@ -15,6 +15,7 @@ import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.experiment.Provenance;
 import io.mixfarm.jobs.spark.KryoSetup;
+import io.mixfarm.jobs.store.Checkpoint;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
@@ -29,6 +30,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -211,7 +213,8 @@ public final class FarmJob {
         folder.recordRun(config.name(), manifest);
 
         int slots = Math.max(1, jsc.defaultParallelism() / Integer.parseInt(jsc.getConf().get("spark.task.cpus", "1")));
-        FarmProgress progress = new FarmProgress(JOB_GROUP, pending, slots, out, System.console() != null);
+        List<List<TrialKey>> generations = generations(config, pending);
+        FarmProgress progress = new FarmProgress(JOB_GROUP, generations, slots, out, System.console() != null);
         jsc.sc().addSparkListener(progress);
         try {
             Broadcast<Dataset> broadcast = jsc.broadcast(data);
@@ -220,19 +223,71 @@ public final class FarmJob {
                 endings.put(status, jsc.sc().longAccumulator(FarmProgress.accumulator(status)));
             }
             TrialTask task = new TrialTask(config.render(), broadcast, new SerializableConfiguration(
-                    jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, endings, fingerprint);
-            jsc.setJobGroup(JOB_GROUP, String.format("mixfarm %s: %d trials (%s)", config.name(), pending.size(),
-                    String.join(", ", config.scheduleNames())), false);
+                    jsc.hadoopConfiguration()), provenance, lastAttempt(jsc.getConf()), faults, endings, fingerprint,
+                    checkpointEpochs(config, pending, folder.store()));
             long start = System.nanoTime();
-            List<TrialRecord> outcomes = jsc.parallelize(pending, pending.size())
-                    .setName("trials of " + config.name())
-                    .map(task)
-                    .collect();
+            List<TrialRecord> outcomes = new ArrayList<>(pending.size());
+            // One job per generation: a fork's trials start once every checkpoint they start from is written. Tasks
+            // that waited for their parent instead would hold a slot doing nothing; and since the shared prefix is
+            // usually most of a trial, the short tail of a generation costs less than that.
+            for (int generation = 0; generation < generations.size(); generation++) {
+                List<TrialKey> keys = generations.get(generation);
+                if (keys.isEmpty()) {
+                    continue;
+                }
+                jsc.setLocalProperty(FarmProgress.GENERATION, Integer.toString(generation));
+                jsc.setJobGroup(JOB_GROUP, String.format("mixfarm %s: %d trials (%s)%s", config.name(), keys.size(),
+                        keys.stream().map(TrialKey::schedule).distinct().collect(Collectors.joining(", ")),
+                        generations.size() == 1 ? "" : ", fork generation " + generation), false);
+                outcomes.addAll(jsc.parallelize(keys, keys.size())
+                        .setName("trials of " + config.name())
+                        .map(task)
+                        .collect());
+            }
             double wall = (System.nanoTime() - start) / 1e9;
             return new FarmReport(planned, planned - pending.size(), outcomes, wall, slots);
         } finally {
             jsc.sc().removeSparkListener(progress);
         }
+    }
+
+    /**
+     * The pending trials by generation, in plan order within each: plain schedules first, then the schedules forking
+     * from them, then those forking from those.
+     */
+    static List<List<TrialKey>> generations(ExperimentConfig config, List<TrialKey> pending) {
+        List<List<TrialKey>> generations = new ArrayList<>();
+        for (TrialKey key : pending) {
+            int generation = config.generation(key.schedule());
+            while (generations.size() <= generation) {
+                generations.add(new ArrayList<>());
+            }
+            generations.get(generation).add(key);
+        }
+        return generations.stream().map(List::copyOf).toList();
+    }
+
+    /**
+     * Per pending trial, the epochs after which it writes a checkpoint: trial k of a parent writes one at a fork's
+     * epoch when trial k of that fork is pending too and the checkpoint is not in the folder yet. A pending fork
+     * whose parent already finished without leaving its checkpoint trains the shared epochs itself
+     * ({@link ForkStart}).
+     */
+    static Map<TrialKey, List<Integer>> checkpointEpochs(ExperimentConfig config, List<TrialKey> pending,
+                                                         ExperimentStore store) {
+        Set<TrialKey> running = Set.copyOf(pending);
+        Set<Checkpoint> present = Set.copyOf(store.checkpoints());
+        Map<TrialKey, List<Integer>> epochs = new TreeMap<>();
+        for (TrialKey key : pending) {
+            config.forkOf(key.schedule()).ifPresent(fork -> {
+                TrialKey parent = new TrialKey(fork.parent(), key.trial());
+                Checkpoint checkpoint = new Checkpoint(fork.parent(), fork.at(), key.trial());
+                if (running.contains(parent) && !present.contains(checkpoint)) {
+                    epochs.computeIfAbsent(parent, k -> new ArrayList<>()).add(fork.at());
+                }
+            });
+        }
+        return epochs;
     }
 
     /**

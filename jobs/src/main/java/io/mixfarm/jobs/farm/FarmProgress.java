@@ -10,35 +10,42 @@ import org.apache.spark.scheduler.TaskInfo;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prints the farm's progress on the driver as trials finish: done / total, failures, the trial's time and an
- * ETA; with a progress bar when a person watches a terminal. Trials are Spark tasks of one stage, so task
- * index {@code i} is trial {@code pending.get(i)}.
+ * ETA; with a progress bar when a person watches a terminal. A farm runs one Spark job per generation of forks
+ * (parents, then the schedules forking from them), each job's trials the tasks of one stage, so task index
+ * {@code i} of generation {@code g}'s stage is trial {@code generations.get(g).get(i)}; a job says its generation in
+ * the local property {@link #GENERATION}.
  */
 final class FarmProgress extends SparkListener {
 
     /** The endings a task counts in an accumulator of its own, so that the driver can tell them from success. */
     static final List<TrialStatus> COUNTED = List.of(TrialStatus.FAILED, TrialStatus.DIVERGED);
 
+    /** The local property that tells a farm job's generation. */
+    static final String GENERATION = "mixfarm.generation";
+
     private final String jobGroup;
-    private final List<TrialKey> pending;
+    private final List<List<TrialKey>> generations;
+    private final int total;
     private final int slots;
     private final PrintStream out;
     private final boolean interactive;
     private final long start = System.nanoTime();
-    private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, List<TrialKey>> stages = new ConcurrentHashMap<>();
     private int done;
     private int failed;
     private int diverged;
     private int retried;
     private double trialSeconds;
 
-    FarmProgress(String jobGroup, List<TrialKey> pending, int slots, PrintStream out, boolean interactive) {
+    FarmProgress(String jobGroup, List<List<TrialKey>> generations, int slots, PrintStream out, boolean interactive) {
         this.jobGroup = jobGroup;
-        this.pending = pending;
+        this.generations = List.copyOf(generations);
+        this.total = generations.stream().mapToInt(List::size).sum();
         this.slots = slots;
         this.out = out;
         this.interactive = interactive;
@@ -47,18 +54,20 @@ final class FarmProgress extends SparkListener {
     @Override
     public void onJobStart(SparkListenerJobStart jobStart) {
         if (jobGroup.equals(jobStart.properties().getProperty("spark.jobGroup.id"))) {
+            List<TrialKey> keys = generations.get(Integer.parseInt(jobStart.properties().getProperty(GENERATION, "0")));
             scala.jdk.javaapi.CollectionConverters.asJava(jobStart.stageIds())
-                    .forEach(id -> stages.add((Integer) id));
+                    .forEach(id -> stages.put((Integer) id, keys));
         }
     }
 
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-        if (!stages.contains(taskEnd.stageId())) {
+        List<TrialKey> keys = stages.get(taskEnd.stageId());
+        if (keys == null) {
             return;
         }
         TaskInfo info = taskEnd.taskInfo();
-        TrialKey key = pending.get(info.index());
+        TrialKey key = keys.get(info.index());
         double seconds = info.duration() / 1e3;
         if (!info.successful()) {
             retried++;
@@ -79,9 +88,9 @@ final class FarmProgress extends SparkListener {
             case FAILED -> "FAILED";
             case DIVERGED -> "DIVERGED";
         };
-        double eta = (pending.size() - done) * (trialSeconds / done) / Math.max(1, slots);
+        double eta = (total - done) * (trialSeconds / done) / Math.max(1, slots);
         out.printf("%s[%d/%d] %s %s in %.1f s (attempt %d) | %d failed%s | elapsed %s | ETA %s%n",
-                interactive ? bar() + " " : "", done, pending.size(), key, word, seconds, info.attemptNumber(),
+                interactive ? bar() + " " : "", done, total, key, word, seconds, info.attemptNumber(),
                 failed, diverged == 0 ? "" : ", " + diverged + " diverged",
                 duration((System.nanoTime() - start) / 1e9), duration(eta));
         out.flush();
@@ -107,7 +116,7 @@ final class FarmProgress extends SparkListener {
 
     private String bar() {
         int width = 20;
-        int filled = (int) Math.round(width * (double) done / pending.size());
+        int filled = (int) Math.round(width * (double) done / total);
         return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
     }
 

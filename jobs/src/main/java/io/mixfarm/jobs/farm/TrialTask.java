@@ -3,6 +3,7 @@ package io.mixfarm.jobs.farm;
 import io.mixfarm.core.data.DataFingerprint;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.runtime.RuntimeSetup;
+import io.mixfarm.core.trial.SnapshotRequest;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
@@ -30,6 +31,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One Spark task: trains one trial on the executor and makes its outputs durable there, then reports its
@@ -66,6 +68,7 @@ final class TrialTask implements Function<TrialKey, TrialRecord> {
     private final Faults faults;
     private final EnumMap<TrialStatus, LongAccumulator> endings;
     private final DataFingerprint dataFingerprint;
+    private final HashMap<TrialKey, List<Integer>> checkpointEpochs;
 
     /**
      * @param config      the rendered experiment config (re-parsed on the executor: small, and one code path)
@@ -77,10 +80,13 @@ final class TrialTask implements Function<TrialKey, TrialRecord> {
      * @param endings     counts trials that failed for good or diverged, per status, so the driver's progress can
      *                    tell
      * @param dataFingerprint the data's fingerprint, taken once on the driver, for every trial's row
+     * @param checkpointEpochs per trial key, the epochs after which the trial writes its checkpoint for the forks
+     *                        that will start from it (none for a key not in the map)
      */
     TrialTask(String config, Broadcast<Dataset> data, SerializableConfiguration hadoop,
               Map<String, String> provenance, int lastAttempt, Faults faults,
-              Map<TrialStatus, LongAccumulator> endings, DataFingerprint dataFingerprint) {
+              Map<TrialStatus, LongAccumulator> endings, DataFingerprint dataFingerprint,
+              Map<TrialKey, List<Integer>> checkpointEpochs) {
         this.config = config;
         this.data = data;
         this.hadoop = hadoop;
@@ -89,6 +95,8 @@ final class TrialTask implements Function<TrialKey, TrialRecord> {
         this.faults = faults;
         this.endings = new EnumMap<>(endings);
         this.dataFingerprint = dataFingerprint;
+        this.checkpointEpochs = new HashMap<>();
+        checkpointEpochs.forEach((key, epochs) -> this.checkpointEpochs.put(key, List.copyOf(epochs)));
     }
 
     @Override
@@ -110,7 +118,15 @@ final class TrialTask implements Function<TrialKey, TrialRecord> {
         long start = System.currentTimeMillis();
         try {
             faults.maybeFail(key, attempt);
-            TrialResult result = new TrialRunner().run(planned.spec(), data.value(), TrialObserver.NONE);
+            ForkStart fork = ForkStart.of(experiment, store, key);
+            if (!fork.how().isEmpty()) {
+                trialProvenance.put("mixfarm.fork", fork.how());
+            }
+            Set<Integer> snapshotEpochs = Set.copyOf(checkpointEpochs.getOrDefault(key, List.of()));
+            SnapshotRequest snapshots = snapshotEpochs.isEmpty() ? SnapshotRequest.NONE : new SnapshotRequest(
+                    snapshotEpochs, snapshot -> store.writeCheckpoint(key.schedule(), key.trial(), snapshot));
+            TrialResult result = new TrialRunner().run(planned.spec(), data.value(), fork.snapshot(),
+                    TrialObserver.NONE, snapshots);
             long end = System.currentTimeMillis();
             TrialRecord record = TrialRecord.finished(key.schedule(), key.trial(), result, host, device.label(),
                     attempt, start, end, implementation, dataFingerprint);

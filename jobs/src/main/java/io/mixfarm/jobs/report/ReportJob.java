@@ -13,6 +13,7 @@ import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialCensus;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
+import io.mixfarm.jobs.tv.TvTables;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,7 +54,7 @@ public final class ReportJob {
         try {
             spark.sparkContext().setJobDescription("mixfarm report: read metrics and tv_summary");
             List<MetricRow> metrics = metrics(spark, output, census);
-            List<TvSummaryRow> tv = tvSummary(spark, output);
+            List<TvSummaryRow> tv = TvTables.readSummary(spark, output);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("experiment", config.name());
             facts.put("output", output);
@@ -109,30 +110,5 @@ public final class ReportJob {
                     row.<Double>getAs("effective_lr"), norms));
         }
         return rows;
-    }
-
-    private static List<TvSummaryRow> tvSummary(SparkSession spark, String output) {
-        if (!Path.of(output, "tv_summary").toFile().isDirectory()) {
-            return List.of();
-        }
-        Dataset<Row> table = spark.read().parquet(output + "/tv_summary");
-        if (!List.of(table.columns()).contains("all_trials")) {
-            throw new IllegalArgumentException(output + "/tv_summary was written by an older mixfarm (no all_trials "
-                    + "column): run ./submit/mixfarm tv --out " + output + " again");
-        }
-        List<TvSummaryRow> rows = new ArrayList<>();
-        for (Row r : table.collectAsList()) {
-            rows.add(new TvSummaryRow(r.getAs("epoch"), r.getAs("a"), r.getAs("b"), r.getAs("n"), r.getAs("trials_a"),
-                    r.getAs("trials_b"), r.getAs("tv"), r.getAs("tv_random_mean"), r.getAs("tv_random_sd"),
-                    r.getAs("baseline"), r.getAs("null_mean"), r.getAs("null_sd"), r.getAs("p_value"),
-                    r.getAs("corrected_tv"), r.getAs("ci_low"), r.getAs("ci_high"), r.getAs("all_trials"),
-                    r.getAs("p_holm"), diverged(r, "diverged_a"), diverged(r, "diverged_b")));
-        }
-        return rows;
-    }
-
-    /** A diverged count; 0 in a {@code tv_summary} written before the TV job counted them. */
-    private static int diverged(Row row, String column) {
-        return List.of(row.schema().fieldNames()).contains(column) ? row.<Integer>getAs(column) : 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.sql;
 
 import io.mixfarm.jobs.store.TrialStatus;
+import io.mixfarm.jobs.tv.TvTables;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
@@ -39,8 +40,8 @@ public final class SqlQuery {
             + "WHERE all_trials ORDER BY ALL";
 
     /** The datasets of an output folder that become views, in the order they are documented. */
-    private static final List<String> DATASETS = List.of("predictions", "metrics", "trials", "tv_summary",
-            "tv_by_image");
+    private static final List<String> DATASETS = List.of("predictions", "metrics", "trials", TvTables.SUMMARY.name(),
+            TvTables.BY_IMAGE.name());
 
     /** Datasets a trial writes before its {@code trials/} row: their default view keeps finished trials only. */
     private static final Set<String> PER_TRIAL = Set.of("predictions", "metrics");

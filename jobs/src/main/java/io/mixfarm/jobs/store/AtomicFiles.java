@@ -63,7 +63,7 @@ final class AtomicFiles {
      * @param metadata key-value metadata for the footer
      * @return whether {@code target} now holds these rows (false: {@link IfExists#KEEP} found a file there)
      */
-    boolean writeParquet(Path target, MessageType schema, Map<String, String> metadata, List<Group> rows,
+    boolean writeParquet(Path target, MessageType schema, Map<String, String> metadata, Iterable<Group> rows,
                          IfExists ifExists) throws IOException {
         Path temp = Layout.temporary(target);
         try {
@@ -138,6 +138,32 @@ final class AtomicFiles {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp, e);
             throw e;
+        }
+    }
+
+    /**
+     * Replaces the folder {@code target} with the complete folder {@code staged} beside it: the old folder is renamed
+     * away, {@code staged} renamed to {@code target}, the old one deleted. No file system renames a folder onto an
+     * existing one (Hadoop's rename would move it inside), so readers see no folder between the two renames, which
+     * they take as "not written yet"; never a mix of the two.
+     */
+    void replaceFolder(Path staged, Path target) throws IOException {
+        Path old = null;
+        if (fs.exists(target)) {
+            old = Layout.temporary(target);
+            if (!rename(target, old)) {
+                throw new IOException("cannot move the previous " + target + " aside to " + old);
+            }
+        }
+        if (!rename(staged, target)) {
+            IOException failed = new IOException("cannot rename " + staged + " to " + target);
+            if (old != null && !rename(old, target)) {
+                failed.addSuppressed(new IOException("cannot move the previous version back from " + old));
+            }
+            throw failed;
+        }
+        if (old != null) {
+            fs.delete(old, true);
         }
     }
 

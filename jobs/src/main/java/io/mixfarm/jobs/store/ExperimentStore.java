@@ -2,6 +2,7 @@ package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.TrialResult;
+import io.mixfarm.core.trial.TrialSnapshot;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.AtomicFiles.IfExists;
 import org.apache.hadoop.conf.Configuration;
@@ -272,6 +273,81 @@ public final class ExperimentStore implements Serializable {
         }
     }
 
+    /**
+     * Writes a trial's snapshot as its checkpoint after the snapshot's epoch, atomically: a reader finds the whole
+     * snapshot under its final name or nothing ({@link AtomicFiles}). A copy there already (an earlier attempt's)
+     * is kept: the trial is deterministic, so the two are the same.
+     */
+    public void writeCheckpoint(String schedule, int trial, TrialSnapshot snapshot) {
+        Path target = layout.checkpoint(schedule, snapshot.epoch(), trial);
+        try {
+            files.writeBytes(target, snapshot.toBytes(), IfExists.KEEP);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + target, e);
+        }
+    }
+
+    /**
+     * A trial's checkpoint after an epoch, if the folder has it.
+     *
+     * @throws IllegalArgumentException with one line naming the file if it is not a whole snapshot (damaged)
+     */
+    public Optional<TrialSnapshot> checkpoint(String schedule, int epoch, int trial) {
+        Path path = layout.checkpoint(schedule, epoch, trial);
+        try {
+            if (!fs.exists(path)) {
+                return Optional.empty();
+            }
+            try (FSDataInputStream in = fs.open(path)) {
+                return Optional.of(TrialSnapshot.fromBytes(in.readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + path, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every checkpoint in the folder, in {@link Checkpoint#ORDER}; temp files of unfinished writes are not. */
+    public List<Checkpoint> checkpoints() {
+        List<Checkpoint> found = new ArrayList<>();
+        try {
+            for (Path folder : scheduleFolders(Layout.CHECKPOINTS)) {
+                String schedule = Layout.partitionValue(folder.getName(), "schedule");
+                for (FileStatus epochFolder : fs.listStatus(folder)) {
+                    String epoch = Layout.partitionValue(epochFolder.getPath().getName(), Layout.EPOCH_KEY);
+                    if (!epochFolder.isDirectory() || epoch == null || !epoch.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    for (FileStatus file : fs.listStatus(epochFolder.getPath())) {
+                        int trial = Layout.trialOfCheckpoint(file.getPath().getName());
+                        if (trial >= 0) {
+                            found.add(new Checkpoint(schedule, Integer.parseInt(epoch), trial));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoints of " + output, e);
+        }
+        found.sort(Checkpoint.ORDER);
+        return found;
+    }
+
+    /** Where a checkpoint lives, for people: the full path. */
+    public String path(Checkpoint checkpoint) {
+        return layout.checkpoint(checkpoint.schedule(), checkpoint.epoch(), checkpoint.trial()).toString();
+    }
+
+    /** Deletes a checkpoint and any temp files its writers left behind. */
+    public void deleteCheckpoint(Checkpoint checkpoint) {
+        try {
+            deleteWithTemps(layout.checkpoint(checkpoint.schedule(), checkpoint.epoch(), checkpoint.trial()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete checkpoint " + checkpoint + " from " + output, e);
+        }
+    }
+
     /** The content of {@code experiment.json}, if the folder has one. */
     public Optional<String> readManifest() {
         Path manifest = layout.manifest();
@@ -298,12 +374,31 @@ public final class ExperimentStore implements Serializable {
     }
 
     /**
-     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/} and
-     * {@code experiment.json} with its temp files; anything else in the folder stays.
+     * Writes a file at the root of the folder, e.g. {@code tv_summary.csv}, replacing any earlier one atomically
+     * (on HDFS and object stores with a moment without the file, see {@link AtomicFiles}).
+     *
+     * @param name a file name, no folder
+     */
+    public void writeRootFile(String name, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        Path file = new Path(layout.root(), name);
+        if (!file.getParent().equals(layout.root()) || name.startsWith(".") || name.equals(Layout.MANIFEST)) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a file name for the root of " + output);
+        }
+        try {
+            files.writeBytes(file, content, IfExists.REPLACE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Deletes {@code trials/} (first, so nothing looks complete), {@code predictions/}, {@code metrics/},
+     * {@code checkpoints/} and {@code experiment.json} with its temp files; anything else in the folder stays.
      */
     public void deleteOutputs() {
         try {
-            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS)) {
+            for (String dataset : List.of(Layout.TRIALS, Layout.PREDICTIONS, Layout.METRICS, Layout.CHECKPOINTS)) {
                 fs.delete(layout.dataset(dataset), true);
             }
             deleteWithTemps(layout.manifest());
@@ -315,6 +410,19 @@ public final class ExperimentStore implements Serializable {
     /** The Hadoop configuration the store was opened with (or deserialised with). */
     Configuration hadoop() {
         return hadoop;
+    }
+
+    /** The file system, paths and atomic writes of the folder, for the whole datasets ({@link StagedDataset}). */
+    FileSystem fs() {
+        return fs;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    AtomicFiles files() {
+        return files;
     }
 
     @Override

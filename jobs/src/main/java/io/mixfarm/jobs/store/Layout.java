@@ -16,10 +16,13 @@ final class Layout {
     static final String METRICS = "metrics";
     static final String TRIALS = "trials";
     static final String MANIFEST = "experiment.json";
+    /** Trial snapshots that forks start from (docs/method.md, "Forks"); no dataset, never read by Spark. */
+    static final String CHECKPOINTS = "checkpoints";
     /** The partition key of the per-epoch predictions folders of the earlier layout. */
     static final String EPOCH_KEY = "epoch";
 
     private static final Pattern TRIAL_FILE = Pattern.compile("trial-(\\d+)\\.parquet");
+    private static final Pattern CHECKPOINT_FILE = Pattern.compile("trial-(\\d+)\\.snapshot");
 
     /**
      * Temp names need both ends. The leading dot hides them from Spark, which reads every file of a folder except
@@ -73,6 +76,21 @@ final class Layout {
 
     Path manifest() {
         return new Path(root, MANIFEST);
+    }
+
+    /**
+     * A trial's snapshot after an epoch, e.g. {@code OUT/checkpoints/schedule=R/epoch=8/trial-00007.snapshot}; the
+     * bytes are {@code io.mixfarm.core.trial.TrialSnapshot}'s.
+     */
+    Path checkpoint(String schedule, int epoch, int trial) {
+        return new Path(new Path(schedule(CHECKPOINTS, schedule), EPOCH_KEY + "=" + epoch),
+                String.format(Locale.ROOT, "trial-%05d.snapshot", trial));
+    }
+
+    /** The trial index of a checkpoint's file name such as {@code trial-00007.snapshot}, or -1 for any other name. */
+    static int trialOfCheckpoint(String fileName) {
+        Matcher m = CHECKPOINT_FILE.matcher(fileName);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     /** Zero-padded so that listings sort by trial up to 99999 trials; larger indices just get longer names. */

@@ -14,6 +14,8 @@
  * ({@code predictions/schedule=S/epoch=E/trial-00007.parquet}, epoch only in the folder name) stay readable.
  * A trial is complete iff its {@code trials} row says {@code succeeded}. Every file appears under its final name
  * only when complete (temp file plus rename); see {@link io.mixfarm.jobs.store.ExperimentStore} for the rules
- * that make rewriting a trial harmless. No Spark API is used here.
+ * that make rewriting a trial harmless. Datasets that a job writes as a whole and its next run replaces as a whole
+ * (the TV job's tables) go through {@link io.mixfarm.jobs.store.StagedDataset}: a hidden folder swapped in when
+ * complete. No Spark API is used here.
  */
 package io.mixfarm.jobs.store;

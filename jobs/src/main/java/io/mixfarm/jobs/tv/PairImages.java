@@ -3,11 +3,13 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TotalVariation;
 
-import java.io.Serializable;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
- * The per-image results of one comparison, compactly: what {@code tv_by_image}'s rows of one (epoch, pair) hold,
- * kept between the TV job's two Spark jobs as arrays rather than rows.
+ * The per-image results of one comparison, compactly: what {@code tv_by_image}'s rows of one (epoch, pair) hold, as
+ * arrays rather than rows.
  *
  * @param epoch   the record epoch
  * @param a       first schedule
@@ -20,7 +22,7 @@ import java.io.Serializable;
  * @param countsB the same for {@code b}
  */
 record PairImages(int epoch, String a, String b, int trialsA, int trialsB, int classes, double[] tv, int[] countsA,
-                  int[] countsB) implements Serializable {
+                  int[] countsB) {
 
     /** Per-image TV and both schedules' class counts over all their trials. */
     static PairImages of(int epoch, String a, String b, PredictionMatrix ma, PredictionMatrix mb) {
@@ -28,5 +30,12 @@ record PairImages(int epoch, String a, String b, int trialsA, int trialsB, int c
         int[] countsB = TotalVariation.counts(mb);
         return new PairImages(epoch, a, b, ma.trials(), mb.trials(), ma.classes(),
                 TotalVariation.perImage(countsA, ma.trials(), countsB, mb.trials(), ma.classes()), countsA, countsB);
+    }
+
+    /** The {@code tv_by_image} rows, by image, each made when it is read. */
+    Stream<TvByImageRow> rows() {
+        return IntStream.range(0, tv.length).mapToObj(image -> new TvByImageRow(epoch, a, b, image, tv[image],
+                trialsA, trialsB, Arrays.copyOfRange(countsA, image * classes, (image + 1) * classes),
+                Arrays.copyOfRange(countsB, image * classes, (image + 1) * classes)));
     }
 }

@@ -8,33 +8,34 @@ import io.mixfarm.jobs.config.Seeds;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
+import io.mixfarm.jobs.experiment.Provenance;
 import io.mixfarm.jobs.spark.KryoSetup;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
+import io.mixfarm.jobs.store.StagedDataset;
 import io.mixfarm.jobs.store.TrialCensus;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
@@ -48,13 +49,15 @@ import static org.apache.spark.sql.functions.col;
  * it left out.
  *
  * <p>The unit of work is one record epoch: one Spark task reads that epoch's row group of every used trial's
- * predictions file, builds the schedules' prediction matrices, and computes the epoch's {@code tv_summary} and
- * {@code tv_by_image} rows. Nothing holds more than one epoch's matrices, and the driver only receives the summary
- * rows, so driver memory grows with neither the record epochs nor the trials. The per-image results are kept on
- * the executors' disks between the two Spark jobs (summary, then {@code tv_by_image} written by the executors), so
- * nothing is computed twice.
+ * predictions file, builds the schedules' prediction matrices, computes the epoch's {@code tv_summary} and
+ * {@code tv_by_image} rows, writes the latter as the epoch's file of {@code tv_by_image} from the executor, and
+ * returns the former. Nothing holds more than one epoch's matrices, and the driver only receives the summary rows,
+ * so driver memory grows with neither the record epochs nor the trials.
  *
- * <p>Writes {@code OUT/tv_summary/} and {@code OUT/tv_by_image/} (Parquet) and {@code OUT/tv_summary.csv}.
+ * <p>Writes {@code OUT/tv_summary/} and {@code OUT/tv_by_image/} (Parquet; {@link TvTables}) and
+ * {@code OUT/tv_summary.csv}, each with the run's {@linkplain #provenance provenance}. Both tables are written into
+ * hidden staging folders and replace the previous run's only when complete ({@link StagedDataset}), the CSV after
+ * them: a run that fails or is killed leaves the previous outputs as they were.
  */
 public final class TvJob {
 
@@ -63,20 +66,26 @@ public final class TvJob {
     }
 
     /**
-     * One Spark task's work: every pair of schedules at one record epoch. Its list, like {@link EpochResult}'s, is
-     * an {@link ArrayList}: Kryo rebuilds a list by adding to a new instance, which an immutable list refuses.
+     * One Spark task's work: every pair of schedules at one record epoch. Its list, like the task's result, is an
+     * {@link ArrayList}: Kryo rebuilds a list by adding to a new instance, which an immutable list refuses.
      */
     record EpochWork(int epoch, ArrayList<Comparison> comparisons) implements Serializable {
     }
 
-    /** One Spark task's result: its summary rows, and the per-image TV and counts of each pair. */
-    record EpochResult(ArrayList<TvSummaryRow> summary, ArrayList<PairImages> byImage) implements Serializable {
-    }
-
     private final PrintStream out;
+    private final Runnable beforePublish;
 
     public TvJob(PrintStream out) {
+        this(out, () -> { });
+    }
+
+    /**
+     * A job that calls {@code beforePublish} when every file of the new outputs is written and none is published:
+     * where a test looks at the folder as a crash would leave it, and makes the run fail there.
+     */
+    TvJob(PrintStream out, Runnable beforePublish) {
         this.out = out;
+        this.beforePublish = beforePublish;
     }
 
     /** Runs the estimates over the output folder {@code output}. */
@@ -105,28 +114,70 @@ public final class TvJob {
                 .config("spark.serializer", KryoSerializer.class.getName())
                 .config("spark.kryo.registrator", KryoSetup.class.getName())
                 .getOrCreate();
+        StagedDataset byImage = null;
+        StagedDataset summaryTable = null;
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Map<String, String> provenance = provenance(config, options, curveEpochs, finished, jsc);
             List<EpochWork> work = work(spark, output, config, finished, curveEpochs);
-            JavaRDD<EpochResult> results = estimate(jsc, store, work, finished, classes, config.seed(), options);
-            try {
-                List<TvSummaryRow> summary = collectSummary(jsc, results, options).stream()
-                        .map(r -> r.withDiverged(census.count(TrialStatus.DIVERGED, r.a()),
-                                census.count(TrialStatus.DIVERGED, r.b())))
-                        .toList();
-                writeSummary(spark, output, summary);
-                writeByImage(spark, output, results);
-                Map<String, Integer> used = new LinkedHashMap<>();
-                finished.forEach((schedule, samples) -> used.put(schedule, samples.size()));
-                out.printf("wrote %s/tv_summary (%d rows), %s/tv_by_image, %s/tv_summary.csv%n", output,
-                        summary.size(), output, output);
-                return new TvResult(summary, used);
-            } finally {
-                results.unpersist(false);
-            }
+            byImage = StagedDataset.begin(store, TvTables.BY_IMAGE.name());
+            summaryTable = StagedDataset.begin(store, TvTables.SUMMARY.name());
+            List<TvSummaryRow> summary = estimate(jsc, store, byImage, provenance, work, finished, classes,
+                    config.seed(), options).stream()
+                    .map(r -> r.withDiverged(census.count(TrialStatus.DIVERGED, r.a()),
+                            census.count(TrialStatus.DIVERGED, r.b())))
+                    .toList();
+            Map<String, String> metadata = withRuntime(provenance);
+            summaryTable.write(TvTables.SUMMARY_FILE, TvTables.SUMMARY.schema(), metadata,
+                    TvTables.SUMMARY.groups(summary));
+            beforePublish.run();
+            byImage.publish();
+            summaryTable.publish();
+            store.writeRootFile(TvTables.SUMMARY_CSV, TvTables.csv(summary, metadata));
+            Map<String, Integer> used = new LinkedHashMap<>();
+            finished.forEach((schedule, samples) -> used.put(schedule, samples.size()));
+            out.printf("wrote %s/%s (%d rows), %s/%s, %s/%s%n", output, TvTables.SUMMARY.name(), summary.size(),
+                    output, TvTables.BY_IMAGE.name(), output, TvTables.SUMMARY_CSV);
+            return new TvResult(summary, used);
         } finally {
+            // After a publish there is nothing left to discard; before it, the staged files go.
+            for (StagedDataset staged : Arrays.asList(byImage, summaryTable)) {
+                if (staged != null) {
+                    staged.discard();
+                }
+            }
             spark.stop();
         }
+    }
+
+    /**
+     * What every TV output records of its run, in its Parquet footers and the CSV's {@code #} lines: the
+     * experiment's provenance (config and its hash, mixfarm version and commit, this run's Spark application), the
+     * TV options as this run resolved them and the seed every draw derives from ({@link Seeds#comparisonSeed}),
+     * and the trials used per schedule. A rerun with these options on the same trials reproduces every number.
+     */
+    static Map<String, String> provenance(ExperimentConfig config, TvOptions options, List<Integer> curveEpochs,
+                                          Map<String, List<Integer>> finished, JavaSparkContext jsc) {
+        Map<String, String> map = new LinkedHashMap<>(Provenance.experiment(config.render(), config.hash(),
+                ExperimentFolder.identityHash(config), jsc.sc().applicationId(), jsc.version()));
+        map.put("mixfarm.tv.seed", Long.toString(config.seed()));
+        map.put("mixfarm.tv.permutations", Integer.toString(options.permutations()));
+        map.put("mixfarm.tv.resamples", Integer.toString(options.resamples()));
+        map.put("mixfarm.tv.n", options.ns().isEmpty() ? "default" : join(options.ns()));
+        map.put("mixfarm.tv.n_epochs", join(curveEpochs));
+        map.put("mixfarm.tv.trials", trialCounts(finished));
+        return map;
+    }
+
+    /** The run's provenance with the entries of the JVM that writes the file, taken where it writes it. */
+    private static Map<String, String> withRuntime(Map<String, String> provenance) {
+        Map<String, String> map = new LinkedHashMap<>(provenance);
+        map.putAll(Provenance.analysisRuntime());
+        return map;
+    }
+
+    private static String join(List<Integer> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     /** Sample trials per schedule, ascending, in the config's schedule order; at least two schedules. */
@@ -203,34 +254,32 @@ public final class TvJob {
     }
 
     /**
-     * One Spark task per record epoch: reads the epoch's matrices, then estimates every pair and computes its
-     * per-image rows. Kept on disk (the driver's memory in local mode is the executor's) until both outputs are
-     * written.
+     * One Spark task per record epoch: reads the epoch's matrices, estimates every pair, writes the epoch's
+     * {@code tv_by_image} file into {@code byImage} and returns its summary rows; the driver collects them, in epoch
+     * order, and adds Holm's p-values over the whole run (the family is every (epoch, pair) the run tests).
      */
-    private static JavaRDD<EpochResult> estimate(JavaSparkContext jsc, ExperimentStore store, List<EpochWork> work,
-                                                 Map<String, List<Integer>> finished, int classes, long seed,
-                                                 TvOptions options) {
+    private static List<TvSummaryRow> estimate(JavaSparkContext jsc, ExperimentStore store, StagedDataset byImage,
+                                               Map<String, String> provenance, List<EpochWork> work,
+                                               Map<String, List<Integer>> finished, int classes, long seed,
+                                               TvOptions options) {
         LinkedHashMap<String, List<Integer>> trials = new LinkedHashMap<>(finished);
-        return jsc.parallelize(work, Math.max(1, work.size())).map(w -> {
+        HashMap<String, String> runProvenance = new HashMap<>(provenance);
+        jsc.setJobDescription(String.format("mixfarm tv: %d record epochs, %d permutations", work.size(),
+                options.permutations()));
+        List<TvSummaryRow> all = new ArrayList<>();
+        jsc.parallelize(work, Math.max(1, work.size())).map(w -> {
             Map<String, PredictionMatrix> matrices = readEpoch(store, trials, w.epoch(), classes);
             ArrayList<TvSummaryRow> summary = new ArrayList<>();
-            ArrayList<PairImages> byImage = new ArrayList<>();
+            List<PairImages> pairs = new ArrayList<>();
             for (Comparison c : w.comparisons()) {
                 summary.addAll(estimateOne(matrices, c, seed, options));
-                byImage.add(PairImages.of(c.epoch(), c.a(), c.b(), matrices.get(c.a()), matrices.get(c.b())));
+                pairs.add(PairImages.of(c.epoch(), c.a(), c.b(), matrices.get(c.a()), matrices.get(c.b())));
             }
-            return new EpochResult(summary, byImage);
-        }).persist(StorageLevel.DISK_ONLY());
-    }
-
-    /** The first Spark job: computes every epoch and brings back only the summary rows, in epoch order. */
-    private static List<TvSummaryRow> collectSummary(JavaSparkContext jsc, JavaRDD<EpochResult> results,
-                                                     TvOptions options) {
-        jsc.setJobDescription(String.format("mixfarm tv: %d record epochs, %d permutations",
-                results.getNumPartitions(), options.permutations()));
-        List<TvSummaryRow> all = new ArrayList<>();
-        results.map(EpochResult::summary).collect().forEach(all::addAll);
-        // Holm over the whole run, not per task: the family is every (epoch, pair) the run tests.
+            Iterable<TvByImageRow> rows = () -> pairs.stream().flatMap(PairImages::rows).iterator();
+            byImage.write(TvTables.byImageFile(w.epoch()), TvTables.BY_IMAGE.schema(), withRuntime(runProvenance),
+                    TvTables.BY_IMAGE.groups(rows));
+            return summary;
+        }).collect().forEach(all::addAll);
         return TvSummaryRow.withHolm(all);
     }
 
@@ -248,22 +297,6 @@ public final class TvJob {
                 c.baseline()) : List.of());
         rows.add(estimator.estimate(c.epoch(), c.a(), c.b(), a, b, c.baseline()));
         return rows;
-    }
-
-    private static void writeSummary(SparkSession spark, String output, List<TvSummaryRow> summary) {
-        spark.sparkContext().setJobDescription("mixfarm tv: write tv_summary");
-        spark.createDataFrame(summary.stream().map(TvTables::summaryRow).toList(), TvTables.SUMMARY)
-                .coalesce(1).write().mode(SaveMode.Overwrite).parquet(output + "/tv_summary");
-        TvTables.writeCsv(spark.sparkContext().hadoopConfiguration(), output + "/tv_summary.csv", summary);
-    }
-
-    /** Per-image TV and class counts, from the kept per-epoch results, written by the executors. */
-    private static void writeByImage(SparkSession spark, String output, JavaRDD<EpochResult> results) {
-        spark.sparkContext().setJobDescription("mixfarm tv: write tv_by_image");
-        JavaRDD<Row> rows = results.flatMap(r -> r.byImage().stream()
-                .flatMap(pair -> TvTables.byImageRows(pair).stream()).iterator());
-        spark.createDataFrame(rows, TvTables.BY_IMAGE).write().mode(SaveMode.Overwrite)
-                .parquet(output + "/tv_by_image");
     }
 
     private static String trialCounts(Map<String, List<Integer>> finished) {

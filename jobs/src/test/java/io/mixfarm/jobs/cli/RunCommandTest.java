@@ -57,6 +57,19 @@ class RunCommandTest {
     }
 
     @Test
+    void aDryRunShowsEachForkAndCountsOnlyTheEpochsItTrains() throws IOException {
+        Path config = tmp.resolve("study.conf");
+        Files.writeString(config, io.mixfarm.jobs.config.ForkConfigTest.STUDY);
+        assertEquals(0, run("run", config.toString(), "--dry-run", "--out", tmp.resolve("out").toString()),
+                err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("P forks from R after epoch 8: trial k starts from trial k of R's checkpoint and "
+                + "takes its seeds"), printed);
+        assertTrue(printed.contains("Q forks from P after epoch 12"), printed);
+        assertTrue(printed.contains("9 trials x 16 epochs - 60 shared by forks = 84 trial-epochs"), printed);
+    }
+
+    @Test
     void anUnknownConfigKeyIsOneLineNamingItAndExitStatusTwo() throws IOException {
         Path config = tmp.resolve("bad.conf");
         Files.writeString(config, "experiment { trails = 3 }\n");
