@@ -1,5 +1,8 @@
 package io.mixfarm.core.model;
 
+import io.mixfarm.core.model.fused.BatchNormRelu;
+import io.mixfarm.core.model.fused.ChannelsLastConvolution;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -47,7 +50,24 @@ final class Layers {
      * {@code floor((in + 2p - k) / s) + 1}.
      */
     static Layer conv(String name, int channels, int kernel, int stride, int padding, UpdateRule rule) {
-        return new ConvolutionLayer.Builder(kernel, kernel).name(name).nOut(channels).stride(stride, stride)
+        return configure(new ConvolutionLayer.Builder(kernel, kernel), name, channels, stride, padding, rule);
+    }
+
+    /**
+     * The same convolution as {@link #conv} on channels-last activations, computed by the fused layer
+     * ({@link ChannelsLastConvolution}); same parameters, initialisation and update.
+     *
+     * @param inputGradient whether anything reads its input gradient (not for the layer that reads the images)
+     */
+    static Layer channelsLastConv(String name, int channels, int kernel, int stride, int padding, UpdateRule rule,
+                                  boolean inputGradient) {
+        return configure(new ChannelsLastConvolution.Builder(kernel, kernel).inputGradient(inputGradient), name,
+                channels, stride, padding, rule);
+    }
+
+    private static Layer configure(ConvolutionLayer.Builder builder, String name, int channels, int stride,
+                                   int padding, UpdateRule rule) {
+        return builder.name(name).nOut(channels).stride(stride, stride)
                 .padding(padding, padding).hasBias(false).activation(Activation.IDENTITY).weightInit(WeightInit.RELU)
                 .updater(rule.updater()).regularization(rule.regularization()).build();
     }
@@ -60,6 +80,23 @@ final class Layers {
     static Layer bn(String name, ModelSpec spec) {
         return new BatchNormalization.Builder().name(name).eps(spec.bnEps()).decay(BN_DECAY)
                 .lockGammaBeta(false).updater(UpdateRule.frozen()).build();
+    }
+
+    /**
+     * BN then ReLU on activations laid out as {@code format}: with {@link Kernels#FUSED} one fused layer named
+     * {@code bnName} ({@link BatchNormRelu}: the same maths, gamma and beta held at 1 and 0 the same way), else
+     * DL4J's BN and activation layers.
+     */
+    static void bnRelu(NeuralNetConfiguration.ListBuilder layers, String bnName, String reluName, ModelSpec spec,
+                       Kernels kernels, CNN2DFormat format) {
+        if (kernels == Kernels.FUSED) {
+            layers.layer(BatchNormRelu.of(bnName, spec.bnEps(), BN_DECAY, format));
+        } else {
+            BatchNormalization bn = (BatchNormalization) bn(bnName, spec);
+            bn.setCnn2DFormat(format);
+            layers.layer(bn);
+            layers.layer(relu(reluName));
+        }
     }
 
     static Layer relu(String name) {

@@ -1,6 +1,5 @@
 package io.mixfarm.core.model;
 
-import io.mixfarm.core.model.fused.BatchNormRelu;
 import io.mixfarm.core.model.fused.BiasFreeDense;
 import io.mixfarm.core.model.fused.ChannelsLastConvolution;
 import io.mixfarm.core.model.fused.FlatToNhwc;
@@ -9,8 +8,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -59,13 +56,13 @@ public final class MnistCnn {
 
         NeuralNetConfiguration.ListBuilder layers = Layers.network(initSeed).list()
                 .layer(conv("conv1", w, rule, fused, false));
-        bnRelu(layers, "bn1", "relu1", spec, fused);
+        Layers.bnRelu(layers, "bn1", "relu1", spec, kernels, CNN2DFormat.NHWC);
         layers.layer(conv("conv2", 2 * w, rule, fused, true));
-        bnRelu(layers, "bn2", "relu2", spec, fused);
+        Layers.bnRelu(layers, "bn2", "relu2", spec, kernels, CNN2DFormat.NHWC);
         layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool").dataFormat(CNN2DFormat.NHWC)
                         .kernelSize(2, 2).stride(2, 2).build())
                 .layer(dense("fc1", 4 * w, rule, fused));
-        bnRelu(layers, "bn3", "relu3", spec, fused);
+        Layers.bnRelu(layers, "bn3", "relu3", spec, kernels, CNN2DFormat.NHWC);
         MultiLayerConfiguration conf = layers
                 .layer(Layers.fixedOutput("out", input.classes()))
                 .setInputType(InputType.feedForward(input.size()))
@@ -104,16 +101,4 @@ public final class MnistCnn {
         return fused ? BiasFreeDense.of(layer) : layer;
     }
 
-    /** BN then ReLU: one fused layer named {@code bnName}, or DL4J's BN and activation layers. */
-    private static void bnRelu(NeuralNetConfiguration.ListBuilder layers, String bnName, String reluName,
-                               ModelSpec spec, boolean fused) {
-        if (fused) {
-            layers.layer(BatchNormRelu.of(bnName, spec.bnEps(), Layers.BN_DECAY, CNN2DFormat.NHWC));
-        } else {
-            BatchNormalization bn = (BatchNormalization) Layers.bn(bnName, spec);
-            bn.setCnn2DFormat(CNN2DFormat.NHWC);
-            layers.layer(bn);
-            layers.layer(new ActivationLayer.Builder().name(reluName).activation(Activation.RELU).build());
-        }
-    }
 }

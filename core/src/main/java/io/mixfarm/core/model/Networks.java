@@ -18,20 +18,41 @@ public final class Networks {
      * @throws IllegalArgumentException if the architecture cannot take these images (e.g. too small)
      */
     public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed) {
+        return build(spec, input, schedule, initSeed, kernels(spec));
+    }
+
+    /**
+     * As {@link #build(ModelSpec, InputShape, Schedule, long)}, with the given implementation of the layers (the
+     * benchmarks and tests compare both).
+     *
+     * @throws IllegalArgumentException if {@code kernels} is {@link Kernels#FUSED} for an architecture without
+     *                                  fused layers
+     */
+    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed,
+                                          Kernels kernels) {
+        if (kernels == Kernels.FUSED && !hasFusedLayers(spec)) {
+            throw new IllegalArgumentException(spec.architecture() + " has no fused layers yet; its kernels are "
+                    + Kernels.DL4J.label());
+        }
         return switch (spec.architecture()) {
-            case ModelSpec.MNIST_CNN -> MnistCnn.build(spec, input, schedule, initSeed, kernels(spec));
+            case ModelSpec.MNIST_CNN -> MnistCnn.build(spec, input, schedule, initSeed, kernels);
             case ModelSpec.PRERESNET32 -> PreResNet32.build(spec, input, schedule, initSeed);
-            case ModelSpec.VGG16 -> Vgg16.build(spec, input, schedule, initSeed);
+            case ModelSpec.VGG16 -> Vgg16.build(spec, input, schedule, initSeed, kernels);
             default -> throw new AssertionError("ModelSpec admitted " + spec.architecture());
         };
     }
 
     /**
      * The layers' implementation {@link #build} uses for an architecture: the fused oneDNN layers for the MNIST
-     * CNN, DL4J's stock layers for the others. Part of a trial's implementation fingerprint, since the two differ
-     * in the last bits.
+     * CNN and VGG16, DL4J's stock layers for PreResNet32 (no fused graph yet). Part of a trial's implementation
+     * fingerprint, since the two differ in the last bits.
      */
     public static Kernels kernels(ModelSpec spec) {
-        return ModelSpec.MNIST_CNN.equals(spec.architecture()) ? Kernels.FUSED : Kernels.DL4J;
+        return hasFusedLayers(spec) ? Kernels.FUSED : Kernels.DL4J;
+    }
+
+    /** Whether the architecture can be built from the fused layers (not yet PreResNet32's graph). */
+    public static boolean hasFusedLayers(ModelSpec spec) {
+        return !ModelSpec.PRERESNET32.equals(spec.architecture());
     }
 }

@@ -1,6 +1,9 @@
 package io.mixfarm.core.model;
 
+import io.mixfarm.core.model.fused.ChannelsLastMaxPooling;
+import io.mixfarm.core.model.fused.FlatToNhwc;
 import io.mixfarm.core.schedule.Schedule;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -20,6 +23,12 @@ import java.util.List;
  * <p>Every convolution is followed by a BN without affine, so each is scale-invariant on its own; the metric groups
  * are the five blocks ({@code block1..block5}), a union of invariant layers being invariant too, to keep the metrics
  * table at five norms rather than thirteen.
+ *
+ * <p>With {@link Kernels#FUSED} the network computes channels-last (NHWC) throughout, as the MNIST CNN does: the
+ * convolutions on oneDNN directly ({@code ChannelsLastConvolution}), each BN and its ReLU as one fused layer
+ * ({@code BatchNormRelu}), the max pooling on oneDNN ({@code ChannelsLastMaxPooling}); the fixed last layer is
+ * DL4J's own in both (a {@code 8w x classes} product, too small to matter). {@link Kernels#DL4J} is DL4J's stock
+ * layers, channels-first: the reference.
  */
 public final class Vgg16 {
 
@@ -31,12 +40,15 @@ public final class Vgg16 {
     private Vgg16() {
     }
 
-    /** Builds and initialises the network; see {@link Networks#build}. */
-    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed) {
+    /** Builds and initialises the network with the given implementation of its layers; see {@link Networks#build}. */
+    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed,
+                                          Kernels kernels) {
         if (input.height() < REDUCTION || input.width() < REDUCTION) {
             throw new IllegalArgumentException("vgg16 needs images of at least " + REDUCTION + "x" + REDUCTION
                     + " (five 2x2 poolings), got " + input.height() + "x" + input.width());
         }
+        boolean fused = kernels == Kernels.FUSED;
+        CNN2DFormat format = fused ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
         UpdateRule rule = UpdateRule.of(schedule);
         NeuralNetConfiguration.ListBuilder layers = Layers.network(initSeed).list();
         List<WeightGroup> groups = new ArrayList<>();
@@ -45,19 +57,28 @@ public final class Vgg16 {
             List<String> convs = new ArrayList<>();
             for (int c = 0; c < BLOCKS[b].length; c++) {
                 String name = "b" + (b + 1) + "c" + (c + 1);
-                layers.layer(Layers.conv(name, BLOCKS[b][c] * spec.width(), 3, 1, 1, rule));
-                layers.layer(Layers.bn(name + "_bn", spec));
-                layers.layer(Layers.relu(name + "_relu"));
+                int channels = BLOCKS[b][c] * spec.width();
+                boolean readsImages = b == 0 && c == 0;
+                layers.layer(fused ? Layers.channelsLastConv(name, channels, 3, 1, 1, rule, !readsImages)
+                        : Layers.conv(name, channels, 3, 1, 1, rule));
+                Layers.bnRelu(layers, name + "_bn", name + "_relu", spec, kernels, format);
                 convs.add(name);
                 frozen.add(name + "_bn");
             }
-            layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool" + (b + 1))
-                    .kernelSize(2, 2).stride(2, 2).build());
+            SubsamplingLayer pool = new SubsamplingLayer.Builder(PoolingType.MAX).name("pool" + (b + 1))
+                    .dataFormat(format).kernelSize(2, 2).stride(2, 2).build();
+            layers.layer(fused ? ChannelsLastMaxPooling.of(pool) : pool);
             groups.add(new WeightGroup("block" + (b + 1), convs));
         }
         layers.layer(Layers.fixedOutput("out", input.classes()));
         frozen.add("out");
-        layers.setInputType(InputType.convolutionalFlat(input.height(), input.width(), input.channels()));
+        if (fused) {
+            // The trial runner's flat CHW images, made channels-last once per batch (see FlatToNhwc).
+            layers.setInputType(InputType.feedForward(input.size()))
+                    .inputPreProcessor(0, new FlatToNhwc(input.height(), input.width(), input.channels()));
+        } else {
+            layers.setInputType(InputType.convolutionalFlat(input.height(), input.width(), input.channels()));
+        }
 
         MultiLayerNetwork network = new MultiLayerNetwork(layers.build());
         network.init();

@@ -14,6 +14,7 @@ import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.SyntheticCifar;
 import io.mixfarm.core.model.InputShape;
+import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +58,10 @@ public final class TorchBench implements Callable<Integer> {
     @Option(names = "--architecture", defaultValue = ModelSpec.MNIST_CNN,
             description = "Network: mnist-cnn, preresnet32 or vgg16 (default: ${DEFAULT-VALUE}).")
     private String architecture;
+
+    @Option(names = "--kernels", description = "The DL4J side's layers: fused (mixfarm's oneDNN layers) or dl4j "
+            + "(DL4J's stock layers) (default: what a trial of the architecture uses).")
+    private String kernels;
 
     @Option(names = "--width", description = "Network width (default: the architecture's paper width: mnist-cnn 32, "
             + "preresnet32 16, vgg16 64).")
@@ -125,19 +131,28 @@ public final class TorchBench implements Callable<Integer> {
         if (width == null) {
             width = ModelSpec.paperWidth(architecture);
         }
+        ModelSpec model = new ModelSpec(architecture, width, ModelSpec.DEFAULT_BN_EPS);
+        Kernels layers = kernels == null ? Networks.kernels(model) : Arrays.stream(Kernels.values())
+                .filter(k -> k.label().equals(kernels)).findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "--kernels takes "
+                        + Arrays.stream(Kernels.values()).map(Kernels::label).toList() + ", got " + kernels));
+        if (layers == Kernels.FUSED && !Networks.hasFusedLayers(model)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kernels fused: " + architecture
+                    + " has no fused layers yet");
+        }
         RuntimeSetup.configure();
         int threads = RuntimeSetup.threads();
         TorchCnn.useThreads(threads);
         if (!architecture.equals(ModelSpec.MNIST_CNN)) {
-            return compareNet(new ModelSpec(architecture, width, ModelSpec.DEFAULT_BN_EPS), threads);
+            return compareNet(model, layers, threads);
         }
-        ModelSpec model = ModelSpec.mnistCnn(width);
         Dataset dataset = Datasets.open(data == null ? EmbeddedSample.NAME : data);
         InputShape shape = TrialBench.shape(dataset.train());
         int[] chw = {shape.channels(), shape.height(), shape.width()};
         List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, warmup + steps * repeats, 1);
         INDArray test = Minibatches.features(dataset.test());
-        MultiLayerNetwork dl4j = (MultiLayerNetwork) MnistCnn.build(model, shape, TrialBench.SCHEDULE, 1).network();
+        MultiLayerNetwork dl4j = (MultiLayerNetwork) MnistCnn.build(model, shape, TrialBench.SCHEDULE, 1, layers)
+                .network();
 
         try (TorchCnn torch = new TorchCnn(CnnWeights.of(dl4j), model.bnEps())) {
             List<TorchBatch> torchBatches = new ArrayList<>();
@@ -147,6 +162,7 @@ public final class TorchBench implements Callable<Integer> {
             List<NDArray> torchTest = testChunks(torch, test, chw, predictChunk);
 
             figure("load_1m_start", SystemLoad.oneMinute(), 2);
+            out.println("kernels=" + layers.label());
             figure("threads", threads);
             figure("torch_threads", TorchCnn.threads());
             figure("width", width);
@@ -203,7 +219,7 @@ public final class TorchBench implements Callable<Integer> {
      * includes what was resident before, printed as {@code rss_before_timing_bytes}; one engine per JVM with
      * {@code --skip-equivalence} gives one trial's footprint).
      */
-    private int compareNet(ModelSpec model, int threads) {
+    private int compareNet(ModelSpec model, Kernels layers, int threads) {
         int batchesNeeded = warmup + steps * repeats;
         Dataset dataset = data == null ? SyntheticCifar.dataset(batchesNeeded * batchSize, testImages, 1)
                 : Datasets.open(data);
@@ -211,7 +227,7 @@ public final class TorchBench implements Callable<Integer> {
         int[] chw = {shape.channels(), shape.height(), shape.width()};
         List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, batchesNeeded, 1);
         INDArray test = Minibatches.features(dataset.test());
-        ScaleInvariantNet dl4j = Networks.build(model, shape, TrialBench.SCHEDULE, 1);
+        ScaleInvariantNet dl4j = Networks.build(model, shape, TrialBench.SCHEDULE, 1, layers);
         NetWeights initial = NetWeights.of(dl4j);
         FlopCount flops = NetFlops.of(dl4j, test.getRow(0, true));
         try (TorchNet torch = TorchNet.of(model, initial)) {
@@ -223,6 +239,7 @@ public final class TorchBench implements Callable<Integer> {
 
             figure("load_1m_start", SystemLoad.oneMinute(), 2);
             out.println("architecture=" + model.architecture());
+            out.println("kernels=" + layers.label());
             figure("threads", threads);
             figure("torch_threads", TorchCnn.threads());
             figure("width", model.width());

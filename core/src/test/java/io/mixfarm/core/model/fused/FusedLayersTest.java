@@ -50,7 +50,7 @@ class FusedLayersTest {
 
     private static final InputShape MNIST = new InputShape(1, 28, 28, 10);
     private static final ModelSpec MODEL = ModelSpec.mnistCnn(4);
-    private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+    static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
     private static final Dataset SAMPLE = EmbeddedSample.load();
     private static final int BATCH = 128;
     /** Network states per width: the initial weights and two trained ones. */
@@ -275,7 +275,7 @@ class FusedLayersTest {
     }
 
     /** The gradient of every layer's weights {@code W} for {@code batch}, by layer name in network order. */
-    private static Map<String, INDArray> weightGradients(MultiLayerNetwork network, DataSet batch) {
+    static Map<String, INDArray> weightGradients(MultiLayerNetwork network, DataSet batch) {
         Gradient gradient = network.calculateGradients(batch.getFeatures(), batch.getLabels(), null, null)
                 .getFirst();
         Map<String, INDArray> byLayer = new LinkedHashMap<>();
@@ -289,29 +289,29 @@ class FusedLayersTest {
     }
 
     /** The mean cross-entropy of the batch in training mode (DL4J's score would add the weight decay term). */
-    private static double crossEntropy(MultiLayerNetwork network, DataSet batch) {
+    static double crossEntropy(MultiLayerNetwork network, DataSet batch) {
         INDArray p = network.output(batch.getFeatures(), true).castTo(DataType.DOUBLE);
         INDArray picked = p.mul(batch.getLabels().castTo(DataType.DOUBLE)).sum(1);
         return -Transforms.log(picked, false).meanNumber().doubleValue();
     }
 
     /** A layer's training-mode output for {@code input}. */
-    private static INDArray activate(Layer layer, INDArray input) {
+    static INDArray activate(Layer layer, INDArray input) {
         return activate(layer, input, true);
     }
 
-    private static INDArray activate(Layer layer, INDArray input, boolean training) {
+    static INDArray activate(Layer layer, INDArray input, boolean training) {
         layer.setInput(input, NO_WORKSPACES);
         return layer.activate(training, NO_WORKSPACES);
     }
 
     /** DL4J's stock BN keeps log10 of the running std; the fused one keeps the variance. */
-    private static INDArray referenceVariance(Layer bn) {
+    static INDArray referenceVariance(Layer bn) {
         INDArray log10Std = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
         return Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0f), log10Std.mul(2));
     }
 
-    private static double decay(Layer bn) {
+    static double decay(Layer bn) {
         return ((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer()).getDecay();
     }
 
@@ -319,7 +319,7 @@ class FusedLayersTest {
      * One training-mode forward and backward pass through a network, layer by layer as DL4J's network runs it, with
      * every layer's input, output and their gradients kept by layer name.
      */
-    private record LayerPass(Map<String, INDArray> inputs, Map<String, INDArray> outputs,
+    record LayerPass(Map<String, INDArray> inputs, Map<String, INDArray> outputs,
                              Map<String, INDArray> outputGradients, Map<String, INDArray> inputGradients,
                              Map<String, INDArray> weightGradients) {
 
@@ -391,7 +391,7 @@ class FusedLayersTest {
     }
 
     /** A BN layer's mean and variance per channel, in float64. */
-    private record RunningStatistics(INDArray mean, INDArray variance) {
+    record RunningStatistics(INDArray mean, INDArray variance) {
 
         /** The fused layer's running statistics (it keeps the variance, not DL4J's default log10 of the std). */
         static RunningStatistics of(Layer bn) {
@@ -423,7 +423,7 @@ class FusedLayersTest {
     }
 
     /** {@code ||actual - expected|| / ||expected||} (Euclidean norms, in float64) within {@code tolerance}. */
-    private static void assertRelative(INDArray expected, INDArray actual, double tolerance, String what) {
+    static void assertRelative(INDArray expected, INDArray actual, double tolerance, String what) {
         INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
         INDArray a = actual.castTo(DataType.DOUBLE).reshape(actual.length());
         double norm = e.norm2Number().doubleValue();
