@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * between parent and child); its checkpoint is then lost and the rerun trains P/1's shared epochs again; both equal
  * plain trials of P, and `trial --from` reproduces them; P/0's rows are deleted and the farm resumes it from the
  * checkpoint; --trials 3 adds R/2 and P/2, forked too; gc removes the checkpoints once no fork needs them. One test, in order, since each step starts from the
- * folder the last left.
+ * folder the last left. The trials record every 2 steps from epoch 2 too (5 steps per epoch), so the checkpoint after
+ * epoch 2 carries the points inside epoch 2 and the fork records those after it.
  */
 class ForkFarmTest {
 
@@ -56,7 +57,8 @@ class ForkFarmTest {
         IdxWriter.writeFolder(folder, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, 100)));
         out = dir.resolve("out");
         config = ExperimentConfig.load(null, List.of("name=forks", "data=\"mnist:" + folder + "\"", "model.width=2",
-                "epochs=4", "record-epochs=[1, 2, 3, 4]", "batch-size=64", "trials=2",
+                "epochs=4", "record-epochs=[1, 2, 3, 4]", "record-steps.from-epoch=2", "record-steps.every=2",
+                "batch-size=64", "trials=2",
                 "schedules=[{name = R, text = \"1: lr=0.1 wd=0.01\"},"
                         + " {name = P, text = \"1: lr=0.1 wd=0.01; 3: lr=0.01 wd=0.1\", fork = {from = R, at = 2}}]",
                 "output=\"" + out + "\""));
@@ -101,9 +103,8 @@ class ForkFarmTest {
                     Integer.toString(trial));
             assertTrue(said.contains(trial == 0 ? "P/0: starts from R/0's checkpoint after epoch 2"
                     : "P/1: R/1's checkpoint after epoch 2 is missing: trains the shared epochs again"), said);
-            for (int epoch : List.of(3, 4)) {
-                assertTrue(said.contains("epoch " + epoch + ": predictions identical to the farm's (100 images)"),
-                        said);
+            for (String point : List.of("epoch 2, step 7", "epoch 3", "epoch 3, step 13", "epoch 4")) {
+                assertTrue(said.contains(point + ": predictions identical to the farm's (100 images)"), said);
             }
         }
 
@@ -134,10 +135,12 @@ class ForkFarmTest {
         TrialResult plain = new TrialRunner().run(config.withTrials(3).planned(new TrialKey(schedule, trial)).spec(),
                 data, TrialObserver.NONE);
         for (EpochPredictions mine : plain.predictions()) {
-            assertArrayEquals(mine.predicted(), store.predictions(schedule, trial, mine.epoch()).orElseThrow(),
-                    schedule + "/" + trial + " at epoch " + mine.epoch());
+            assertArrayEquals(mine.predicted(), store.predictions(schedule, trial, mine.point()).orElseThrow(),
+                    schedule + "/" + trial + " at " + mine.point());
         }
-        assertEquals(4, plain.predictions().size());
+        // The ends of epochs 1..4 (steps 5, 10, 15, 20) and every 2 steps from the start of epoch 2 (5, 7, .., 19).
+        assertEquals(List.of(5L, 7L, 9L, 10L, 11L, 13L, 15L, 17L, 19L, 20L),
+                plain.predictions().stream().map(EpochPredictions::step).toList());
     }
 
     /** The {@code mixfarm.fork} line in the footer of a trial's metrics file, or "none". */
