@@ -137,8 +137,8 @@ class DivergedTrialsTest {
                 + copy.resolve("tv_summary") + "/*.parquet') WHERE n = 2 AND trials_b = 3"));
         List<String> csv = Files.readAllLines(copy.resolve("tv_summary.csv")).stream()
                 .dropWhile(line -> line.startsWith("#")).toList(); // the provenance first
-        assertTrue(csv.get(0).endsWith(",diverged_a,diverged_b,design"), csv.get(0));
-        assertTrue(csv.get(1).endsWith(",1,0,unpaired"), csv.get(1));
+        assertTrue(csv.get(0).endsWith(",diverged_a,diverged_b,design,step"), csv.get(0));
+        assertTrue(csv.get(1).matches(".*,1,0,unpaired,[0-9]+"), csv.get(1));
 
         ReportFiles report = new ReportJob(new PrintStream(new ByteArrayOutputStream(), true)).run(copy.toString());
         String html = Files.readString(report.html());
