@@ -1,6 +1,6 @@
 package io.mixfarm.jobs.cli;
 
-import io.mixfarm.jobs.farm.CheckpointGc;
+import io.mixfarm.jobs.store.CheckpointGc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

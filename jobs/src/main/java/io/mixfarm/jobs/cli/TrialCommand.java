@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
-import io.mixfarm.jobs.farm.ForkStart;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.PlannedTrial;
 import io.mixfarm.jobs.config.TrialDefaults;
@@ -29,6 +28,7 @@ import io.mixfarm.jobs.device.DeviceBinding;
 import io.mixfarm.jobs.device.Nd4jDevices;
 import io.mixfarm.jobs.experiment.Provenance;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.ForkStart;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import org.apache.hadoop.conf.Configuration;

@@ -271,7 +271,7 @@ public final class FarmJob {
      * Per pending trial, the epochs after which it writes a checkpoint: trial k of a parent writes one at a fork's
      * epoch when trial k of that fork is pending too and the checkpoint is not in the folder yet. A pending fork
      * whose parent already finished without leaving its checkpoint trains the shared epochs itself
-     * ({@link ForkStart}).
+     * ({@link io.mixfarm.jobs.store.ForkStart}).
      */
     static Map<TrialKey, List<Integer>> checkpointEpochs(ExperimentConfig config, List<TrialKey> pending,
                                                          ExperimentStore store) {

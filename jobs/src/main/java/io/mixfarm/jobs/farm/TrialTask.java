@@ -15,6 +15,7 @@ import io.mixfarm.jobs.device.DeviceBinding;
 import io.mixfarm.jobs.device.Nd4jDevices;
 import io.mixfarm.jobs.experiment.Provenance;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.ForkStart;
 import io.mixfarm.jobs.store.Implementation;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;

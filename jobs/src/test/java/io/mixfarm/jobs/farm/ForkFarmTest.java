@@ -12,6 +12,7 @@ import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.store.Checkpoint;
+import io.mixfarm.jobs.store.CheckpointGc;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;

@@ -1,10 +1,9 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.store;
 
 import io.mixfarm.core.trial.TrialSnapshot;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.Fork;
 import io.mixfarm.jobs.config.TrialKey;
-import io.mixfarm.jobs.store.ExperimentStore;
 
 import java.util.Optional;
 

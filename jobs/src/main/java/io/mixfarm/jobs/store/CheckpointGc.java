@@ -1,12 +1,9 @@
-package io.mixfarm.jobs.farm;
+package io.mixfarm.jobs.store;
 
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.Fork;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
-import io.mixfarm.jobs.store.Checkpoint;
-import io.mixfarm.jobs.store.ExperimentStore;
-import io.mixfarm.jobs.store.TrialRecord;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintWriter;
@@ -48,7 +45,7 @@ public final class CheckpointGc {
     }
 
     /** The checkpoints that the planned forks' trials without a final row start from. */
-    static Set<Checkpoint> needed(ExperimentConfig config, Map<TrialKey, TrialRecord> rows) {
+    public static Set<Checkpoint> needed(ExperimentConfig config, Map<TrialKey, TrialRecord> rows) {
         Set<Checkpoint> needed = new HashSet<>();
         for (Fork fork : config.forks()) {
             for (int trial = 0; trial < config.trials(); trial++) {
