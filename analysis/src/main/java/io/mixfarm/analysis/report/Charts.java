@@ -170,6 +170,16 @@ final class Charts {
         XYStyler styler = chart.getStyler();
         styler.setYAxisMin(0.0);
         styler.setxAxisTickLabelsFormattingFunction(Charts::powerOfTwo);
+        // The axis spans whole powers of two, so it has integer ticks to label even when every n lies between two
+        // of them (n = 3 alone: XChart's own range around log2 3 had none, and a chart with only blank tick labels
+        // cannot be drawn).
+        double[] all = byPair.values().stream().flatMapToDouble(rows -> Arrays.stream(log2n(rows)))
+                .filter(Double::isFinite).toArray();
+        if (all.length > 0) {
+            double low = Math.floor(Arrays.stream(all).min().getAsDouble());
+            styler.setXAxisMin(low);
+            styler.setXAxisMax(Math.max(low + 1, Math.ceil(Arrays.stream(all).max().getAsDouble())));
+        }
         byPair.forEach((pair, rows) -> noiseBand(chart, pair, log2n(rows), rows, palette.pair(pair)));
         byPair.forEach((pair, rows) -> {
             Color colour = palette.pair(pair);

@@ -80,17 +80,20 @@ public final class TvBench {
             samples.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
 
-        /** {@code live_heap_mb_by_fifth=a,b,c,d,e samples=N}: the largest sample in each fifth of the run. */
+        /** {@code live_heap_mb_by_fifth=a,b,c,d,e samples=N}: the largest sample in each fifth of the run ("-": none). */
         String stop() {
             timer.shutdownNow();
             List<Long> all = List.copyOf(samples);
             StringBuilder fifths = new StringBuilder();
             for (int f = 0; f < 5; f++) {
+                int from = f * all.size() / 5;
+                int to = (f + 1) * all.size() / 5;
                 long max = 0;
-                for (int i = f * all.size() / 5; i < (f + 1) * all.size() / 5; i++) {
+                for (int i = from; i < to; i++) {
                     max = Math.max(max, all.get(i));
                 }
-                fifths.append(f == 0 ? "" : ",").append(max >> 20);
+                // A run shorter than five samples leaves some fifths without one.
+                fifths.append(f == 0 ? "" : ",").append(from < to ? Long.toString(max >> 20) : "-");
             }
             return "live_heap_mb_by_fifth=" + fifths + " samples=" + all.size();
         }
