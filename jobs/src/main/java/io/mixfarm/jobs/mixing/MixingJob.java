@@ -123,9 +123,9 @@ public final class MixingJob {
             write(lawsTable, MixingTables.LAWS, result.laws(), metadata);
             summaryTable.publish();
             lawsTable.publish();
-            store.writeRootFile(MixingTables.csv(MixingTables.SUMMARY),
+            store.writeRootFile(MixingTables.SUMMARY.csvFile(),
                     MixingTables.SUMMARY.csv(result.rows(), metadata));
-            store.writeRootFile(MixingTables.csv(MixingTables.LAWS), MixingTables.LAWS.csv(result.laws(), metadata));
+            store.writeRootFile(MixingTables.LAWS.csvFile(), MixingTables.LAWS.csv(result.laws(), metadata));
             print(MixingTables.SUMMARY, result.rows());
             print(MixingTables.LAWS, result.laws());
             out.printf("wrote %s/%s (%d rows), %s/%s (%d rows), and their CSV files%n", output,
@@ -151,7 +151,7 @@ public final class MixingJob {
 
     private static <R extends Record> void write(StagedDataset staged, TvTable<R> table, List<R> rows,
                                                  Map<String, String> metadata) {
-        staged.write(MixingTables.file(table), table.schema(), metadata, table.groups(rows));
+        staged.write(table.file(), table.schema(), metadata, table.groups(rows));
     }
 
     /**

@@ -8,13 +8,6 @@ import io.mixfarm.jobs.tv.TvTable;
 import io.mixfarm.jobs.tv.TvTable.Column;
 import io.mixfarm.jobs.tv.TvTable.Type;
 
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -55,39 +48,5 @@ public final class MixingTables {
             Column.of("dropped", Type.INT, MixingStudyRow::dropped)));
 
     private MixingTables() {
-    }
-
-    /** The one Parquet file of a table's folder, written on the driver. */
-    static String file(TvTable<?> table) {
-        return table.name() + ".parquet";
-    }
-
-    /** A table's CSV, at the root of the output folder. */
-    public static String csv(TvTable<?> table) {
-        return table.name() + ".csv";
-    }
-
-    /**
-     * A table's rows in an output folder, as written; none if the mixing job has not run there.
-     *
-     * @throws IllegalArgumentException if the table was written by a mixfarm that lacked a column this one needs
-     */
-    public static <R extends Record> List<R> read(SparkSession spark, String output, TvTable<R> table) {
-        String location = output + "/" + table.name();
-        Path path = new Path(location);
-        try {
-            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
-                return List.of();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot look at " + location, e);
-        }
-        Dataset<Row> rows = spark.read().parquet(location);
-        String missing = table.firstMissing(List.of(rows.columns()));
-        if (missing != null) {
-            throw new IllegalArgumentException(location + " was written by an older mixfarm (no " + missing
-                    + " column): run ./submit/mixfarm mixing --out " + output + " again");
-        }
-        return rows.collectAsList().stream().map(table::read).toList();
     }
 }

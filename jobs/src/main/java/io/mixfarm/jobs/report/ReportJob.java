@@ -40,6 +40,9 @@ import java.util.Map;
  */
 public final class ReportJob {
 
+    /** What writes the mixing tables again, named when an older one lacks a column. */
+    private static final String MIXING_RERUN = "./submit/mixfarm mixing --out ";
+
     private final PrintStream out;
 
     public ReportJob(PrintStream out) {
@@ -81,8 +84,8 @@ public final class ReportJob {
             }
             facts.put("mixfarm", BuildInfo.current().version() + " (commit " + BuildInfo.current().commit() + ")");
             facts.put("generated", Instant.now().toString());
-            List<MixingSummaryRow> mixing = MixingTables.read(spark, output, MixingTables.SUMMARY);
-            List<MixingStudyRow> laws = MixingTables.read(spark, output, MixingTables.LAWS);
+            List<MixingSummaryRow> mixing = MixingTables.SUMMARY.readAll(spark, output, MIXING_RERUN + output);
+            List<MixingStudyRow> laws = MixingTables.LAWS.readAll(spark, output, MIXING_RERUN + output);
             ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, mixing, laws,
                     facts);
             out.printf("wrote %s%n", Path.of(output, "report", "report.html"));

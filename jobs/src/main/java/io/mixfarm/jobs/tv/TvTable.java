@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.tv;
 
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -7,8 +8,12 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -209,6 +214,41 @@ public final class TvTable<R extends Record> {
     /** The table's name: its folder under the output folder and its view in {@code mixfarm sql}. */
     public String name() {
         return name;
+    }
+
+    /** The one Parquet file of the table's folder, for a table written whole on the driver. */
+    public String file() {
+        return name + ".parquet";
+    }
+
+    /** The table's CSV, at the root of the output folder, for spreadsheets and plotting scripts. */
+    public String csvFile() {
+        return name + ".csv";
+    }
+
+    /**
+     * The table's rows in an output folder, as written; none if the job that writes it has not run there.
+     *
+     * @param rerun the command that writes the table again, named when the table lacks a column
+     * @throws IllegalArgumentException if the table was written by a mixfarm that lacked a column this one needs
+     */
+    public List<R> readAll(SparkSession spark, String output, String rerun) {
+        String location = output + "/" + name;
+        Path path = new Path(location);
+        try {
+            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look at " + location, e);
+        }
+        Dataset<Row> table = spark.read().parquet(location);
+        String missing = firstMissing(List.of(table.columns()));
+        if (missing != null) {
+            throw new IllegalArgumentException(location + " was written by an older mixfarm (no " + missing
+                    + " column): run " + rerun + " again");
+        }
+        return table.collectAsList().stream().map(this::read).toList();
     }
 
     /** The columns' names, in order. */

@@ -4,13 +4,8 @@ import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.tv.TvTable.Column;
 import io.mixfarm.jobs.tv.TvTable.Type;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,10 +63,10 @@ public final class TvTables {
             Column.ofNullable("step", Type.LONG, TvByImageRow::step)));
 
     /** The summary as CSV, at the root of the output folder, for spreadsheets and plotting scripts. */
-    public static final String SUMMARY_CSV = SUMMARY.name() + ".csv";
+    public static final String SUMMARY_CSV = SUMMARY.csvFile();
 
     /** The one file of {@code tv_summary/}, written on the driver. */
-    static final String SUMMARY_FILE = SUMMARY.name() + ".parquet";
+    static final String SUMMARY_FILE = SUMMARY.file();
 
     private TvTables() {
     }
@@ -96,21 +91,6 @@ public final class TvTables {
      * @throws IllegalArgumentException if the table was written by a mixfarm that lacked a column this one needs
      */
     public static List<TvSummaryRow> readSummary(SparkSession spark, String output) {
-        String location = output + "/" + SUMMARY.name();
-        Path path = new Path(location);
-        try {
-            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
-                return List.of();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot look at " + location, e);
-        }
-        Dataset<Row> table = spark.read().parquet(location);
-        String missing = SUMMARY.firstMissing(List.of(table.columns()));
-        if (missing != null) {
-            throw new IllegalArgumentException(location + " was written by an older mixfarm (no " + missing
-                    + " column): run ./submit/mixfarm tv --out " + output + " again");
-        }
-        return table.collectAsList().stream().map(SUMMARY::read).toList();
+        return SUMMARY.readAll(spark, output, "./submit/mixfarm tv --out " + output);
     }
 }

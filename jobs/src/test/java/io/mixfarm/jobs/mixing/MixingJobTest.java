@@ -92,7 +92,7 @@ class MixingJobTest {
                     .replace("runs/mnist-mixing-sample", out.toString()).split(" ");
             int status = Mixfarm.commandLine().execute(args);
             List<String> run = new ArrayList<>(List.of(String.join(" ", args), Integer.toString(status)));
-            run.addAll(Files.readAllLines(out.resolve(MixingTables.csv(MixingTables.SUMMARY))));
+            run.addAll(Files.readAllLines(out.resolve(MixingTables.SUMMARY.csvFile())));
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -149,7 +149,7 @@ class MixingJobTest {
         List<Row> parquet = spark.read().parquet(out.resolve(table.name()).toString()).collectAsList();
         // Records compare doubles with Double.compare, so NaN equals NaN here.
         assertEquals(rows, parquet.stream().map(table::read).toList());
-        List<String> csv = Files.readAllLines(out.resolve(MixingTables.csv(table)), StandardCharsets.UTF_8);
+        List<String> csv = Files.readAllLines(out.resolve(table.csvFile()), StandardCharsets.UTF_8);
         assertTrue(csv.contains("# mixfarm.mixing.resamples=" + RESAMPLES), csv.toString());
         List<String> body = csv.stream().filter(line -> !line.startsWith("#")).toList();
         assertEquals(String.join(",", table.columnNames()), body.get(0));
