@@ -155,12 +155,14 @@ public final class MixingJob {
     }
 
     /**
-     * How the branches' trials were sampled. {@code P-l}'s trial {@code k} trains from its own seed, apart from
-     * {@code R-l}'s trial {@code k}, so the design is unpaired; once the study's {@code P-l} forks from {@code R-l}
-     * at T0 (issue 18, "Sharing the prefix"), this is where that fork makes it {@link Design#PAIRED}.
+     * How the branches' trials were sampled: {@link Design#PAIRED} when {@code P-l} forks from {@code R-l} (as the
+     * {@code mixing} block declares it), so trial {@code k} of both shares its prefix and its seeds; otherwise each
+     * trains from its own seed, {@link Design#UNPAIRED}.
      */
     static Design design(ExperimentConfig config, double lambdaE) {
-        return Design.UNPAIRED;
+        boolean forked = config.forkOf(MixingStudy.perturbedName(lambdaE))
+                .filter(fork -> fork.parent().equals(MixingStudy.referenceName(lambdaE))).isPresent();
+        return forked ? Design.PAIRED : Design.UNPAIRED;
     }
 
     /** The record epochs after the perturbation, at least one. */

@@ -109,8 +109,8 @@ class MixingJobTest {
     void oneRowPerIntrinsicLrWithTheDocumentedValues() {
         assertEquals(List.of(0.04, 0.01), result.summary().stream().map(MixingSummaryRow::lambdaE).toList());
         for (MixingSummaryRow row : result.summary()) {
-            // P-l does not fork from R-l in this study: separate seeds, an unpaired design.
-            assertEquals(Design.UNPAIRED, row.design());
+            // The mixing block makes P-l fork from R-l: trial k of both shares its prefix, a paired design.
+            assertEquals(Design.PAIRED, row.design());
             assertEquals(8, row.pairs());
             assertEquals(4 * row.lambdaE(), row.ratePredicted(), 1e-15);
             // A clock that did not settle within the 4 recorded epochs is NaN; one that did lies in its interval,
