@@ -142,7 +142,9 @@ final class ConfigBinder {
     private static Evaluation evaluation(ConfigObject experiment, boolean mixingStudy) {
         BnEval mode = isDefault(experiment.get(Keys.BN_EVAL)) && mixingStudy ? BnEval.RECOMPUTED
                 : choice(experiment, Keys.BN_EVAL, BnEval::parse);
-        int batches = integer(experiment, Keys.BN_EVAL_BATCHES, Keys.path(Keys.BN_EVAL_BATCHES), 1);
+        // Ignored with running (a config written from code says 0 there), needed with recomputed.
+        int batches = integer(experiment, Keys.BN_EVAL_BATCHES, Keys.path(Keys.BN_EVAL_BATCHES),
+                mode == BnEval.RECOMPUTED ? 1 : 0);
         return new Evaluation(mode, batches);
     }
 

@@ -114,7 +114,17 @@ class MixingConfigTest {
                 + " experiment.mixing.intrinsic-lrs?)", STUDY + "experiment.mixing.intrinsic-lr = [0.1]\n");
         assertProblem("experiment.bn-eval: unknown BN evaluation mode \"precise\"; known: running, recomputed",
                 "experiment.bn-eval = precise\n");
-        assertProblem("experiment.bn-eval-batches: must be >= 1, got 0", "experiment.bn-eval-batches = 0\n");
+        assertProblem("experiment.bn-eval-batches: must be >= 1, got 0",
+                "experiment.bn-eval = recomputed\nexperiment.bn-eval-batches = 0\n");
+        assertProblem("experiment.bn-eval-batches: must be >= 1, got 0", STUDY + "experiment.bn-eval-batches = 0\n");
+    }
+
+    /** With running the count is not used: a config written from code (Evaluation.RUNNING) says 0 and reads back. */
+    @Test
+    void runningTakesNoStatisticsBatches() {
+        ExperimentConfig config = ExperimentConfig.parse("", List.of("bn-eval-batches=0"));
+        assertEquals(Evaluation.RUNNING, config.evaluation());
+        assertEquals(config, ExperimentConfig.parse(config.render(), List.of()));
     }
 
     private static void assertProblem(String expected, String hocon) {
