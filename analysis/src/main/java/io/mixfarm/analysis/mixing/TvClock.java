@@ -172,7 +172,13 @@ public final class TvClock {
         int pairs = points.get(0).pairs();
         double value = crossing(steps, curve(points, PairedTv.identity(pairs)));
         double[] replicates = IntStream.range(0, resamples).parallel()
-                .mapToDouble(r -> crossing(steps, curve(points, PairedTv.resample(pairs, seed, r))))
+                .mapToDouble(r -> {
+                    int[] draw = PairedTv.resample(pairs, seed, r);
+                    // One distinct pair drawn has no unbiased distance, so it times nothing: unsettled, as a
+                    // resample whose curve never settles (likely only at a handful of pairs).
+                    return Arrays.stream(draw).filter(m -> m > 0).count() < 2 ? Double.NaN
+                            : crossing(steps, curve(points, draw));
+                })
                 .toArray();
         return new BootstrapEstimate(value, replicates);
     }

@@ -65,4 +65,14 @@ class TvClockTest {
         // Deterministic for a seed, whatever the threads that ran the resamples.
         assertEquals(tmix.toString(), TvClock.estimate(STEPS, m.get(0), m.get(1), 100, 3).toString());
     }
+
+    /** Two pairs: about half the resamples draw one pair twice, which has no unbiased distance; they are unsettled. */
+    @Test
+    void aResampleOfOneDistinctPairIsUnsettledNotAnError() {
+        KnownRelaxation known = new KnownRelaxation(200, 10, 0.15, 0.5);
+        List<List<PredictionMatrix>> m = known.predictions(STEPS, TAU, 2, 21);
+        BootstrapEstimate tmix = TvClock.estimate(STEPS, m.get(0), m.get(1), 40, 3);
+        assertTrue(tmix.unsettled() > 0, tmix.toString());
+        assertEquals(Double.POSITIVE_INFINITY, tmix.high(), tmix.toString());
+    }
 }
