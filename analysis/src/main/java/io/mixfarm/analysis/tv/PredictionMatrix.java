@@ -98,6 +98,25 @@ public record PredictionMatrix(int trials, int images, int classes, byte[] predi
         return new PredictionMatrix(rows.length, images, classes, flat, ids);
     }
 
+    /**
+     * The rows of some of this matrix's trials: how a paired comparison keeps only the trials whose partner is a
+     * sample too.
+     *
+     * @param ids trial ids, strictly increasing, each a trial of this matrix
+     * @return a matrix of those trials, in that order
+     */
+    public PredictionMatrix select(int[] ids) {
+        byte[] rows = new byte[Math.multiplyExact(ids.length, images)];
+        for (int r = 0; r < ids.length; r++) {
+            int row = Arrays.binarySearch(trialIds, ids[r]);
+            if (row < 0) {
+                throw new IllegalArgumentException("trial " + ids[r] + " is not in " + this);
+            }
+            System.arraycopy(predicted, row * images, rows, r * images, images);
+        }
+        return new PredictionMatrix(ids.length, images, classes, rows, ids);
+    }
+
     /** A copy of the row-major {@code [trial][image]} predictions. */
     @Override
     public byte[] predicted() {

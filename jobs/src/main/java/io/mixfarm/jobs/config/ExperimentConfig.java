@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.config;
 
+import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.DatasetSpec;
 import io.mixfarm.core.data.Preprocessing;
@@ -249,6 +250,22 @@ public record ExperimentConfig(String name, String data, Preprocessing preproces
             owner = fork.get().parent();
         }
         return owner;
+    }
+
+    /**
+     * How the trials of schedules {@code a} and {@code b} are sampled against each other: the one rule for it, which
+     * the TV job and the mixing job both read (docs/method.md, "Paired design"). {@link Design#PAIRED} when both take
+     * their seeds from the same schedule ({@link #seedSchedule}): one forks from the other, or both descend by forks
+     * from one schedule. Then trial k of each continues the same trial k up to a fork, so trial k of {@code a} and
+     * of {@code b} are a pair and the pairs, not the trials, are the independent units; that holds at every record
+     * point, before the fork too, where the two are the same trial. Otherwise each schedule's trials start from
+     * seeds of their own, {@link Design#UNPAIRED}.
+     *
+     * @param a a schedule of this experiment
+     * @param b another (the same name gives {@link Design#PAIRED}: the same trials)
+     */
+    public Design design(String a, String b) {
+        return seedSchedule(a).equals(seedSchedule(b)) ? Design.PAIRED : Design.UNPAIRED;
     }
 
     /** How many forks lie between {@code schedule} and the schedule that owns its seeds: 0 for a plain schedule. */

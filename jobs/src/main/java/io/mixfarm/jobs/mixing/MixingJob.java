@@ -155,14 +155,12 @@ public final class MixingJob {
     }
 
     /**
-     * How the branches' trials were sampled: {@link Design#PAIRED} when {@code P-l} forks from {@code R-l} (as the
-     * {@code mixing} block declares it), so trial {@code k} of both shares its prefix and its seeds; otherwise each
-     * trains from its own seed, {@link Design#UNPAIRED}.
+     * How the branches' trials were sampled, by the experiment's one pairing rule ({@link ExperimentConfig#design}):
+     * {@link Design#PAIRED} when {@code P-l} forks from {@code R-l} (as the {@code mixing} block declares it), so
+     * trial {@code k} of both shares its prefix and its seeds.
      */
     static Design design(ExperimentConfig config, double lambdaE) {
-        boolean forked = config.forkOf(MixingStudy.perturbedName(lambdaE))
-                .filter(fork -> fork.parent().equals(MixingStudy.referenceName(lambdaE))).isPresent();
-        return forked ? Design.PAIRED : Design.UNPAIRED;
+        return config.design(MixingStudy.perturbedName(lambdaE), MixingStudy.referenceName(lambdaE));
     }
 
     /** The record epochs after the perturbation, at least one. */

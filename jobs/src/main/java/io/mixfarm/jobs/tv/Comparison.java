@@ -1,5 +1,7 @@
 package io.mixfarm.jobs.tv;
 
+import io.mixfarm.analysis.tv.Design;
+
 import java.io.Serializable;
 
 /**
@@ -11,12 +13,16 @@ import java.io.Serializable;
  * @param b        second schedule
  * @param baseline the sum of the two schedules' mean test errors at that point (figure 3b's dashed line)
  * @param curve    whether to estimate the TV against n too ({@link CurveEpochs}), or only over all trials
+ * @param design   how the two schedules' trials are sampled ({@code ExperimentConfig.design}): a
+ *                 {@link Design#PAIRED} comparison uses the trial indices that are samples of both
+ *                 ({@link TvJob#pairs}), as pairs
  */
-record Comparison(TvJob.Point point, String a, String b, double baseline, boolean curve) implements Serializable {
+record Comparison(TvJob.Point point, String a, String b, double baseline, boolean curve, Design design)
+        implements Serializable {
 
-    /** At the end of a record epoch of a folder without steps. */
+    /** At the end of a record epoch of a folder without steps, of independent trials. */
     Comparison(int epoch, String a, String b, double baseline, boolean curve) {
-        this(new TvJob.Point(epoch, null, true), a, b, baseline, curve);
+        this(new TvJob.Point(epoch, null, true), a, b, baseline, curve, Design.UNPAIRED);
     }
 
     /** The record point's epoch. */

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.tv;
 
+import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
@@ -34,11 +35,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.avg;
@@ -53,6 +56,12 @@ import static org.apache.spark.sql.functions.col;
  * Works on the trials present, so also on a farm that is still running: only trials whose {@code trials/} row
  * says succeeded count ({@link TrialStatus#isSample()}), and every row says how many, and how many diverged trials
  * it left out.
+ *
+ * <p>Two schedules whose trials are paired ({@link ExperimentConfig#design}: one forks from the other, so trial k of
+ * both continues one trial) are compared as pairs: over the trial indices that are samples of both
+ * ({@link #pairs}), with the paired null, pair subsets and the paired interval ({@link Design#PAIRED};
+ * docs/method.md, "Paired design"); the trials whose partner is not a sample are left out of that comparison,
+ * counted and printed. Every other pair of schedules is compared as independent samples.
  *
  * <p>The unit of work is one record point: one Spark task reads that point's row group of every used trial's
  * predictions file, builds the schedules' prediction matrices, computes the point's {@code tv_summary} and
@@ -138,6 +147,8 @@ public final class TvJob {
         }
         Implementation.mixture(trials).forEach((schedule, which) ->
                 out.printf("implementations of %s: %s%n", schedule, which));
+        List<Pairing> pairings = pairings(config, finished);
+        pairings.forEach(p -> out.println(p.describe()));
 
         SparkSession spark = SparkSession.builder().appName("mixfarm tv " + config.name())
                 .config("spark.serializer", KryoSerializer.class.getName())
@@ -147,8 +158,8 @@ public final class TvJob {
         StagedDataset summaryTable = null;
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            Map<String, String> provenance = provenance(config, options, curveEpochs, finished, jsc);
-            List<EpochWork> work = work(spark, output, points, finished, curveEpochs);
+            Map<String, String> provenance = provenance(config, options, curveEpochs, finished, pairings, jsc);
+            List<EpochWork> work = work(spark, output, points, finished, curveEpochs, config);
             byImage = StagedDataset.begin(store, TvTables.BY_IMAGE.name());
             summaryTable = StagedDataset.begin(store, TvTables.SUMMARY.name());
             List<TvSummaryRow> summary = estimate(jsc, store, byImage, provenance, work, finished, classes,
@@ -183,10 +194,13 @@ public final class TvJob {
      * What every TV output records of its run, in its Parquet footers and the CSV's {@code #} lines: the
      * experiment's provenance (config and its hash, mixfarm version and commit, this run's Spark application), the
      * TV options as this run resolved them and the seed every draw derives from ({@link Seeds#comparisonSeed}),
-     * and the trials used per schedule. A rerun with these options on the same trials reproduces every number.
+     * and the trials used per schedule, and for paired comparisons their pairs and the trials left out of them
+     * ({@code mixfarm.tv.pairs}, only where some). A rerun with these options on the same trials reproduces every
+     * number.
      */
     static Map<String, String> provenance(ExperimentConfig config, TvOptions options, List<Integer> curveEpochs,
-                                          Map<String, List<Integer>> finished, JavaSparkContext jsc) {
+                                          Map<String, List<Integer>> finished, List<Pairing> pairings,
+                                          JavaSparkContext jsc) {
         Map<String, String> map = new LinkedHashMap<>(Provenance.experiment(config.render(), config.hash(),
                 ExperimentFolder.identityHash(config), jsc.sc().applicationId(), jsc.version()));
         map.put("mixfarm.tv.seed", Long.toString(config.seed()));
@@ -195,6 +209,9 @@ public final class TvJob {
         map.put("mixfarm.tv.n", options.ns().isEmpty() ? "default" : join(options.ns()));
         map.put("mixfarm.tv.n_epochs", join(curveEpochs));
         map.put("mixfarm.tv.trials", trialCounts(finished));
+        if (!pairings.isEmpty()) {
+            map.put("mixfarm.tv.pairs", pairings.stream().map(Pairing::count).collect(Collectors.joining(", ")));
+        }
         return map;
     }
 
@@ -222,6 +239,63 @@ public final class TvJob {
                     + "found " + trialCounts(finished));
         }
         return finished;
+    }
+
+    /**
+     * The trial indices that are samples of both schedules of a paired comparison, ascending: its pairs, trial k of
+     * one and of the other. The one rule of which trials a paired comparison uses.
+     */
+    static List<Integer> pairs(List<Integer> a, List<Integer> b) {
+        Set<Integer> inB = new HashSet<>(b);
+        return a.stream().filter(inB::contains).toList();
+    }
+
+    /**
+     * A paired comparison's trials: its pairs, and per schedule the trials left out because their partner is not a
+     * sample (failed, diverged, or still running).
+     *
+     * @param leftOut per schedule with any, how many of its samples were left out
+     */
+    record Pairing(String a, String b, List<Integer> pairs, Map<String, Integer> leftOut) {
+
+        /** The line the job prints. */
+        String describe() {
+            if (pairs.isEmpty()) {
+                return "paired " + a + " and " + b + ": no trial index is a sample of both, so they are not compared"
+                        + " yet";
+            }
+            return "paired " + a + " and " + b + " (trial k of both continues one trial up to a fork): " + pairs.size()
+                    + " pairs" + (leftOut.isEmpty() ? "" : "; left out, their partner not a sample: "
+                    + counts(leftOut));
+        }
+
+        /** Its entry in the provenance, e.g. {@code R-0.04/P-0.04 5 (left out 1)}. */
+        String count() {
+            return a + "/" + b + " " + pairs.size() + (leftOut.isEmpty() ? "" : " (left out " + counts(leftOut) + ")");
+        }
+    }
+
+    /** The paired comparisons among the schedules with samples, in the order the job compares them. */
+    static List<Pairing> pairings(ExperimentConfig config, Map<String, List<Integer>> finished) {
+        List<String> schedules = new ArrayList<>(finished.keySet());
+        List<Pairing> pairings = new ArrayList<>();
+        for (int i = 0; i < schedules.size(); i++) {
+            for (int j = i + 1; j < schedules.size(); j++) {
+                String a = schedules.get(i);
+                String b = schedules.get(j);
+                if (config.design(a, b) == Design.PAIRED) {
+                    List<Integer> pairs = pairs(finished.get(a), finished.get(b));
+                    Map<String, Integer> leftOut = new LinkedHashMap<>();
+                    for (String schedule : List.of(a, b)) {
+                        if (finished.get(schedule).size() > pairs.size()) {
+                            leftOut.put(schedule, finished.get(schedule).size() - pairs.size());
+                        }
+                    }
+                    pairings.add(new Pairing(a, b, pairs, leftOut));
+                }
+            }
+        }
+        return pairings;
     }
 
     /**
@@ -272,11 +346,13 @@ public final class TvJob {
 
     /**
      * Every pair of schedules at every record point, grouped by point, with the figure 3b baseline (from
-     * {@code metrics} at an epoch's end, from {@code step_metrics} inside an epoch) and whether the point gets the
-     * TV-against-n curve (the ends of the curve epochs only).
+     * {@code metrics} at an epoch's end, from {@code step_metrics} inside an epoch), whether the point gets the
+     * TV-against-n curve (the ends of the curve epochs only) and its design ({@link ExperimentConfig#design}); a
+     * paired comparison without a single pair yet is left out ({@link Pairing#describe} says so).
      */
     private static List<EpochWork> work(SparkSession spark, String output, List<Point> points,
-                                        Map<String, List<Integer>> finished, List<Integer> curveEpochs) {
+                                        Map<String, List<Integer>> finished, List<Integer> curveEpochs,
+                                        ExperimentConfig config) {
         List<Row> trialRows = new ArrayList<>();
         finished.forEach((schedule, trials) -> trials.forEach(t -> trialRows.add(RowFactory.create(schedule, t))));
         StructType schema = new StructType().add("schedule", DataTypes.StringType).add("trial", DataTypes.IntegerType);
@@ -299,10 +375,14 @@ public final class TvJob {
                 for (int j = i + 1; j < schedules.size(); j++) {
                     String a = schedules.get(i);
                     String b = schedules.get(j);
+                    Design design = config.design(a, b);
+                    if (design == Design.PAIRED && pairs(finished.get(a), finished.get(b)).isEmpty()) {
+                        continue;
+                    }
                     double baseline = testError.getOrDefault(a + "/" + key, Double.NaN)
                             + testError.getOrDefault(b + "/" + key, Double.NaN);
                     comparisons.add(new Comparison(point, a, b, baseline,
-                            point.epochEnd() && curveEpochs.contains(point.epoch())));
+                            point.epochEnd() && curveEpochs.contains(point.epoch()), design));
                 }
             }
             work.add(new EpochWork(point, comparisons));
@@ -341,9 +421,9 @@ public final class TvJob {
             ArrayList<TvSummaryRow> summary = new ArrayList<>();
             List<PairImages> pairs = new ArrayList<>();
             for (Comparison c : w.comparisons()) {
-                estimateOne(matrices, c, seed, options).forEach(r -> summary.add(r.withStep(w.point().step())));
-                pairs.add(PairImages.of(c.epoch(), w.point().step(), c.a(), c.b(), matrices.get(c.a()),
-                        matrices.get(c.b())));
+                Sides sides = Sides.of(matrices, c);
+                estimateOne(sides, c, seed, options).forEach(r -> summary.add(r.withStep(w.point().step())));
+                pairs.add(PairImages.of(c.epoch(), w.point().step(), c.a(), c.b(), sides.a(), sides.b()));
             }
             Iterable<TvByImageRow> rows = () -> pairs.stream().flatMap(PairImages::rows).iterator();
             byImage.write(TvTables.byImageFile(w.point()), TvTables.BY_IMAGE.schema(),
@@ -353,11 +433,35 @@ public final class TvJob {
         return TvSummaryRow.withHolm(all);
     }
 
+    /**
+     * The two sides of one comparison: each schedule's matrix at the record point, or for a paired comparison the
+     * rows of its {@link #pairs} only, so that row k of each is pair k.
+     */
+    record Sides(PredictionMatrix a, PredictionMatrix b) {
+
+        /** From the matrices of the comparison's record point keyed by schedule ({@link #readPoint}). */
+        static Sides of(Map<String, PredictionMatrix> matrices, Comparison c) {
+            PredictionMatrix a = matrices.get(c.a());
+            PredictionMatrix b = matrices.get(c.b());
+            if (c.design() != Design.PAIRED) {
+                return new Sides(a, b);
+            }
+            int[] pairs = pairs(Arrays.stream(a.trialIds()).boxed().toList(),
+                    Arrays.stream(b.trialIds()).boxed().toList()).stream().mapToInt(Integer::intValue).toArray();
+            return new Sides(a.select(pairs), b.select(pairs));
+        }
+    }
+
     /** One comparison's summary rows, from the matrices of its record point keyed by schedule ({@link #readPoint}). */
     static List<TvSummaryRow> estimateOne(Map<String, PredictionMatrix> matrices, Comparison c, long seed,
                                           TvOptions options) {
-        PredictionMatrix a = matrices.get(c.a());
-        PredictionMatrix b = matrices.get(c.b());
+        return estimateOne(Sides.of(matrices, c), c, seed, options);
+    }
+
+    /** One comparison's summary rows, from its sides, under its design. */
+    private static List<TvSummaryRow> estimateOne(Sides sides, Comparison c, long seed, TvOptions options) {
+        PredictionMatrix a = sides.a();
+        PredictionMatrix b = sides.b();
         // An epoch's end keeps the seed it had before record points had steps, so its rows stay as they were.
         long comparisonSeed = c.point().epochEnd() ? Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch())
                 : Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch(), c.point().step());
@@ -366,8 +470,8 @@ public final class TvJob {
         int[] ns = (options.ns().isEmpty() ? java.util.Arrays.stream(TvEstimator.defaultNs(available)).boxed().toList()
                 : options.ns()).stream().mapToInt(Integer::intValue).filter(n -> n < available).toArray();
         List<TvSummaryRow> rows = new ArrayList<>(c.curve() ? estimator.againstN(c.epoch(), c.a(), c.b(), a, b, ns,
-                c.baseline()) : List.of());
-        rows.add(estimator.estimate(c.epoch(), c.a(), c.b(), a, b, c.baseline()));
+                c.baseline(), c.design()) : List.of());
+        rows.add(estimator.estimate(c.epoch(), c.a(), c.b(), a, b, c.baseline(), c.design()));
         return rows;
     }
 

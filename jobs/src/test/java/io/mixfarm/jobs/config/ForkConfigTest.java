@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.config;
 
+import io.mixfarm.analysis.tv.Design;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,6 +55,24 @@ public class ForkConfigTest {
                 List.of());
         assertNotEquals(unforked.planned(new TrialKey("P", 0)).spec().seed(),
                 config.planned(new TrialKey("P", 0)).spec().seed(), "without the fork P has seeds of its own");
+    }
+
+    @Test
+    void schedulesThatTakeTheirSeedsFromOneScheduleArePairedAndNoOthers() {
+        // R, its fork P and P's fork Q all continue R's trial k: every two of them are paired. S trains on its own.
+        String withS = STUDY.replace("]\n", "  { name = S, text = \"1: lr=0.1 wd=0.1\" }\n  ]\n");
+        ExperimentConfig config = ExperimentConfig.parse(withS, List.of());
+        assertEquals(List.of("R", "P", "Q", "S"), config.scheduleNames());
+        for (String[] pair : new String[][] {{"R", "P"}, {"P", "R"}, {"P", "Q"}, {"R", "Q"}}) {
+            assertEquals(Design.PAIRED, config.design(pair[0], pair[1]), String.join(" vs ", pair));
+        }
+        for (String other : List.of("R", "P", "Q")) {
+            assertEquals(Design.UNPAIRED, config.design(other, "S"), other + " vs S");
+        }
+        ExperimentConfig unforked = ExperimentConfig.parse(STUDY.replace(", fork = { from = R, at = 8 }", ""),
+                List.of());
+        assertEquals(Design.UNPAIRED, unforked.design("R", "P"), "without the fork P's trials are independent");
+        assertEquals(Design.PAIRED, unforked.design("P", "Q"), "Q still forks from P");
     }
 
     @Test
