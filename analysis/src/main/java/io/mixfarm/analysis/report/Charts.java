@@ -10,6 +10,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,9 @@ final class Charts {
 
     /** Prefix of series kept out of the legend, so that their names cannot clash with a schedule's. */
     private static final String HIDDEN = "hidden: ";
+
+    /** The name of a mixing panel's series of separated points ends with this. */
+    static final String SEPARATED_SUFFIX = " separated";
 
     /** Series with at most this many points get markers: a lone point of a line without markers is invisible. */
     private static final int MARKERS_UP_TO = 25;
@@ -101,8 +105,10 @@ final class Charts {
     /**
      * A mixing study's scaling law (docs/method.md, "Mixing time"): per clock, the time at each intrinsic LR against
      * {@code 1/lambda_e} on log-log axes with its 95% interval as a vertical segment (an interval with an unbounded
-     * or non-positive end is not drawn), the fitted line {@code log T = a + b log(1/lambda_e)} over the study's range,
-     * and, dotted, a line of slope 1 (the conjecture) through the function-space fit's centre.
+     * or non-positive end is not drawn), the fitted line {@code log T = a + b log(1/lambda_e)} over the study's range
+     * with the slope and its 95% interval in its legend entry, and, dotted, a line of slope 1 (the conjecture) through
+     * the function-space fit's centre, or where there is no such fit through the geometric centre of the drawn times
+     * (the function-space clock's, else the norm clock's), so the reference is there whenever a time is.
      *
      * @param rows one per intrinsic LR ({@code mixing_summary})
      * @param laws one per clock ({@code mixing_laws}); a clock without one gets no fitted line
@@ -143,19 +149,56 @@ final class Charts {
                     bar.setShowInLegend(false);
                 }
             }
-            laws.stream().filter(l -> l.clock() == clock).findFirst().ifPresent(law -> {
-                line(chart, clock.label() + " fit, slope " + String.format(Locale.ROOT, "%.2f", law.slope()), ends,
-                        Arrays.stream(ends).map(e -> Math.exp(law.intercept() + law.slope() * Math.log(e))).toArray(),
-                        colour, DASHED, Markers.WHEN_ALONE, true);
-                if (clock == Clock.FUNCTION_SPACE && Double.isFinite(law.slope())) {
-                    double centre = Math.sqrt(ends[0] * ends[1]);
-                    double atCentre = Math.exp(law.intercept() + law.slope() * Math.log(centre));
-                    line(chart, "slope 1", ends, Arrays.stream(ends).map(e -> atCentre * e / centre).toArray(),
-                            Color.GRAY, DOTTED, Markers.WHEN_ALONE, true);
-                }
-            });
+            laws.stream().filter(l -> l.clock() == clock).findFirst().ifPresent(law ->
+                    line(chart, clock.label() + " fit, " + slope(law), ends, Arrays.stream(ends)
+                                    .map(e -> Math.exp(law.intercept() + law.slope() * Math.log(e))).toArray(),
+                            colour, DASHED, Markers.WHEN_ALONE, true));
+        }
+        double[] anchor = slopeOneAnchor(rows, laws, ends);
+        if (anchor != null) {
+            line(chart, "slope 1", ends, Arrays.stream(ends).map(e -> anchor[1] * e / anchor[0]).toArray(),
+                    Color.GRAY, DOTTED, Markers.WHEN_ALONE, true);
         }
         return chart;
+    }
+
+    /** A fitted law's slope as its legend says it: {@code slope 1.02 [0.85, 1.19]}, the interval where it has one. */
+    private static String slope(MixingStudyRow law) {
+        String text = String.format(Locale.ROOT, "slope %.2f", law.slope());
+        return Double.isFinite(law.slopeLow()) && Double.isFinite(law.slopeHigh())
+                ? text + String.format(Locale.ROOT, " [%.2f, %.2f]", law.slopeLow(), law.slopeHigh()) : text;
+    }
+
+    /**
+     * The point {x, T} the slope-1 reference passes through: the function-space fit at the geometric centre of the
+     * LRs' range; without a finite fit, the geometric centre of the function-space times drawn, else of the norm
+     * clock's; null when no time is drawn.
+     */
+    private static double[] slopeOneAnchor(List<MixingSummaryRow> rows, List<MixingStudyRow> laws, double[] ends) {
+        double centre = Math.sqrt(ends[0] * ends[1]);
+        for (MixingStudyRow law : laws) {
+            if (law.clock() == Clock.FUNCTION_SPACE && Double.isFinite(law.intercept())
+                    && Double.isFinite(law.slope())) {
+                return new double[] {centre, Math.exp(law.intercept() + law.slope() * Math.log(centre))};
+            }
+        }
+        for (Clock clock : Clock.values()) {
+            double logX = 0;
+            double logT = 0;
+            int drawn = 0;
+            for (MixingSummaryRow row : rows) {
+                double t = row.time(clock);
+                if (Double.isFinite(t) && t > 0) {
+                    logX += Math.log(1 / row.lambdaE());
+                    logT += Math.log(t);
+                    drawn++;
+                }
+            }
+            if (drawn > 0) {
+                return new double[] {Math.exp(logX / drawn), Math.exp(logT / drawn)};
+            }
+        }
+        return null;
     }
 
     /**
@@ -206,8 +249,22 @@ final class Charts {
      * @param bySteps x is the step, "SGD steps" (record points inside epochs exist), rather than the record epoch
      */
     static XYChart mixingPanel(String pair, List<TvSummaryRow> rows, Color colour, PanelAxes axes, boolean bySteps) {
-        XYChart chart = base(pair, bySteps ? "SGD steps" : "record epoch", "mean TV over test images", PANEL_WIDTH,
-                PANEL_HEIGHT);
+        return mixingPanel(pair, rows, colour, axes, bySteps ? "SGD steps" : "record epoch",
+                r -> TvRows.x(r, bySteps));
+    }
+
+    /**
+     * {@link #mixingPanel(String, List, Color, PanelAxes, boolean)} on any x axis, e.g. a mixing study's steps after
+     * the perturbation ({@link StudyCurves#stepsAfter}). The points where the pair is {@link Verdict#SEPARATED}, as
+     * the verdict table calls them, are marked with a square ({@link #SEPARATED_SUFFIX}).
+     *
+     * @param title  the panel's title
+     * @param xTitle the x axis's title
+     * @param x      a row's place on the x axis
+     */
+    static XYChart mixingPanel(String title, List<TvSummaryRow> rows, Color colour, PanelAxes axes, String xTitle,
+                               ToDoubleFunction<TvSummaryRow> x) {
+        XYChart chart = base(title, xTitle, "mean TV over test images", PANEL_WIDTH, PANEL_HEIGHT);
         XYStyler styler = chart.getStyler();
         styler.setLegendVisible(false);
         styler.setChartTitleFont(new Font(FONT, Font.BOLD, 13));
@@ -215,13 +272,26 @@ final class Charts {
         styler.setXAxisMax(axes.xMax());
         styler.setYAxisMin(0.0);
         styler.setYAxisMax(axes.yMax());
-        double[] x = rows.stream().mapToDouble(r -> TvRows.x(r, bySteps)).toArray();
-        noiseBand(chart, pair, x, rows, colour);
-        errorBars(chart, HIDDEN + pair + " interval", x, tv(rows, TvSummaryRow::ciLow), tv(rows, TvSummaryRow::ciHigh),
-                colour);
-        line(chart, pair, x, tv(rows, TvSummaryRow::tv), colour, SOLID, Markers.WHEN_SPARSE, false);
-        line(chart, "noise floor " + pair, x, tv(rows, TvSummaryRow::nullMean), colour, DASHED, Markers.WHEN_ALONE,
+        double[] xs = rows.stream().mapToDouble(x).toArray();
+        noiseBand(chart, title, xs, rows, colour);
+        errorBars(chart, HIDDEN + title + " interval", xs, tv(rows, TvSummaryRow::ciLow),
+                tv(rows, TvSummaryRow::ciHigh), colour);
+        line(chart, title, xs, tv(rows, TvSummaryRow::tv), colour, SOLID, Markers.WHEN_SPARSE, false);
+        line(chart, "noise floor " + title, xs, tv(rows, TvSummaryRow::nullMean), colour, DASHED, Markers.WHEN_ALONE,
                 false);
+        Points separated = new Points(false);
+        for (int i = 0; i < xs.length; i++) {
+            if (Verdict.of(rows.get(i)) == Verdict.SEPARATED) {
+                separated.add(xs[i], rows.get(i).tv());
+            }
+        }
+        if (!separated.isEmpty()) {
+            XYSeries series = chart.addSeries(HIDDEN + title + SEPARATED_SUFFIX, separated.x(), separated.y());
+            series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+            series.setMarker(SeriesMarkers.SQUARE);
+            series.setMarkerColor(colour.darker());
+            series.setShowInLegend(false);
+        }
         return chart;
     }
 
@@ -236,13 +306,18 @@ final class Charts {
 
         /** Axes wide enough for every pair's all-trials rows, x as {@link TvRows#x}. */
         static PanelAxes of(Map<String, List<TvSummaryRow>> byPair, boolean bySteps) {
+            return of(byPair.values(), r -> TvRows.x(r, bySteps));
+        }
+
+        /** Axes wide enough for every panel's rows, x as {@code x}. */
+        static PanelAxes of(Collection<List<TvSummaryRow>> panels, ToDoubleFunction<TvSummaryRow> x) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             double top = 0.0;
-            for (List<TvSummaryRow> rows : byPair.values()) {
+            for (List<TvSummaryRow> rows : panels) {
                 for (TvSummaryRow r : rows) {
-                    min = Math.min(min, TvRows.x(r, bySteps));
-                    max = Math.max(max, TvRows.x(r, bySteps));
+                    min = Math.min(min, x.applyAsDouble(r));
+                    max = Math.max(max, x.applyAsDouble(r));
                     for (double y : new double[] {r.tv(), r.ciHigh(), r.nullMean() + 2 * r.nullSd()}) {
                         if (Double.isFinite(y)) {
                             top = Math.max(top, y);

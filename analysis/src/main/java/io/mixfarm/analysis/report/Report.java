@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -59,7 +62,8 @@ public final class Report {
     // Captions: HTML, one paragraph each; what the chart shows and how to read it.
 
     private static final String NOISE_FLOOR = "The noise floor is what the same statistic gives when both samples come"
-            + " from one distribution: its mean over permutations of whole-trial labels between the two schedules,"
+            + " from one distribution: its mean over permutations of whole-trial labels between the two schedules"
+            + " (for a paired comparison, a fork and its parent, swaps of the two branches within each pair),"
             + " with a band of ± 2 standard deviations. The table calls a pair <em>separated</em> at an epoch when its"
             + " permutation p-value, Holm-adjusted over every epoch and pair of the run, is below " + Verdict.ALPHA
             + " (so the chance of even one such call where no pair differs stays below " + Verdict.ALPHA + "), and"
@@ -95,6 +99,17 @@ public final class Report {
             + " schedules have become indistinguishable in function space; the conjecture predicts this O(1/(η λ))"
             + " steps after their intrinsic learning rates become equal.";
 
+    private static final String STUDY_CAPTION = "A mixing-time study (docs/method.md, \"Mixing-time study\"): one"
+            + " panel per intrinsic learning rate λ_e, all on the same axes, with the TV between the perturbed"
+            + " schedule P and its reference R from all their trials (as pairs when P forks from R: the panel's"
+            + " title says the design) at every record point from the perturbation on, against SGD steps after it"
+            + " (step − T0·S, T0 the shared epochs and S the steps per epoch). At 0, the last point before the"
+            + " perturbation, P is still R's trials, so the TV is 0. Error bars: the 95% interval " + INTERVAL
+            + ". Dashed with band: the noise floor ± 2 sd. A square marks a point where the pair is"
+            + " <em>separated</em> (Holm p below " + Verdict.ALPHA + ", as in the verdict table). The conjecture"
+            + " predicts that P comes back to the floor O(1/λ_e) steps after the perturbation: later the smaller"
+            + " λ_e.";
+
     private static final String MIXING_LAW_CAPTION = "A mixing-time study (mixfarm mixing; docs/method.md, \"Mixing"
             + " time\"): per clock, the time after the perturbation at which each intrinsic learning rate λ_e mixes"
             + " (function-space: T_mix from the TV between P and R; norm: the effective LR back within 5% of R's),"
@@ -121,7 +136,8 @@ public final class Report {
     private static final String TABLE_CAPTION = "One row per record epoch, schedule pair and n. tv: plug-in mean TV"
             + " over test images; corrected tv: tv minus the noise floor's mean; 95% CI: the interval " + INTERVAL
             + ";"
-            + " noise floor: mean ± sd of the statistic under permutations of whole-trial labels; p: permutation"
+            + " noise floor: mean ± sd of the statistic under permutations of whole-trial labels (swaps within"
+            + " pairs where the schedules are paired); p: permutation"
             + " p-value; Holm p: p adjusted by Holm's method over the all-trials rows of every epoch and pair, since many"
             + " are tested at once (about one in twenty raw p-values falls below 0.05 by chance where there is no"
             + " difference), in bold when below " + Verdict.ALPHA + "; verdict: <em>separated</em> when Holm p is"
@@ -152,8 +168,8 @@ public final class Report {
     }
 
     /**
-     * Writes the report of a mixing-time study: {@link #write(Path, String, List, List, Map)} and the chart of its
-     * scaling law.
+     * Writes the report with a mixing-time study's scaling law: {@link #write(Path, String, List, List, Map)} and
+     * the chart of the law.
      *
      * @param study the {@code mixing_summary} rows (empty: no such chart)
      * @param laws  the {@code mixing_laws} rows
@@ -161,6 +177,18 @@ public final class Report {
     public static ReportFiles write(Path dir, String experiment, List<MetricRow> metrics, List<TvSummaryRow> tv,
                                     List<MixingSummaryRow> study, List<MixingStudyRow> laws,
                                     Map<String, String> facts) throws IOException {
+        return write(dir, experiment, metrics, tv, Optional.empty(), study, laws, facts);
+    }
+
+    /**
+     * Writes the report of a mixing-time study: {@link #write(Path, String, List, List, List, List, Map)} and, per
+     * intrinsic LR, the TV between its perturbed and reference schedules against the steps after the perturbation.
+     *
+     * @param curves the study's schedules and step axis, if the experiment is a study (empty: no such panels)
+     */
+    public static ReportFiles write(Path dir, String experiment, List<MetricRow> metrics, List<TvSummaryRow> tv,
+                                    Optional<StudyCurves> curves, List<MixingSummaryRow> study,
+                                    List<MixingStudyRow> laws, Map<String, String> facts) throws IOException {
         Objects.requireNonNull(experiment, "experiment");
         Objects.requireNonNull(facts, "facts");
         Files.createDirectories(dir);
@@ -201,6 +229,9 @@ public final class Report {
                     ? " There is only one record epoch so far, so each pair is a single point." : "";
             addSection(sections, "mixing", "Mixing curve: TV against the record " + (bySteps ? "point (SGD steps)"
                     : "epoch"), MIXING_CAPTION + single, mixing, true);
+            if (curves.isPresent()) {
+                studyPanels(sections, skipped, curves.get(), byPair, palette, dir);
+            }
         }
         if (!study.isEmpty()) {
             single(sections, skipped, Charts.scalingLaw(study, laws), dir, "mixing_law",
@@ -223,6 +254,38 @@ public final class Report {
             }
         }
         return new ReportFiles(html, charts, skipped);
+    }
+
+    /**
+     * The study's section: per intrinsic LR, its (R, P) pair's all-trials rows from the perturbation on, against the
+     * steps after it, all panels on one set of axes. An LR without rows yet is listed as skipped.
+     */
+    private static void studyPanels(List<Section> sections, List<String> skipped, StudyCurves curves,
+                                    Map<String, List<TvSummaryRow>> byPair, Palette palette, Path dir)
+            throws IOException {
+        Map<StudyCurves.Branch, List<TvSummaryRow>> rows = new LinkedHashMap<>();
+        curves.branches().forEach(b -> rows.put(b, curves.curve(byPair, b)));
+        Charts.PanelAxes axes = Charts.PanelAxes.of(rows.values().stream().filter(r -> !r.isEmpty()).toList(),
+                curves::stepsAfter);
+        List<Panel> panels = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<StudyCurves.Branch, List<TvSummaryRow>> branch : rows.entrySet()) {
+            String name = "mixing_study_" + ++index;
+            List<TvSummaryRow> curve = branch.getValue();
+            String label = "λ_e = " + new java.math.BigDecimal(Double.toString(branch.getKey().lambdaE()))
+                    .stripTrailingZeros().toPlainString();
+            if (curve.isEmpty()) {
+                skipped.add(name + " (" + label + "): no tv_summary rows of " + branch.getKey().reference() + " and "
+                        + branch.getKey().perturbed() + " from the perturbation on");
+                continue;
+            }
+            String title = label + ": " + TvRows.pair(curve.get(0)) + ", "
+                    + curve.get(0).design().name().toLowerCase(Locale.ROOT);
+            panel(panels, skipped, Charts.mixingPanel(title, curve, palette.pair(TvRows.pair(curve.get(0))), axes,
+                    "SGD steps after the perturbation", curves::stepsAfter), dir, name, label);
+        }
+        addSection(sections, "mixing-study", "Mixing-time study: TV against steps after the perturbation",
+                STUDY_CAPTION, panels, true);
     }
 
     /**

@@ -67,6 +67,14 @@ class ReportInBrowserTest {
     }
 
     @Test
+    void aMixingStudysReportWithItsPanelsLoadsWithoutConsoleMessages() throws Exception {
+        ReportFiles files = Report.write(dir, "study", List.of(), StudyCurvesTest.rows(),
+                java.util.Optional.of(StudyCurvesTest.CURVES), List.of(), List.of(), java.util.Map.of());
+        assertTrue(Files.readString(files.html()).contains("<figure id=\"mixing_study_2-figure\">"));
+        assertRendersClean(files.html(), dir.resolve("screenshot.png"));
+    }
+
+    @Test
     @EnabledIfSystemProperty(named = "mixfarm.report.html", matches = ".+")
     void theGivenReportLoadsWithoutConsoleMessagesAndShowsSomething() throws Exception {
         Path html = Path.of(System.getProperty("mixfarm.report.html"));

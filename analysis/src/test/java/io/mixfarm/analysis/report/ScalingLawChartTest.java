@@ -54,16 +54,34 @@ class ScalingLawChartTest {
         assertFalse(series.containsKey("hidden: function-space interval 1"));
         assertArrayEquals(new double[] {300, 500}, series.get("hidden: function-space interval 2").getYData());
         assertArrayEquals(new double[] {70, 110}, series.get("hidden: norm interval 2").getYData());
-        // The fit exp(a) x^b over the LRs' range; here it is the slope-1 line, which passes through the fit's centre.
-        XYSeries fit = series.get("function-space fit, slope 1.00");
+        // The fit exp(a) x^b over the LRs' range, its slope's interval in the legend; here it is the slope-1 line,
+        // which passes through the fit's centre.
+        XYSeries fit = series.get("function-space fit, slope 1.00 [0.80, 1.20]");
         assertArrayEquals(new double[] {25, 100}, fit.getXData(), 1e-12);
         assertArrayEquals(new double[] {100, 400}, fit.getYData(), 1e-9);
         assertArrayEquals(new double[] {100, 400}, series.get("slope 1").getYData(), 1e-9);
         // No fit of a clock without a slope.
         assertTrue(series.keySet().stream().noneMatch(name -> name.startsWith("norm fit")), series.keySet()
                 .toString());
-        assertEquals(List.of("function-space T", "function-space fit, slope 1.00", "slope 1", "norm T"),
+        assertEquals(List.of("function-space T", "function-space fit, slope 1.00 [0.80, 1.20]", "norm T", "slope 1"),
                 Charts.legend(chart));
+    }
+
+    @Test
+    void withoutAFunctionSpaceFitTheSlopeOneReferencePassesThroughTheTimesCentre() {
+        // No law has a slope (too many resamples unsettled): the conjecture's reference is still drawn, through the
+        // geometric centre of the function-space times, (50, 200).
+        XYChart chart = Charts.scalingLaw(ROWS, List.of(LAWS.get(1)));
+        XYSeries reference = chart.getSeriesMap().get("slope 1");
+        assertArrayEquals(new double[] {25, 100}, reference.getXData(), 1e-12);
+        assertArrayEquals(new double[] {100, 400}, reference.getYData(), 1e-9);
+        XYChart noLaws = Charts.scalingLaw(ROWS, List.of());
+        assertArrayEquals(new double[] {100, 400}, noLaws.getSeriesMap().get("slope 1").getYData(), 1e-9);
+        // A fit without an interval says its slope alone.
+        XYChart noInterval = Charts.scalingLaw(ROWS, List.of(new MixingStudyRow(Clock.FUNCTION_SPACE, Math.log(4),
+                1.0, Double.NaN, Double.NaN, 3, 100, 10)));
+        assertTrue(noInterval.getSeriesMap().containsKey("function-space fit, slope 1.00"),
+                noInterval.getSeriesMap().keySet().toString());
     }
 
     @Test

@@ -5,9 +5,13 @@ import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.report.MetricRow;
 import io.mixfarm.analysis.report.Report;
 import io.mixfarm.analysis.report.ReportFiles;
+import io.mixfarm.analysis.report.StudyCurves;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
+import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.trial.MinibatchOrder;
 import io.mixfarm.jobs.config.ExperimentConfig;
+import io.mixfarm.jobs.config.MixingStudy;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.BuildInfo;
 import io.mixfarm.jobs.mixing.MixingTables;
@@ -33,6 +37,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Reads an experiment's metrics and TV summary with Spark SQL and writes the charts and {@code report.html}
@@ -86,8 +92,8 @@ public final class ReportJob {
             facts.put("generated", Instant.now().toString());
             List<MixingSummaryRow> mixing = MixingTables.SUMMARY.readAll(spark, output, MIXING_RERUN + output);
             List<MixingStudyRow> laws = MixingTables.LAWS.readAll(spark, output, MIXING_RERUN + output);
-            ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv, mixing, laws,
-                    facts);
+            ReportFiles files = Report.write(Path.of(output, "report"), config.name(), metrics, tv,
+                    studyCurves(config, store, census, tv), mixing, laws, facts);
             out.printf("wrote %s%n", Path.of(output, "report", "report.html"));
             return files;
         } catch (IOException e) {
@@ -95,6 +101,27 @@ public final class ReportJob {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * For a mixing study ({@link MixingStudy#recognise}) with TV rows, its branches and step axis: the steps per
+     * epoch the trials' files record, or in a folder written before they did, the count of the rule the trials
+     * trained by ({@link MinibatchOrder#stepsPerEpoch}) over the config's training set.
+     */
+    private static Optional<StudyCurves> studyCurves(ExperimentConfig config, ExperimentStore store,
+                                                     TrialCensus census, List<TvSummaryRow> tv) {
+        Optional<MixingStudy> study = MixingStudy.recognise(config.schedules(), config.epochs());
+        if (study.isEmpty() || tv.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StudyCurves.Branch> branches = study.get().intrinsicLrs().stream().map(l -> new StudyCurves.Branch(l,
+                MixingStudy.referenceName(l), MixingStudy.perturbedName(l))).toList();
+        String reference = branches.get(0).reference();
+        List<Integer> samples = census.samples(reference);
+        OptionalInt recorded = samples.isEmpty() ? OptionalInt.empty() : store.stepsPerEpoch(reference, samples.get(0));
+        int stepsPerEpoch = recorded.isPresent() ? recorded.getAsInt()
+                : MinibatchOrder.stepsPerEpoch(Datasets.open(config.data()).train().count(), config.batchSize());
+        return Optional.of(new StudyCurves(branches, study.get().prefixEpochs(), stepsPerEpoch));
     }
 
     private static List<MetricRow> metrics(SparkSession spark, String output, TrialCensus census) {

@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.tv;
 
+import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
@@ -12,6 +13,7 @@ import io.mixfarm.jobs.config.Seeds;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.FarmOptions;
+import io.mixfarm.jobs.report.ReportJob;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,6 +224,25 @@ class TvJobPairedTest {
             }
             assertEquals(6, seen);
         }
+    }
+
+    @Test
+    void theReportDrawsOnePanelPerIntrinsicLrAgainstStepsAfterThePerturbation() throws IOException {
+        ReportFiles files = new ReportJob(new PrintStream(new ByteArrayOutputStream(), true)).run(out.toString());
+        String html = Files.readString(files.html());
+        assertTrue(html.contains("<h2 id=\"mixing-study\">Mixing-time study: TV against steps after the perturbation"
+                + "</h2>"), "the section");
+        for (String panel : List.of("mixing_study_1", "mixing_study_2")) {
+            for (String extension : List.of(".png", ".svg")) {
+                Path file = out.resolve("report").resolve(panel + extension);
+                assertTrue(files.charts().contains(file), files.charts().toString());
+                assertTrue(Files.size(file) > 1000, file.toString());
+            }
+            assertTrue(html.contains("<figure id=\"" + panel + "-figure\">"), panel);
+        }
+        assertTrue(html.contains("λ_e = 0.04: R-0.04 vs P-0.04, paired"), "each panel names its LR, pair and design");
+        assertTrue(html.contains("λ_e = 0.01: R-0.01 vs P-0.01, paired"));
+        assertTrue(files.skipped().stream().noneMatch(s -> s.startsWith("mixing_study")), files.skipped().toString());
     }
 
     /** The predictions of one schedule's samples at one step, as the job's estimator takes them. */
