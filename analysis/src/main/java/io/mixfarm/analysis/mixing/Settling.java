@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * How a settling time is read off a curve at record points, interpolated linearly between the two record points
  * around the crossing: {@link #entry}, the first time the curve is at or below a threshold (the norm clock), and
- * {@link #time}, the time after which it stays there.
+ * {@link #time}, the time after which it stays there (the norm clock's rule until it was found fragile at large
+ * intrinsic LRs, and the corrected-TV threshold that {@code MixingBenchmark} compares {@link TvClock} with).
  */
 final class Settling {
 
