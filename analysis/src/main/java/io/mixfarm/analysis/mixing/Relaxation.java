@@ -97,12 +97,7 @@ public final class Relaxation {
     }
 
     private static double rate(double[] steps, double[][] perturbed, double[][] reference, int[] draw) {
-        double[] stationary = Series.mean(reference, draw);
-        double gammaInf = 0;
-        for (double v : stationary) {
-            gammaInf += v;
-        }
-        return rate(steps, Series.mean(perturbed, draw), gammaInf / stationary.length);
+        return rate(steps, Series.mean(perturbed, draw), Series.level(reference, draw));
     }
 
     private static double[][] gammas(double[][] lr) {

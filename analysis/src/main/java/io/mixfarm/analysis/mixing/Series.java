@@ -45,4 +45,18 @@ final class Series {
         }
         return out;
     }
+
+    /**
+     * The level of a branch at equilibrium: its mean over the pairs (pair k counted {@code multiplicity[k]} times)
+     * and over all record points. Both the norm clock and the relaxation fit read the reference branch this way,
+     * since it is at equilibrium throughout (the study's premise).
+     */
+    static double level(double[][] series, int[] multiplicity) {
+        double[] mean = mean(series, multiplicity);
+        double sum = 0;
+        for (double v : mean) {
+            sum += v;
+        }
+        return sum / mean.length;
+    }
 }

@@ -3,8 +3,10 @@ package io.mixfarm.analysis.mixing;
 import java.util.Arrays;
 
 /**
- * The one rule by which both clocks read a settling time off a curve: the time after which the curve stays at or
- * below a threshold, interpolated linearly between the last record point above it and the next one.
+ * How a settling time is read off a curve at record points, interpolated linearly between the two record points
+ * around the crossing: {@link #entry}, the first time the curve is at or below a threshold (the norm clock), and
+ * {@link #time}, the time after which it stays there (the norm clock's rule until it was found fragile at large
+ * intrinsic LRs, and the corrected-TV threshold that {@code MixingBenchmark} compares {@link TvClock} with).
  */
 final class Settling {
 
@@ -38,6 +40,31 @@ final class Settling {
         }
         double fraction = (values[above] - threshold) / (values[above] - values[above + 1]);
         return times[above] + fraction * (times[above + 1] - times[above]);
+    }
+
+    /**
+     * The first time {@code values} is at or below {@code threshold}.
+     *
+     * @param times     record times, strictly increasing
+     * @param values    the curve at those times
+     * @param threshold the level the curve must fall to
+     * @return {@code times[0]} if the curve starts at or below the threshold; the interpolated crossing between the
+     *         last point above it and the first at or below it; NaN if every point is above it (not settled in the
+     *         window)
+     */
+    static double entry(double[] times, double[] values, double threshold) {
+        int first = 0;
+        while (first < values.length && values[first] > threshold) {
+            first++;
+        }
+        if (first == values.length) {
+            return Double.NaN;
+        }
+        if (first == 0) {
+            return times[0];
+        }
+        double fraction = (values[first - 1] - threshold) / (values[first - 1] - values[first]);
+        return times[first - 1] + fraction * (times[first] - times[first - 1]);
     }
 
     /** Checks that {@code times} has at least two finite, strictly increasing entries. */

@@ -70,34 +70,71 @@ record KnownRelaxation(int images, int classes, double tv0, double shared) {
      * @param seed    seed
      */
     static double[][][] effectiveLrs(double[] steps, double lambdaE, int pairs, long seed) {
+        double[][] perturbed = new double[pairs][steps.length];
+        double[][] reference = new double[pairs][steps.length];
+        SplittableRandom root = new SplittableRandom(seed);
+        for (int k = 0; k < pairs; k++) {
+            int pair = k;
+            simulatePair(steps, lambdaE, root.split(), (j, p, r) -> {
+                perturbed[pair][j] = p;
+                reference[pair][j] = r;
+            });
+        }
+        return new double[][][] {perturbed, reference};
+    }
+
+    /**
+     * The population curves of {@link #effectiveLrs}, as means over {@code pairs} simulated pairs (so many that
+     * their sampling noise is negligible against a study's): {@code {mean perturbed effective LR, mean reference
+     * effective LR, mean perturbed gamma, mean reference gamma}} at each of {@code steps}. What a study's
+     * estimators estimate is a functional of these curves.
+     */
+    static double[][] populationCurves(double[] steps, double lambdaE, int pairs, long seed) {
+        double[][] sums = new double[4][steps.length];
+        SplittableRandom root = new SplittableRandom(seed);
+        for (int k = 0; k < pairs; k++) {
+            simulatePair(steps, lambdaE, root.split(), (j, p, r) -> {
+                sums[0][j] += p;
+                sums[1][j] += r;
+                sums[2][j] += Relaxation.gamma(p);
+                sums[3][j] += Relaxation.gamma(r);
+            });
+        }
+        for (double[] curve : sums) {
+            for (int j = 0; j < curve.length; j++) {
+                curve[j] /= pairs;
+            }
+        }
+        return sums;
+    }
+
+    /** Receives one pair's effective LRs at record point {@code point}. */
+    private interface PointSink {
+        void accept(int point, double perturbedLr, double referenceLr);
+    }
+
+    /** One pair's recursion on both branches from the reference's equilibrium norm, reported at each record step. */
+    private static void simulatePair(double[] steps, double lambdaE, SplittableRandom rng, PointSink sink) {
         double eta = 0.1;
         double sigma2 = 1;
         double decay = (1 - lambdaE) * (1 - lambdaE);
         // The recursion's fixed point, G^2 = eta^2 sigma^2 / (1 - decay).
         double g0 = eta * Math.sqrt(sigma2 / (1 - decay));
-        double[][] perturbed = new double[pairs][steps.length];
-        double[][] reference = new double[pairs][steps.length];
-        SplittableRandom root = new SplittableRandom(seed);
+        double gp = g0;
+        double gr = g0;
         int last = (int) steps[steps.length - 1];
-        for (int k = 0; k < pairs; k++) {
-            SplittableRandom rng = root.split();
-            double gp = g0;
-            double gr = g0;
-            int j = 0;
-            for (int t = 0; t <= last; t++) {
-                if (t == (int) steps[j]) {
-                    perturbed[k][j] = eta / 10 / gp;
-                    reference[k][j] = eta / gr;
-                    j++;
-                }
-                // Gradient noise of mean 1: a scaled chi-square with 4 degrees of freedom, as a minibatch's is skewed.
-                double xi = chiSquare4(rng) / 4;
-                double xr = chiSquare4(rng) / 4;
-                gp = decay * gp + (eta / 10) * (eta / 10) * sigma2 * xi / gp;
-                gr = decay * gr + eta * eta * sigma2 * xr / gr;
+        int j = 0;
+        for (int t = 0; t <= last; t++) {
+            if (t == (int) steps[j]) {
+                sink.accept(j, eta / 10 / gp, eta / gr);
+                j++;
             }
+            // Gradient noise of mean 1: a scaled chi-square with 4 degrees of freedom, as a minibatch's is skewed.
+            double xi = chiSquare4(rng) / 4;
+            double xr = chiSquare4(rng) / 4;
+            gp = decay * gp + (eta / 10) * (eta / 10) * sigma2 * xi / gp;
+            gr = decay * gr + eta * eta * sigma2 * xr / gr;
         }
-        return new double[][][] {perturbed, reference};
     }
 
     private static double chiSquare4(SplittableRandom rng) {

@@ -26,7 +26,10 @@ import java.util.stream.IntStream;
  *       interval;</li>
  *   <li>the norm clock, the relaxation rate and both scaling laws on simulated SGD norms.</li>
  * </ol>
- * Usage: {@code MixingBenchmark [replications=1000] [curves=100] [intervals=40] [resamples=100]}.
+ * Usage: {@code MixingBenchmark [replications=1000] [curves=100] [intervals=40] [resamples=100]
+ * [population=10000] [norm-pairs=64] [parts=all|norms]}: {@code population} simulated pairs give the norm section's
+ * truths (their means' noise must be negligible against a study's), whose studies have {@code norm-pairs} pairs;
+ * {@code parts=norms} runs that last section alone.
  */
 public final class MixingBenchmark {
 
@@ -43,7 +46,7 @@ public final class MixingBenchmark {
 
     public static void main(String[] args) {
         Map<String, String> settings = new LinkedHashMap<>(Map.of("replications", "1000", "curves", "100",
-                "intervals", "40", "resamples", "100"));
+                "intervals", "40", "resamples", "100", "population", "10000", "norm-pairs", "64", "parts", "all"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !settings.containsKey(kv[0])) {
@@ -51,13 +54,20 @@ public final class MixingBenchmark {
             }
             settings.put(kv[0], kv[1]);
         }
+        String parts = settings.get("parts");
+        if (!parts.equals("all") && !parts.equals("norms")) {
+            throw new IllegalArgumentException("parts must be all or norms, got " + parts);
+        }
         System.out.println("settings: " + settings);
         long start = System.nanoTime();
-        nulls(Integer.parseInt(settings.get("replications")));
-        intervals(Integer.parseInt(settings.get("replications")) / 2);
-        clocks(Integer.parseInt(settings.get("curves")));
-        tmixIntervals(Integer.parseInt(settings.get("intervals")), Integer.parseInt(settings.get("resamples")));
-        norms(Integer.parseInt(settings.get("curves")), Integer.parseInt(settings.get("resamples")));
+        if (parts.equals("all")) {
+            nulls(Integer.parseInt(settings.get("replications")));
+            intervals(Integer.parseInt(settings.get("replications")) / 2);
+            clocks(Integer.parseInt(settings.get("curves")));
+            tmixIntervals(Integer.parseInt(settings.get("intervals")), Integer.parseInt(settings.get("resamples")));
+        }
+        norms(Integer.parseInt(settings.get("curves")), Integer.parseInt(settings.get("resamples")),
+                Integer.parseInt(settings.get("population")), Integer.parseInt(settings.get("norm-pairs")));
         System.out.printf(Locale.ROOT, "%nwall %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
 
@@ -192,48 +202,95 @@ public final class MixingBenchmark {
         }
     }
 
-    private static void norms(int studies, int resamples) {
+    private static void norms(int studies, int resamples, int population, int pairs) {
         System.out.printf(Locale.ROOT, "%n### Norm clock, relaxation rate and scaling law on simulated SGD norms: %d"
-                + " studies of 64 pairs, lambda_e %s, record every 1/(4 lambda_e) steps to 8/lambda_e, %d resamples"
-                + "%n%n", studies, Arrays.toString(LAMBDAS), resamples);
-        System.out.println("| lambda_e | norm clock mean | sd | eq. (12)'s time | rate / 4 lambda_e: mean | sd "
-                + "| -4 ln(1 - lambda_e) / 4 lambda_e | rate interval covers the studies' mean rate |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " studies of %d pairs, lambda_e %s, record every 1/(4 lambda_e) steps to 8/lambda_e, %d resamples;"
+                + " truths from the means of %d simulated pairs at every step%n%n", studies, pairs,
+                Arrays.toString(LAMBDAS), resamples, population);
+        System.out.println("| lambda_e | true norm clock | at the record points | mean | sd | interval covers it "
+                + "| covers the record points' | eq. (12)'s time "
+                + "| true rate / 4 lambda_e | mean | sd | bootstrap sd / sd | interval covers it | covers the mean |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         BootstrapEstimate[][] clocks = new BootstrapEstimate[studies][LAMBDAS.length];
+        double[] trueClocks = new double[LAMBDAS.length];
+        double[] gridClocks = new double[LAMBDAS.length];
         for (int i = 0; i < LAMBDAS.length; i++) {
             double lambdaE = LAMBDAS[i];
-            double[] steps = KnownRelaxation.steps((int) Math.max(1, Math.round(0.25 / lambdaE)),
-                    (int) Math.round(8 / lambdaE));
+            int every = (int) Math.max(1, Math.round(0.25 / lambdaE));
+            double[] steps = KnownRelaxation.steps(every, (int) Math.round(8 / lambdaE));
+            double[] truth = truths(lambdaE, steps, population, 90_000L + i);
+            trueClocks[i] = truth[0];
+            gridClocks[i] = truth[2];
+            double predicted = Relaxation.predicted(lambdaE);
             double[] times = new double[studies];
             double[] ratios = new double[studies];
             BootstrapEstimate[] rates = new BootstrapEstimate[studies];
-            for (int s = 0; s < studies; s++) {
-                double[][][] lr = KnownRelaxation.effectiveLrs(steps, lambdaE, 64, 50_000L * (i + 1) + s);
-                clocks[s][i] = NormClock.estimate(steps, lr[0], lr[1], resamples, s);
-                times[s] = clocks[s][i].value();
-                rates[s] = Relaxation.estimate(steps, lr[0], lr[1], resamples, s);
-                ratios[s] = rates[s].value() / Relaxation.predicted(lambdaE);
-            }
-            // The recursion's own rate is not known in closed form (it is not linear in gamma), so the studies'
-            // mean stands in for the truth when asking whether one study's interval covers it.
-            double truth = mean(ratios) * Relaxation.predicted(lambdaE);
-            long covered = Arrays.stream(rates).filter(r -> r.low() <= truth && truth <= r.high()).count();
+            int study = i;
+            IntStream.range(0, studies).parallel().forEach(s -> {
+                double[][][] lr = KnownRelaxation.effectiveLrs(steps, lambdaE, pairs, 50_000L * (study + 1) + s);
+                // Each LR's resamples from their own seed, independent across LRs as the job's are.
+                long seed = (long) s * LAMBDAS.length + study;
+                clocks[s][study] = NormClock.estimate(steps, lr[0], lr[1], resamples, seed);
+                times[s] = clocks[s][study].value();
+                rates[s] = Relaxation.estimate(steps, lr[0], lr[1], resamples, seed);
+                ratios[s] = rates[s].value() / predicted;
+            });
             double theory = Math.log(99 / (1 / (0.95 * 0.95) - 1)) / (4 * lambdaE);
-            System.out.printf(Locale.ROOT, "| %.3f | %.1f | %.1f | %.1f | %.4f | %.4f | %.4f | %.0f%% |%n", lambdaE,
-                    mean(times), sdOf(times), theory, mean(ratios), sdOf(ratios),
-                    -4 * Math.log(1 - lambdaE) / Relaxation.predicted(lambdaE), 100.0 * covered / studies);
+            double bootstrapSd = Arrays.stream(rates).mapToDouble(MixingBenchmark::sdOf).average().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "| %.3f | %.1f | %.1f | %.1f | %.1f | %d%% | %d%% | %.1f | %.4f | %.4f "
+                    + "| %.4f | %.2f | %d%% | %d%% |%n", lambdaE, truth[0], truth[2], mean(times), sdOf(times),
+                    covered(clocks, study, truth[0]), covered(clocks, study, truth[2]), theory, truth[1] / predicted, mean(ratios), sdOf(ratios),
+                    bootstrapSd / (sdOf(ratios) * predicted), covered(rates, truth[1]),
+                    covered(rates, mean(ratios) * predicted));
         }
+        double[] x = Arrays.stream(LAMBDAS).map(l -> Math.log(1 / l)).toArray();
+        double trueSlope = ScalingFit.line(x, trueClocks)[1];
         ScalingFit.Law[] laws = new ScalingFit.Law[studies];
         double[] slopes = new double[studies];
         for (int s = 0; s < studies; s++) {
             laws[s] = ScalingFit.fit(LAMBDAS, clocks[s]);
             slopes[s] = laws[s].slope();
         }
-        double slope = mean(slopes);
-        long covered = Arrays.stream(laws).filter(l -> l.slopeLow() <= slope && slope <= l.slopeHigh()).count();
+        long covered = Arrays.stream(laws).filter(l -> l.slopeLow() <= trueSlope && trueSlope <= l.slopeHigh())
+                .count();
         long coveredOne = Arrays.stream(laws).filter(l -> l.slopeLow() <= 1 && 1 <= l.slopeHigh()).count();
-        System.out.printf(Locale.ROOT, "%nNorm-clock slope b: mean %.4f, sd %.4f; a study's interval covered the mean"
-                + " slope in %d and 1 in %d of %d studies.%n", slope, sdOf(slopes), covered, coveredOne, studies);
+        System.out.printf(Locale.ROOT, "%nNorm-clock slope b: true %.4f (%.4f at the record points); estimates mean"
+                + " %.4f, sd %.4f; a study's interval covered the true slope in %d and 1 in %d of %d studies.%n",
+                trueSlope, ScalingFit.line(x, gridClocks)[1], mean(slopes), sdOf(slopes), covered, coveredOne,
+                studies);
+    }
+
+    /**
+     * The estimands of one intrinsic LR on the population curves ({@link KnownRelaxation#populationCurves}):
+     * {@code {norm clock, relaxation rate, norm clock read at the record points}}. The norm clock is its definition
+     * read at every step (the population reference's level is its mean over the steps, as the estimator takes it);
+     * read at the record points only, it shows what linear interpolation between them costs. The rate is
+     * {@link Relaxation}'s fit at the study's record steps, which is what that estimator estimates.
+     */
+    private static double[] truths(double lambdaE, double[] steps, int population, long seed) {
+        double[] everyStep = KnownRelaxation.steps(1, (int) steps[steps.length - 1]);
+        double[][] curves = KnownRelaxation.populationCurves(everyStep, lambdaE, population, seed);
+        double clock = NormClock.crossing(everyStep, curves[0], mean(curves[1]));
+        double[] lr = Arrays.stream(steps).map(t -> curves[0][(int) t]).toArray();
+        double gridClock = NormClock.crossing(steps, lr, mean(curves[1]));
+        double[] gamma = Arrays.stream(steps).map(t -> curves[2][(int) t]).toArray();
+        double rate = Relaxation.rate(steps, gamma, mean(curves[3]));
+        return new double[] {clock, rate, gridClock};
+    }
+
+    /** Percentage of the estimates whose interval contains {@code truth}. */
+    private static long covered(BootstrapEstimate[] estimates, double truth) {
+        return Math.round(100.0 * Arrays.stream(estimates).filter(e -> e.low() <= truth && truth <= e.high()).count()
+                / estimates.length);
+    }
+
+    private static long covered(BootstrapEstimate[][] estimates, int column, double truth) {
+        return covered(Arrays.stream(estimates).map(row -> row[column]).toArray(BootstrapEstimate[]::new), truth);
+    }
+
+    /** The sd of an estimate's bootstrap replicates. */
+    private static double sdOf(BootstrapEstimate e) {
+        return sdOf(IntStream.range(0, e.resamples()).mapToDouble(e::replicate).toArray());
     }
 
     private static double share(double[] p, double level) {
