@@ -222,7 +222,7 @@ final class TrialCommand implements Callable<Integer> {
                         Implementation.label(recorded.implementation()), ours.text());
             }
         }
-        ForkStart start = ForkStart.of(experiment, store, key);
+        ForkStart start = ForkStart.of(experiment, store, key, ours, RuntimeSetup.openMpThreads());
         if (!start.how().isEmpty()) {
             out.printf("%s: %s%n", key, start.how());
         }
