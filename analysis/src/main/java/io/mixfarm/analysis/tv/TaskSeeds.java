@@ -22,6 +22,8 @@ final class TaskSeeds {
     static final int PAIR_NULL = 4;
     /** Resamples of pairs with replacement (the paired bootstrap). */
     static final int PAIR_BOOTSTRAP = 5;
+    /** Trials drawn from a pilot's class frequencies ({@link FloorProjection}). */
+    static final int SIMULATED_TRIALS = 6;
 
     private static final long GOLDEN_GAMMA = 0x9E37_79B9_7F4A_7C15L;
 
@@ -32,8 +34,8 @@ final class TaskSeeds {
      * The key of one stream of resamples.
      *
      * @param seed    the estimator's seed
-     * @param purpose {@link #SUBSETS}, {@link #NULL}, {@link #PAIR_SUBSETS}, {@link #PAIR_NULL} or
-     *                {@link #PAIR_BOOTSTRAP}
+     * @param purpose {@link #SUBSETS}, {@link #NULL}, {@link #PAIR_SUBSETS}, {@link #PAIR_NULL},
+     *                {@link #PAIR_BOOTSTRAP} or {@link #SIMULATED_TRIALS}
      * @param epoch   record epoch of the row
      * @param a       first schedule of the row
      * @param b       second schedule of the row

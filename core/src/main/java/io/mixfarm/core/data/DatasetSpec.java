@@ -87,6 +87,19 @@ public record DatasetSpec(Kind kind, Path folder) {
         return new DatasetSpec(kind, folder == null ? null : Path.of(folder));
     }
 
+    /**
+     * Whether this spec and {@code other} name the same kind of images and labels, wherever their folders are: the
+     * same kind, the embedded sample counting as MNIST (its digits are MNIST's). What one experiment measured on
+     * such data, e.g. a noise floor, says something about the other.
+     */
+    public boolean sameImagesAs(DatasetSpec other) {
+        return source(kind) == source(other.kind);
+    }
+
+    private static Kind source(Kind kind) {
+        return kind == Kind.MNIST_SAMPLE ? Kind.MNIST : kind;
+    }
+
     /** Reads the data set this spec names. */
     public Dataset open() {
         return switch (kind) {

@@ -24,6 +24,15 @@ public record Evaluation(BnEval bn, int bnBatches) {
         }
     }
 
+    /**
+     * One phrase for people, as the dry-run and {@code mixfarm trial} print it, e.g. {@code bn-eval recomputed (BN
+     * statistics from 16 training batches)}.
+     */
+    public String describe() {
+        return "bn-eval " + bn.label() + (bn == BnEval.RECOMPUTED
+                ? " (BN statistics from " + bnBatches + " training batches)" : "");
+    }
+
     /** Precise BN on {@code batches} training batches. */
     public static Evaluation recomputed(int batches) {
         return new Evaluation(BnEval.RECOMPUTED, batches);

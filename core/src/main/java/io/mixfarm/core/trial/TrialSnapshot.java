@@ -23,6 +23,8 @@ import java.util.zip.CRC32;
  * the epochs before, which costs a shuffle and a few integers per image and epoch, not a step. The epochs' metrics
  * and the predictions and metrics of the record points up to it ({@link RecordSteps}) travel with it, so a trial
  * continued from a snapshot reports its whole history; the points still due follow from the spec and the epoch.
+ * What computed it ({@link SnapshotOrigin}: implementation and OpenMP threads, on which its bits depend besides the
+ * spec) is stamped by its writer, so that a continuation can tell whether it would be the same trial.
  *
  * <p>The byte form is mixfarm's own, versioned ({@link #VERSION}), with a CRC-32 of everything before it at the
  * end, so that a truncated or damaged snapshot is refused with one line rather than trained from. It is not
@@ -40,17 +42,25 @@ import java.util.zip.CRC32;
  * @param predictions  the predictions at the record points up to the end of {@code epoch}, in step order
  * @param params       the network's flat parameters
  * @param updaterState the updater's flat state, empty if it keeps none
+ * @param origin       the implementation and OpenMP threads that computed it, as its writer stamps it
+ *                     ({@link #withOrigin}); {@link SnapshotOrigin#UNKNOWN} from the runner and in version 2
  */
 public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String trial, Schedule schedule,
                             List<EpochMetrics> metrics, List<StepMetrics> steps, List<EpochPredictions> predictions,
-                            float[] params, float[] updaterState) {
+                            float[] params, float[] updaterState, SnapshotOrigin origin) {
 
-    /** The format's version: a reader refuses any other (2: record points with their step, and step metrics). */
-    public static final int VERSION = 2;
+    /**
+     * The format's version (2: record points with their step, and step metrics; 3: the origin). A reader reads
+     * this one and {@link #OLDEST_READ} onwards, and refuses any other.
+     */
+    public static final int VERSION = 3;
+    /** The oldest version still read: a version-2 snapshot reads with an unknown origin. */
+    public static final int OLDEST_READ = 2;
     /** "MFSN", the first four bytes. */
     private static final int MAGIC = 0x4d46534e;
 
     public TrialSnapshot {
+        Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(trial, "trial");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(params, "params");
@@ -65,6 +75,20 @@ public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String
             throw new IllegalArgumentException("a snapshot after epoch " + epoch + " holds the metrics of epochs 1.."
                     + epoch + ", got " + metrics.size());
         }
+    }
+
+    /** A snapshot whose origin is not known yet: the runner's, before its writer stamps it ({@link #withOrigin}). */
+    public TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String trial, Schedule schedule,
+                         List<EpochMetrics> metrics, List<StepMetrics> steps, List<EpochPredictions> predictions,
+                         float[] params, float[] updaterState) {
+        this(epoch, iterations, stepsPerEpoch, trial, schedule, metrics, steps, predictions, params, updaterState,
+                SnapshotOrigin.UNKNOWN);
+    }
+
+    /** This snapshot, computed by {@code origin}: what its writer knows and the trial runner does not. */
+    public TrialSnapshot withOrigin(SnapshotOrigin origin) {
+        return new TrialSnapshot(epoch, iterations, stepsPerEpoch, trial, schedule, metrics, steps, predictions,
+                params, updaterState, origin);
     }
 
     /**
@@ -111,6 +135,8 @@ public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
+            out.writeUTF(origin.implementation());
+            out.writeInt(origin.threads());
             out.writeInt(epoch);
             out.writeInt(iterations);
             out.writeInt(stepsPerEpoch);
@@ -145,7 +171,7 @@ public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String
     /**
      * Reads {@link #toBytes()}'s form.
      *
-     * @throws IllegalArgumentException with one line saying what is wrong: not a snapshot, another version,
+     * @throws IllegalArgumentException with one line saying what is wrong: not a snapshot, a version not read,
      *                                  truncated or damaged (the CRC-32 disagrees)
      */
     public static TrialSnapshot fromBytes(byte[] bytes) {
@@ -157,9 +183,9 @@ public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String
             throw new IllegalArgumentException("not a trial snapshot: wrong magic number");
         }
         int version = header.getInt();
-        if (version != VERSION) {
+        if (version < OLDEST_READ || version > VERSION) {
             throw new IllegalArgumentException("trial snapshot format version " + version + "; this build reads "
-                    + VERSION);
+                    + OLDEST_READ + " to " + VERSION);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - Long.BYTES);
@@ -168,6 +194,8 @@ public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String
                     + bytes.length + " bytes)");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 8, bytes.length - 8))) {
+            SnapshotOrigin origin = version >= 3 ? new SnapshotOrigin(in.readUTF(), in.readInt())
+                    : SnapshotOrigin.UNKNOWN;
             int epoch = in.readInt();
             int iterations = in.readInt();
             int stepsPerEpoch = in.readInt();
@@ -195,7 +223,7 @@ public record TrialSnapshot(int epoch, int iterations, int stepsPerEpoch, String
             float[] params = readFloats(in);
             float[] updaterState = readFloats(in);
             return new TrialSnapshot(epoch, iterations, stepsPerEpoch, trial, schedule, metrics, steps, predictions,
-                    params, updaterState);
+                    params, updaterState, origin);
         } catch (IOException e) {
             // The CRC matched, so this is a writer's bug rather than damage; still one line.
             throw new IllegalArgumentException("trial snapshot unreadable: " + e, e);

@@ -4,7 +4,6 @@ import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.DatasetException;
 import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.schedule.Schedule;
-import io.mixfarm.core.trial.BnEval;
 import io.mixfarm.jobs.bench.CostProjection;
 import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
@@ -15,6 +14,7 @@ import io.mixfarm.jobs.farm.Faults;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.sql.SqlQuery;
 import io.mixfarm.jobs.store.TrialRecord;
+import io.mixfarm.jobs.tv.PowerProjection;
 import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import picocli.CommandLine.Command;
@@ -28,6 +28,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Runs an experiment's trial farm: everything not yet complete in its output folder. */
@@ -69,6 +70,16 @@ final class RunCommand implements Callable<Integer> {
             description = "With --calibrate: cores per executor (default: this machine's).")
     private Integer executorCores;
 
+    @Option(names = "--power-from", paramLabel = "DIR",
+            description = "With --dry-run: from the predictions recorded in DIR (a short pilot or an earlier run on "
+                    + "the same data set), project the noise floor at 20 to 1000 trials per schedule and print the "
+                    + "smallest count that brings it below --floor, with its cost.")
+    private String powerFrom;
+
+    @Option(names = "--floor", paramLabel = "LEVEL", defaultValue = PowerProjection.DEFAULT_LEVEL,
+            description = "With --power-from: the noise floor to get below (default: ${DEFAULT-VALUE}).")
+    private double floor;
+
     @Option(names = "--force", description = "If the output folder holds another experiment, delete its outputs.")
     private boolean force;
 
@@ -101,10 +112,23 @@ final class RunCommand implements Callable<Integer> {
         if (!only.isEmpty()) {
             experiment.withSchedules(only); // validates the names before anything starts
         }
+        if (!dryRun && powerFrom != null) {
+            throw new IllegalArgumentException("--power-from goes with --dry-run");
+        }
+        if (powerFrom == null && command.commandLine().getParseResult().hasMatchedOption("--floor")) {
+            throw new IllegalArgumentException("--floor goes with --power-from");
+        }
         PrintWriter w = command.commandLine().getOut();
         if (dryRun) {
             ExperimentConfig planned = only.isEmpty() ? experiment : experiment.withSchedules(only);
             printPlan(w, planned);
+            if (powerFrom != null) {
+                PowerProjection.Result power = PowerProjection.project(powerFrom, planned, floor);
+                PowerProjection.print(power, w);
+                power.needed().ifPresent(n -> w.printf("at %d trials per schedule: %s%n", n,
+                        cost(planned.withTrials(n))));
+                w.flush();
+            }
             if (calibrate) {
                 int cores = executorCores == null ? Runtime.getRuntime().availableProcessors() : executorCores;
                 new CostProjection(w).print(planned, executors, cores);
@@ -139,18 +163,23 @@ final class RunCommand implements Callable<Integer> {
             experiment.forkOf(schedule.name()).ifPresent(fork -> w.printf("  %-10s %s: trial k starts from trial k of "
                     + "%s's checkpoint and takes its seeds%n", "", fork.describe(), fork.parent()));
         }
-        w.printf("test evaluation: bn-eval %s%s%n", experiment.evaluation().bn().label(),
-                experiment.evaluation().bn() == BnEval.RECOMPUTED
-                        ? " (BN statistics from " + experiment.evaluation().bnBatches() + " training batches)" : "");
+        w.printf("test evaluation: %s%n", experiment.evaluation().describe());
         w.printf("record epochs %s; output %s; config hash %s%n", experiment.recordEpochs(), experiment.output(),
                 experiment.hash().substring(0, 12));
+        w.println(cost(experiment));
+        w.flush();
+    }
+
+    /** The experiment's cost in images; in trial-epochs alone while its data set is not readable here. */
+    private static String cost(ExperimentConfig experiment) {
         try {
             Dataset data = Datasets.open(experiment.data());
-            w.println(CostEstimate.of(experiment, data.train().count(), data.test().count()).describe());
+            return CostEstimate.of(experiment, data.train().count(), data.test().count()).describe();
         } catch (DatasetException e) {
-            w.printf("cost: unknown until the data is readable (%s); fetch it before a real run%n", e.getMessage());
+            return String.format(Locale.ROOT, "cost: %,d trial-epochs; images unknown until the data is readable "
+                    + "(%s); fetch it before a real run", CostEstimate.of(experiment, 0, 0).trialEpochs(),
+                    e.getMessage());
         }
-        w.flush();
     }
 
     private static void printSummary(PrintWriter w, ExperimentConfig experiment, FarmReport report) {

@@ -7,6 +7,7 @@ import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
 import io.mixfarm.core.schedule.Schedules;
+import io.mixfarm.core.trial.BnEval;
 import io.mixfarm.core.trial.Evaluation;
 import io.mixfarm.core.trial.SnapshotRequest;
 import io.mixfarm.core.trial.TrialResult;
@@ -98,6 +99,17 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
+    @Option(names = "--bn-eval",
+            description = "Statistics BN evaluates the test set with: running (its running averages, the paper's) "
+                    + "or recomputed (measured through the current weights on --bn-eval-batches training batches "
+                    + "before each evaluation); training is the same either way (default: ${DEFAULT-VALUE}).")
+    private String bnEval;
+
+    @Option(names = "--bn-eval-batches", paramLabel = "K",
+            description = "With --bn-eval recomputed: training batches the statistics are measured on "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int bnEvalBatches;
+
     @Option(names = "--seed", description = "Trial seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -120,13 +132,14 @@ final class TrialCommand implements Callable<Integer> {
         }
         PrintWriter out = command.commandLine().getOut();
         Schedule resolved = Schedules.resolve(schedule, epochs);
+        Evaluation evaluation = evaluation();
         ModelSpec model = new ModelSpec(architecture, width == null ? ModelSpec.paperWidth(architecture) : width,
                 ModelSpec.DEFAULT_BN_EPS);
         Preprocessing preprocessing = new Preprocessing(Preprocessing.Normalise.parse(normalise),
                 Preprocessing.Augment.parse(augment));
         TrialSpec spec = new TrialSpec(data, model, preprocessing, resolved, epochs, batchSize,
                 recordEpochs == null ? List.of(epochs) : recordEpochs, seed, initSeed == null ? seed : initSeed,
-                Evaluation.RUNNING);
+                evaluation);
         Dataset dataset = Datasets.open(data);
 
         out.printf("mixfarm trial: %s (%d train / %d test), %s width %d, normalise %s, augment %s, batch %d, "
@@ -134,6 +147,7 @@ final class TrialCommand implements Callable<Integer> {
                 model.architecture(), model.width(), preprocessing.normalise().label(),
                 preprocessing.augment().label(), batchSize, seed, epochs);
         out.printf("schedule %s: %s%n", resolved.name(), resolved.toText());
+        out.printf("test evaluation: %s%n", evaluation.describe());
         out.printf("ND4J backend %s, %d threads, oneDNN helpers %s%n", RuntimeSetup.backend(), RuntimeSetup.threads(),
                 RuntimeSetup.helpersEnabled() ? "on" : "OFF");
         MetricsTable table = new MetricsTable(out);
@@ -143,10 +157,29 @@ final class TrialCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** How the new trial evaluates, from {@code --bn-eval} and {@code --bn-eval-batches}. */
+    private Evaluation evaluation() {
+        BnEval mode = BnEval.parse(bnEval);
+        if (mode == BnEval.RUNNING) {
+            return Evaluation.RUNNING;
+        }
+        if (bnEvalBatches < 1) {
+            throw new IllegalArgumentException("--bn-eval-batches must be at least 1 with --bn-eval recomputed, got "
+                    + bnEvalBatches);
+        }
+        return Evaluation.recomputed(bnEvalBatches);
+    }
+
     /** Reruns one trial of a farm from its recorded config and compares its predictions with the farm's. */
     private int rerun() {
         if (trial == null) {
             throw new IllegalArgumentException("--from needs --trial S/K, e.g. --trial Const/7");
+        }
+        for (String option : List.of("--bn-eval", "--bn-eval-batches")) {
+            if (command.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " goes without --from: a rerun evaluates as the farm's "
+                        + "recorded config says");
+            }
         }
         // The --schedule default is for a new trial; with --from only a --schedule the user typed counts.
         TrialKey key = command.commandLine().getParseResult().hasMatchedOption("--schedule")
@@ -189,7 +222,7 @@ final class TrialCommand implements Callable<Integer> {
                         Implementation.label(recorded.implementation()), ours.text());
             }
         }
-        ForkStart start = ForkStart.of(experiment, store, key);
+        ForkStart start = ForkStart.of(experiment, store, key, ours, RuntimeSetup.openMpThreads());
         if (!start.how().isEmpty()) {
             out.printf("%s: %s%n", key, start.how());
         }

@@ -25,6 +25,8 @@ public final class TrialDefaults implements IDefaultValueProvider {
             "--normalise", Keys.path(Keys.NORMALISE),
             "--augment", Keys.path(Keys.AUGMENT),
             "--batch-size", Keys.path(Keys.BATCH_SIZE),
+            "--bn-eval", Keys.path(Keys.BN_EVAL),
+            "--bn-eval-batches", Keys.path(Keys.BN_EVAL_BATCHES),
             "--schedule", BLOCK + ".schedule",
             "--epochs", BLOCK + ".epochs",
             "--seed", BLOCK + ".seed");

@@ -119,13 +119,15 @@ final class TrialTask implements Function<TrialKey, TrialRecord> {
         long start = System.currentTimeMillis();
         try {
             faults.maybeFail(key, attempt);
-            ForkStart fork = ForkStart.of(experiment, store, key);
+            int threads = RuntimeSetup.openMpThreads();
+            ForkStart fork = ForkStart.of(experiment, store, key, implementation, threads);
             if (!fork.how().isEmpty()) {
                 trialProvenance.put("mixfarm.fork", fork.how());
             }
             Set<Integer> snapshotEpochs = Set.copyOf(checkpointEpochs.getOrDefault(key, List.of()));
             SnapshotRequest snapshots = snapshotEpochs.isEmpty() ? SnapshotRequest.NONE : new SnapshotRequest(
-                    snapshotEpochs, snapshot -> store.writeCheckpoint(key.schedule(), key.trial(), snapshot));
+                    snapshotEpochs, snapshot -> store.writeCheckpoint(key.schedule(), key.trial(),
+                    snapshot.withOrigin(ForkStart.origin(implementation, threads))));
             TrialResult result = new TrialRunner().run(planned.spec(), data.value(), fork.snapshot(),
                     TrialObserver.NONE, snapshots);
             long end = System.currentTimeMillis();

@@ -101,6 +101,15 @@ public final class TvJob {
                     : store.predictions(schedule, trial, new RecordPoint(epoch, step));
         }
 
+        /**
+         * The seed of the draws comparing schedules {@code a} and {@code b} here ({@link Seeds#comparisonSeed}): an
+         * epoch's end keeps the seed it had before record points had steps.
+         */
+        long comparisonSeed(long experimentSeed, String a, String b) {
+            return epochEnd ? Seeds.comparisonSeed(experimentSeed, a, b, epoch)
+                    : Seeds.comparisonSeed(experimentSeed, a, b, epoch, step);
+        }
+
         @Override
         public String toString() {
             return "epoch " + epoch + (step == null ? "" : ", step " + step);
@@ -463,8 +472,7 @@ public final class TvJob {
         PredictionMatrix a = sides.a();
         PredictionMatrix b = sides.b();
         // An epoch's end keeps the seed it had before record points had steps, so its rows stay as they were.
-        long comparisonSeed = c.point().epochEnd() ? Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch())
-                : Seeds.comparisonSeed(seed, c.a(), c.b(), c.epoch(), c.point().step());
+        long comparisonSeed = c.point().comparisonSeed(seed, c.a(), c.b());
         TvEstimator estimator = new TvEstimator(comparisonSeed, options.resamples(), options.permutations());
         int available = Math.min(a.trials(), b.trials());
         int[] ns = (options.ns().isEmpty() ? java.util.Arrays.stream(TvEstimator.defaultNs(available)).boxed().toList()

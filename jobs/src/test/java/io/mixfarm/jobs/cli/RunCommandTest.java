@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,6 +70,40 @@ class RunCommandTest {
                 + "predict [0-9.]+ images/s per trial.*"), printed);
         assertTrue(printed.contains("4 executor(s) x 8 cores = 32 trials at a time"), printed);
         assertFalse(Files.exists(output), "a dry run writes nothing");
+    }
+
+    @Test
+    void everyShippedExperimentConfigDryRuns() throws IOException {
+        List<Path> configs;
+        try (Stream<Path> files = Files.list(Path.of("..", "conf"))) {
+            configs = files.filter(f -> f.toString().endsWith(".conf")).filter(f -> !f.getFileName().toString()
+                    .startsWith("spark-") && !f.getFileName().toString().startsWith("log4j2")).sorted().toList();
+        }
+        assertTrue(configs.size() >= 10, configs.toString());
+        for (Path config : configs) {
+            Path output = tmp.resolve(config.getFileName().toString());
+            assertEquals(0, run("run", config.toString(), "--dry-run", "--out", output.toString()),
+                    config + ": " + err);
+            assertFalse(Files.exists(output), "a dry run writes nothing: " + config);
+        }
+        assertEquals(configs.size(), out.toString().lines().filter(line -> line.startsWith("experiment ")).count(),
+                out.toString());
+    }
+
+    @Test
+    void theMixingStudyDryRunsWithoutItsDataAndCountsTheEpochsForksShare() {
+        assertEquals(0, run("run", "../conf/mnist-mixing.conf", "--dry-run", "--out", tmp.resolve("m").toString()),
+                err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("experiment mnist-mixing: 8 schedules x 200 trials = 1600 trials, 14 epochs, "
+                + "mnist-cnn width 32, batch 128, data mnist:data/mnist"), printed);
+        assertTrue(printed.contains("P-0.005    1: lr=0.1 wd=0.05; 11: lr=0.01 wd=0.5\n"), printed);
+        assertTrue(printed.contains("P-0.005 forks from R-0.005 after epoch 10: trial k starts from trial k of "
+                + "R-0.005's checkpoint"), printed);
+        assertTrue(printed.contains("test evaluation: bn-eval recomputed (BN statistics from 16 training batches)"),
+                printed);
+        // 4 x 200 x 14 epochs of R and 4 x 200 x 4 of P; the data set is not on disk here.
+        assertTrue(printed.contains("cost: 14,400 trial-epochs; images unknown until the data is readable"), printed);
     }
 
     @Test

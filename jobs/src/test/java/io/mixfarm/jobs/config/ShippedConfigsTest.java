@@ -3,6 +3,9 @@ package io.mixfarm.jobs.config;
 import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.schedule.Schedule;
+import io.mixfarm.core.trial.BnEval;
+import io.mixfarm.core.trial.MinibatchOrder;
+import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.jobs.spark.KryoSetup;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +57,8 @@ class ShippedConfigsTest {
     void everyExperimentFileLoadsAndValidates() throws IOException {
         List<Path> files = experimentFiles();
         List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
-        assertTrue(names.containsAll(List.of("mnist-sample.conf", "mnist-paper.conf", "mnist-fixed-init.conf",
+        assertTrue(names.containsAll(List.of("mnist-sample.conf", "mnist-paper.conf", "mnist-mixing.conf",
+                "mnist-fixed-init.conf",
                 "mnist-negative-control.conf", "cifar10-table1.conf", "cifar10-small-lr.conf", "cifar10-tiny.conf")),
                 names.toString());
         for (Path file : files) {
@@ -309,6 +313,41 @@ class ShippedConfigsTest {
                 + "g holds the heap and 1.5g per trial for " + trialsPerGpu + " trials");
         assertTrue(maxPhysical < container, "maxphysicalbytes " + maxPhysical + "g under the container's " + container
                 + "g");
+    }
+
+    @Test
+    void mixingIsThePaperScaleStudyOnFullMnist() {
+        ExperimentConfig paper = load("mnist-paper.conf");
+        ExperimentConfig config = load("mnist-mixing.conf");
+        assertEquals("mnist-mixing", config.name());
+        assertEquals("runs/mnist-mixing", config.output());
+        assertEquals(paper.data(), config.data(), "full MNIST, read as the paper's experiment reads it");
+        assertEquals(paper.model(), config.model(), "the paper's width-32 network");
+        assertEquals(paper.batchSize(), config.batchSize());
+        assertTrue(config.trials() >= 200, "trials per schedule: " + config.trials());
+        assertEquals(BnEval.RECOMPUTED, config.evaluation().bn());
+
+        MixingStudy study = MixingStudy.recognise(config.schedules(), config.epochs()).orElseThrow();
+        assertEquals(List.of(0.04, 0.02, 0.01, 0.005), study.intrinsicLrs());
+        assertEquals(0.1, study.lr(), EPS);
+        double smallest = 0.005;
+        double largest = 0.04;
+        int perEpoch = MinibatchOrder.stepsPerEpoch(60_000, config.batchSize());
+        // Equilibrium comes O(1/l) steps after a change, slowest at the smallest l: the prefix and the time after the
+        // perturbation are each several times 1/l there.
+        assertTrue(study.prefixEpochs() * perEpoch * smallest >= 20, "prefix " + study.prefixEpochs() + " epochs");
+        assertTrue(study.epochsAfter() * perEpoch * smallest >= 5, "after " + study.epochsAfter() + " epochs");
+
+        // Record points from the perturbation to the end, at most 1/(2 l) steps apart at the largest l.
+        long start = (long) study.prefixEpochs() * perEpoch;
+        List<Long> after = config.recordSteps().points(config.epochs(), config.recordEpochs(), perEpoch).stream()
+                .map(RecordPoint::step).filter(step -> step >= start).toList();
+        assertEquals(start, after.get(0), "the last point before the perturbation");
+        assertEquals((long) config.epochs() * perEpoch, after.get(after.size() - 1));
+        for (int i = 1; i < after.size(); i++) {
+            assertTrue(after.get(i) - after.get(i - 1) <= 1 / (2 * largest), "points " + after.get(i - 1) + " and "
+                    + after.get(i));
+        }
     }
 
     private static long gigabytes(String size) {

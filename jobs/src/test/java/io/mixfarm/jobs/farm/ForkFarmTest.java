@@ -5,15 +5,19 @@ import io.mixfarm.core.data.Datasets;
 import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.core.trial.EpochPredictions;
+import io.mixfarm.core.trial.SnapshotOrigin;
 import io.mixfarm.core.trial.TrialObserver;
 import io.mixfarm.core.trial.TrialResult;
 import io.mixfarm.core.trial.TrialRunner;
+import io.mixfarm.core.trial.TrialSnapshot;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.config.TrialKey;
+import io.mixfarm.jobs.device.Device;
 import io.mixfarm.jobs.store.Checkpoint;
 import io.mixfarm.jobs.store.CheckpointGc;
 import io.mixfarm.jobs.store.ExperimentStore;
+import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +91,9 @@ class ForkFarmTest {
         assertEqualsPlainTrial(store, "R", 0);
         assertEquals(Set.of(new Checkpoint("R", 2, 1)), CheckpointGc.needed(config, store.trials()),
                 "only the unfinished fork's checkpoint is still needed");
+        TrialRecord parent = store.trials().get(new TrialKey("R", 1));
+        assertEquals(new SnapshotOrigin(parent.implementation().text(), Device.parse(parent.device()).threads()),
+                store.checkpoint("R", 2, 1).orElseThrow().origin(), "a checkpoint records what computed it");
 
         // 2. Its checkpoint lost too: the rerun runs P/1 only, which trains the shared epochs again from R/1's seed
         //    and is the plain trial of P all the same.
@@ -114,6 +121,20 @@ class ForkFarmTest {
         FarmReport third = farm(Faults.NONE);
         assertEquals(List.of("P/0"), third.outcomes().stream().map(r -> r.key().toString()).toList());
         assertEquals("starts from R/0's checkpoint after epoch 2", forkProvenance("P", 0));
+        assertEqualsPlainTrial(store, "P", 0);
+
+        // 3b. A checkpoint computed with another thread count is not continued: P/0 trains the shared epochs again
+        //     and is still the plain trial of P.
+        SnapshotOrigin ours = store.checkpoint("R", 2, 0).orElseThrow().origin();
+        SnapshotOrigin other = new SnapshotOrigin(ours.implementation(), ours.threads() + 1);
+        TrialSnapshot stamped = store.checkpoint("R", 2, 0).orElseThrow().withOrigin(other);
+        store.deleteCheckpoint(new Checkpoint("R", 2, 0)); // the store keeps a first complete copy over a rewrite
+        store.writeCheckpoint("R", 0, stamped);
+        store.deleteTrial("P", 0);
+        FarmReport again = farm(Faults.NONE);
+        assertEquals(List.of("P/0"), again.outcomes().stream().map(r -> r.key().toString()).toList());
+        assertEquals("R/0's checkpoint after epoch 2 was computed by " + other.describe() + ", this trial by "
+                + ours.describe() + ": trains the shared epochs again", forkProvenance("P", 0));
         assertEqualsPlainTrial(store, "P", 0);
 
         // 4. --trials 3 extends the experiment: R/2 writes its checkpoint and P/2 starts from it.
