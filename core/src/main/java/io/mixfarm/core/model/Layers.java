@@ -3,6 +3,7 @@ package io.mixfarm.core.model;
 import io.mixfarm.core.model.fused.BatchNormRelu;
 import io.mixfarm.core.model.fused.ChannelsLastConvolution;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -15,6 +16,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.List;
 
 /**
  * The building blocks every scale-invariant network here shares, so that the tricks that make DL4J compute the
@@ -89,14 +92,44 @@ final class Layers {
      */
     static void bnRelu(NeuralNetConfiguration.ListBuilder layers, String bnName, String reluName, ModelSpec spec,
                        Kernels kernels, CNN2DFormat format) {
-        if (kernels == Kernels.FUSED) {
-            layers.layer(BatchNormRelu.of(bnName, spec.bnEps(), BN_DECAY, format));
-        } else {
-            BatchNormalization bn = (BatchNormalization) bn(bnName, spec);
-            bn.setCnn2DFormat(format);
-            layers.layer(bn);
-            layers.layer(relu(reluName));
+        bnRelu(bnName, reluName, spec, kernels, format).forEach(layers::layer);
+    }
+
+    /**
+     * As {@link #bnRelu(NeuralNetConfiguration.ListBuilder, String, String, ModelSpec, Kernels, CNN2DFormat)}, in a
+     * graph, reading vertex {@code input}.
+     *
+     * @return the vertex whose output is {@code relu(bn(input))}
+     */
+    static String bnRelu(ComputationGraphConfiguration.GraphBuilder graph, String input, String bnName,
+                         String reluName, ModelSpec spec, Kernels kernels, CNN2DFormat format) {
+        String last = input;
+        for (Layer layer : bnRelu(bnName, reluName, spec, kernels, format)) {
+            graph.addLayer(layer.getLayerName(), layer, last);
+            last = layer.getLayerName();
         }
+        return last;
+    }
+
+    private static List<Layer> bnRelu(String bnName, String reluName, ModelSpec spec, Kernels kernels,
+                                      CNN2DFormat format) {
+        if (kernels == Kernels.FUSED) {
+            return List.of(BatchNormRelu.of(bnName, spec.bnEps(), BN_DECAY, format));
+        }
+        return List.of(bn(bnName, spec, kernels, format), relu(reluName));
+    }
+
+    /**
+     * BN alone on activations laid out as {@code format}, for an output that is read before its ReLU too: with
+     * {@link Kernels#FUSED} the fused layer without its ReLU ({@link BatchNormRelu#withoutRelu}), else DL4J's BN.
+     */
+    static Layer bn(String name, ModelSpec spec, Kernels kernels, CNN2DFormat format) {
+        if (kernels == Kernels.FUSED) {
+            return BatchNormRelu.withoutRelu(name, spec.bnEps(), BN_DECAY, format);
+        }
+        BatchNormalization bn = (BatchNormalization) bn(name, spec);
+        bn.setCnn2DFormat(format);
+        return bn;
     }
 
     static Layer relu(String name) {

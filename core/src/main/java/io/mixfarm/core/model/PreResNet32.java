@@ -1,10 +1,13 @@
 package io.mixfarm.core.model;
 
+import io.mixfarm.core.model.fused.FlatToNhwc;
 import io.mixfarm.core.schedule.Schedule;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -30,6 +33,15 @@ import java.util.List;
  * the shortcut's BN see the stream, so its branch scales with its second convolution) and the final BN removes it.
  * Hence the groups: {@code stream} (those 18 layers) and {@code inner1}, {@code inner2}, {@code inner3} (the first
  * convolutions of each stage's five blocks); per-stage groups of all convolutions would not be scale-invariant.
+ *
+ * <p>With {@link Kernels#FUSED} the graph computes channels-last (NHWC) from the input on, as VGG16 does: every
+ * convolution (the stem, which computes no input gradient, the 3x3 ones of stride 1 and 2, the strided 1x1
+ * shortcuts) on oneDNN ({@code ChannelsLastConvolution}), each BN and the ReLU after it as one fused layer
+ * ({@code BatchNormRelu}). A downsampling block's {@code bn1} is read twice, by its ReLU and by the shortcut, so
+ * there it is the fused BN without its ReLU, followed by DL4J's ReLU layer (two of the 31 BNs; a DL4J layer has one
+ * output, so one layer handing out both is not a graph vertex). The residual addition ({@code ElementWiseVertex}),
+ * the global average pool (over the H and W axes of NHWC) and the fixed last layer are DL4J's in both.
+ * {@link Kernels#DL4J} is DL4J's stock layers, channels-first: the reference.
  */
 public final class PreResNet32 {
 
@@ -37,22 +49,34 @@ public final class PreResNet32 {
     static final int BLOCKS = 5;
     /** Stage channels as multiples of the width. */
     private static final int[] STAGE_WIDTH = {1, 2, 4};
+    /** The H and W axes of an NHWC activation, which the global average pool averages over. */
+    private static final int[] NHWC_SPATIAL = {1, 2};
 
     private PreResNet32() {
     }
 
-    /** Builds and initialises the network; see {@link Networks#build}. */
-    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed) {
+    /** Builds and initialises the network with the given implementation of its layers; see {@link Networks#build}. */
+    public static ScaleInvariantNet build(ModelSpec spec, InputShape input, Schedule schedule, long initSeed,
+                                          Kernels kernels) {
+        boolean fused = kernels == Kernels.FUSED;
+        CNN2DFormat format = fused ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
         UpdateRule rule = UpdateRule.of(schedule);
         ComputationGraphConfiguration.GraphBuilder graph = Layers.network(initSeed)
                 .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutionalFlat(input.height(), input.width(), input.channels()));
+                .addInputs("input");
 
         List<String> stream = new ArrayList<>();
         List<WeightGroup> groups = new ArrayList<>();
         List<String> frozen = new ArrayList<>();
-        graph.addLayer("stem", Layers.conv("stem", spec.width(), 3, 1, 1, rule), "input");
+        if (fused) {
+            // The trial runner's flat CHW images, made channels-last once per batch (see FlatToNhwc).
+            graph.setInputTypes(InputType.feedForward(input.size()))
+                    .addLayer("stem", Layers.channelsLastConv("stem", spec.width(), 3, 1, 1, rule, false),
+                            new FlatToNhwc(input.height(), input.width(), input.channels()), "input");
+        } else {
+            graph.setInputTypes(InputType.convolutionalFlat(input.height(), input.width(), input.channels()))
+                    .addLayer("stem", Layers.conv("stem", spec.width(), 3, 1, 1, rule), "input");
+        }
         stream.add("stem");
         String x = "stem";
         for (int s = 0; s < STAGE_WIDTH.length; s++) {
@@ -61,17 +85,22 @@ public final class PreResNet32 {
             for (int b = 0; b < BLOCKS; b++) {
                 String p = "s" + (s + 1) + "b" + (b + 1) + "_";
                 boolean down = s > 0 && b == 0;
-                graph.addLayer(p + "bn1", Layers.bn(p + "bn1", spec), x)
-                        .addLayer(p + "relu1", Layers.relu(p + "relu1"), p + "bn1")
-                        .addLayer(p + "conv1", Layers.conv(p + "conv1", channels, 3, down ? 2 : 1, 1, rule),
-                                p + "relu1")
-                        .addLayer(p + "bn2", Layers.bn(p + "bn2", spec), p + "conv1")
-                        .addLayer(p + "relu2", Layers.relu(p + "relu2"), p + "bn2")
-                        .addLayer(p + "conv2", Layers.conv(p + "conv2", channels, 3, 1, 1, rule), p + "relu2");
+                String activated;
+                if (down) {
+                    // bn1's output is read before its ReLU too, by the shortcut below.
+                    graph.addLayer(p + "bn1", Layers.bn(p + "bn1", spec, kernels, format), x)
+                            .addLayer(p + "relu1", Layers.relu(p + "relu1"), p + "bn1");
+                    activated = p + "relu1";
+                } else {
+                    activated = Layers.bnRelu(graph, x, p + "bn1", p + "relu1", spec, kernels, format);
+                }
+                graph.addLayer(p + "conv1", conv(fused, p + "conv1", channels, 3, down ? 2 : 1, 1, rule), activated);
+                String h = Layers.bnRelu(graph, p + "conv1", p + "bn2", p + "relu2", spec, kernels, format);
+                graph.addLayer(p + "conv2", conv(fused, p + "conv2", channels, 3, 1, 1, rule), h);
                 String shortcut = x;
                 if (down) {
                     // The scale-invariant downsampling shortcut: 1x1 stride 2 on the BN-normalised block input.
-                    graph.addLayer(p + "shortcut", Layers.conv(p + "shortcut", channels, 1, 2, 0, rule), p + "bn1");
+                    graph.addLayer(p + "shortcut", conv(fused, p + "shortcut", channels, 1, 2, 0, rule), p + "bn1");
                     shortcut = p + "shortcut";
                     stream.add(shortcut);
                 }
@@ -84,9 +113,12 @@ public final class PreResNet32 {
             }
             groups.add(new WeightGroup("inner" + (s + 1), inner));
         }
-        graph.addLayer("final_bn", Layers.bn("final_bn", spec), x)
-                .addLayer("final_relu", Layers.relu("final_relu"), "final_bn")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "final_relu")
+        String top = Layers.bnRelu(graph, x, "final_bn", "final_relu", spec, kernels, format);
+        GlobalPoolingLayer.Builder pool = new GlobalPoolingLayer.Builder(PoolingType.AVG);
+        if (fused) {
+            pool.poolingDimensions(NHWC_SPATIAL);
+        }
+        graph.addLayer("pool", pool.build(), top)
                 .addLayer("out", Layers.fixedOutput("out", input.classes()), "pool")
                 .setOutputs("out");
         frozen.add("final_bn");
@@ -97,5 +129,12 @@ public final class PreResNet32 {
         network.init();
         InPlaceUpdaters.install(network);
         return new ScaleInvariantNet(network, groups, "out", frozen);
+    }
+
+    /** A bias-free convolution: the channels-last fused one or DL4J's. */
+    private static Layer conv(boolean fused, String name, int channels, int kernel, int stride, int padding,
+                              UpdateRule rule) {
+        return fused ? Layers.channelsLastConv(name, channels, kernel, stride, padding, rule, true)
+                : Layers.conv(name, channels, kernel, stride, padding, rule);
     }
 }

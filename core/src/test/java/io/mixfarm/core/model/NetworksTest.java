@@ -28,10 +28,10 @@ class NetworksTest {
     }
 
     @Test
-    void theMnistCnnAndVgg16TrainOnTheFusedLayersPreResNet32OnDl4jsStockOnes() {
+    void everyArchitectureTrainsOnTheFusedLayers() {
         assertEquals(Kernels.FUSED, Networks.kernels(ModelSpec.mnistCnn(4)));
         assertEquals(Kernels.FUSED, Networks.kernels(ModelSpec.vgg16(4)));
-        assertEquals(Kernels.DL4J, Networks.kernels(ModelSpec.preResNet32(4)));
+        assertEquals(Kernels.FUSED, Networks.kernels(ModelSpec.preResNet32(4)));
     }
 
     @Test
@@ -42,9 +42,6 @@ class NetworksTest {
         var unknown = assertThrows(IllegalArgumentException.class, () -> new ModelSpec("resnet50", 16, 1e-8));
         assertEquals("unknown model architecture \"resnet50\"; known: mnist-cnn, preresnet32, vgg16",
                 unknown.getMessage());
-        var unfused = assertThrows(IllegalArgumentException.class, () -> Networks.build(ModelSpec.preResNet32(2),
-                TinyNets.CIFAR, Schedules.named("Const", 10), 1, Kernels.FUSED));
-        assertEquals("preresnet32 has no fused layers yet; its kernels are dl4j", unfused.getMessage());
         assertEquals(16, ModelSpec.paperWidth(ModelSpec.PRERESNET32));
         assertEquals(64, ModelSpec.paperWidth(ModelSpec.VGG16));
     }

@@ -123,7 +123,7 @@ class PopulationStatisticsTest {
 
     @Test
     void aResidualGraphsBnLayersTooTakeTheBatchsOwnStatistics() {
-        // PreResNet32 is a ComputationGraph with DL4J's BN on channels-first maps: the graph path of batchNormInputs.
+        // PreResNet32 is a ComputationGraph (fused BN layers on channels-last maps): the graph path of batchNormInputs.
         ScaleInvariantNet net = TinyNets.build(ModelSpec.PRERESNET32, Schedule.parse("steps", "1: lr=0.5 wd=0.01"), 3);
         for (int step = 0; step < 2; step++) {
             net.fit(TinyNets.randomBatch(TinyNets.CIFAR, 16, step));

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A trial snapshotted after epoch E, written to bytes, read back into a fresh network and continued equals the
  * uninterrupted trial bit for bit at every later epoch (metrics and predictions): on the fused MNIST CNN, with
- * momentum, and on DL4J's stock layers (PreResNet32, a graph) with augmentation. A fork, the snapshot of a parent
+ * momentum, and on the fused layers in a graph (PreResNet32) with augmentation. A fork, the snapshot of a parent
  * schedule continued under a child that agrees with it up to E, equals a plain trial of the child. The test JVM
  * runs one OpenMP thread (surefire's environment), as bitwise reproducibility needs.
  */
@@ -63,7 +63,7 @@ class TrialSnapshotTest {
     }
 
     @Test
-    void stockLayersInAGraphWithAugmentationContinueExactly() {
+    void fusedLayersInAGraphWithAugmentationContinueExactly() {
         TrialSpec spec = new TrialSpec("synthetic-cifar", ModelSpec.preResNet32(2), Preprocessing.CIFAR,
                 Schedule.parse("momentum", "1: lr=0.1 wd=5e-4 momentum=0.9; 3: lr=0.01"), 4, 16, List.of(1, 2, 3, 4),
                 11, 11, Evaluation.RUNNING);

@@ -23,8 +23,10 @@ import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.ScaleInvariantNet;
+import io.mixfarm.core.model.fused.BatchNormRelu;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -61,7 +63,8 @@ import java.util.function.LongSupplier;
  * {@code --repeats} per vertex, summed per type over the network. Isolated calls allocate fresh buffers (DL4J: no
  * workspaces) and start with cold caches, so their sum exceeds the real step's forward and backward: the table is for
  * the shares and the ratios per type. Each engine's real step is timed too: its gradient (forward and backward), its
- * update, and the whole step.
+ * update, and the whole step. The DL4J graph is the one trials train ({@code Networks.kernels}: the fused layers,
+ * channels-last); libtorch gets each vertex's inputs moved to channels-first, outside the timing.
  */
 @Command(name = "layer-profile", mixinStandardHelpOptions = true,
         description = "Time PreResNet32's layers one by one in DL4J and in libtorch, forward and backward, summed per "
@@ -203,6 +206,9 @@ public final class LayerProfile implements Callable<Integer> {
             }
             return conv.getKernelSize()[0] == 1 ? name + " (shortcut)" : name;
         }
+        if (conf instanceof BatchNormRelu fused && fused.isRelu()) {
+            return "BN + ReLU (training, fused)";
+        }
         if (conf instanceof BatchNormalization) {
             return "BN (training)";
         }
@@ -256,9 +262,12 @@ public final class LayerProfile implements Callable<Integer> {
             try (NDManager step = manager.newSubManager()) {
                 List<NDArray> xs = new ArrayList<>();
                 for (INDArray input : inputs) {
-                    long[] dims = input.rank() == 2 && conf instanceof ConvolutionLayer
-                            ? new long[] {input.size(0), chw[0], chw[1], chw[2]} : input.shape();
-                    NDArray x = step.create(HostTensor.rowMajor(input), new Shape(dims));
+                    // libtorch's layout is channels-first; the fused network's activations are channels-last.
+                    INDArray nchw = input.rank() == 4 && channelsLast(conf) ? input.permute(0, 3, 1, 2).dup('c')
+                            : input;
+                    long[] dims = nchw.rank() == 2 && conf instanceof ConvolutionLayer
+                            ? new long[] {nchw.size(0), chw[0], chw[1], chw[2]} : nchw.shape();
+                    NDArray x = step.create(HostTensor.rowMajor(nchw), new Shape(dims));
                     // The stem's input is the data: no gradient, as in a training step.
                     x.setRequiresGradient(!(conf instanceof ConvolutionLayer c && c.getNIn() == 3));
                     xs.add(x);
@@ -269,10 +278,10 @@ public final class LayerProfile implements Callable<Integer> {
                     w = step.create(tensor.values(), new Shape(tensor.shape()));
                     w.setRequiresGradient(!(conf instanceof OutputLayer));
                 }
+                long channels = xs.get(0).getShape().get(1);
                 NDArray[] bn = conf instanceof BatchNormalization
-                        ? new NDArray[] {step.zeros(new Shape(input0Channels(inputs))),
-                        step.ones(new Shape(input0Channels(inputs))), step.ones(new Shape(input0Channels(inputs))),
-                        step.zeros(new Shape(input0Channels(inputs)))} : null;
+                        ? new NDArray[] {step.zeros(new Shape(channels)), step.ones(new Shape(channels)),
+                        step.ones(new Shape(channels)), step.zeros(new Shape(channels))} : null;
                 NDArray oneHot = step.create(HostTensor.rowMajor(labels), new Shape(labels.shape()));
                 // Autograd records while a gradient collector is open, as in a training step.
                 GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector();
@@ -297,8 +306,18 @@ public final class LayerProfile implements Callable<Integer> {
         return new double[] {new Samples(forward).median(), new Samples(backward).median()};
     }
 
-    private static long input0Channels(List<INDArray> inputs) {
-        return inputs.get(0).size(1);
+    /** Whether the vertex reads channels-last activations (the fused network's layers, but its ReLU and add). */
+    private static boolean channelsLast(Layer conf) {
+        if (conf instanceof ConvolutionLayer conv) {
+            return conv.getCnn2dDataFormat() == CNN2DFormat.NHWC;
+        }
+        if (conf instanceof BatchNormalization bn) {
+            return bn.getCnn2DFormat() == CNN2DFormat.NHWC;
+        }
+        if (conf instanceof GlobalPoolingLayer pool) {
+            return pool.getPoolingDimensions() != null && pool.getPoolingDimensions()[0] == 1;
+        }
+        return false; // elementwise: ReLU and the residual add compute the same in either layout
     }
 
     private static NDArray torchOp(Layer conf, List<NDArray> xs, NDArray w, NDArray[] bn, NDArray oneHot,
@@ -314,9 +333,10 @@ public final class LayerProfile implements Callable<Integer> {
                     new Shape(1, 1), 1).singletonOrThrow();
         }
         if (conf instanceof BatchNormalization) {
-            return BatchNorm.batchNorm(x, bn[0], bn[1], bn[2], bn[3], TorchNet.BN_AXIS,
+            NDArray normalised = BatchNorm.batchNorm(x, bn[0], bn[1], bn[2], bn[3], TorchNet.BN_AXIS,
                     TorchNet.BN_MOMENTUM, (float) bnEps, true)
                     .singletonOrThrow();
+            return conf instanceof BatchNormRelu fused && fused.isRelu() ? Activation.relu(normalised) : normalised;
         }
         if (conf instanceof ActivationLayer) {
             return Activation.relu(x);

@@ -19,8 +19,15 @@ import java.util.Collection;
  *
  * <p>As in the unfused network, gamma and beta exist (DL4J's layout) but get a zero-LR SGD and no
  * regularisation, so they stay 1 and 0; the fused kernels do not read them.
+ *
+ * <p>{@link #withoutRelu} is the same layer without the ReLU, for a BN whose output is also read before its ReLU
+ * (PreResNet32's downsampling blocks, where {@code bn1} feeds the strided shortcut as well): a DL4J layer has one
+ * output, so a layer handing out both would not fit a graph vertex.
  */
 public class BatchNormRelu extends BatchNormalization {
+
+    /** Whether the ReLU follows the normalisation (in the same oneDNN pass). */
+    private boolean relu = true;
 
     /** For Jackson and {@link #clone()}; use {@link #of}. */
     public BatchNormRelu() {
@@ -44,6 +51,21 @@ public class BatchNormRelu extends BatchNormalization {
         layer.setIUpdater(new Sgd(0.0));
         layer.setCnn2DFormat(format);
         return layer;
+    }
+
+    /** As {@link #of}, the normalisation alone: {@code (x - mu) / sqrt(var + eps)}. */
+    public static BatchNormRelu withoutRelu(String name, double eps, double decay, CNN2DFormat format) {
+        BatchNormRelu layer = of(name, eps, decay, format);
+        layer.setRelu(false);
+        return layer;
+    }
+
+    public boolean isRelu() {
+        return relu;
+    }
+
+    public void setRelu(boolean relu) {
+        this.relu = relu;
     }
 
     @Override

@@ -37,7 +37,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 /**
  * oneDNN's batch normalization with the ReLU fused in, for one input shape ({@code [N,C,H,W]} or {@code [N,C]}),
  * without scale and shift. Training computes the batch mean and variance in the same pass that normalises and
- * keeps the ReLU's mask; backward reuses all three instead of recomputing them.
+ * keeps the ReLU's mask; backward reuses all three instead of recomputing them. Without the ReLU it is the same
+ * primitive without the fused ReLU, and so without a mask.
  */
 final class BatchNormReluKernels {
 
@@ -46,7 +47,7 @@ final class BatchNormReluKernels {
     private final dnnl_primitive train;
     private final dnnl_primitive infer;
     private final dnnl_primitive backward;
-    /** The ReLU mask written by the training pass and read by backward. */
+    /** The ReLU mask written by the training pass and read by backward; {@code null} without the ReLU. */
     private final BytePointer mask;
 
     private final dnnl_memory[] trainMem;
@@ -59,8 +60,9 @@ final class BatchNormReluKernels {
     /**
      * @param shape        the input array's shape: {@code [N,C]}, {@code [N,C,H,W]}, or {@code [N,H,W,C]}
      * @param channelsLast whether a rank-4 shape is {@code [N,H,W,C]}
+     * @param relu         whether the ReLU follows the normalisation
      */
-    BatchNormReluKernels(long[] shape, boolean channelsLast, double eps) {
+    BatchNormReluKernels(long[] shape, boolean channelsLast, double eps, boolean relu) {
         this.shape = shape.clone();
         dnnl_memory_desc_t data;
         long channels;
@@ -77,34 +79,46 @@ final class BatchNormReluKernels {
         }
         dnnl_memory_desc_t stat = Dnnl.desc(new long[] {channels}, dnnl_x);
         float epsilon = (float) eps;
+        int fuseRelu = relu ? dnnl_fuse_norm_relu : 0;
 
         dnnl_batch_normalization_desc_t trainDesc = new dnnl_batch_normalization_desc_t();
         Dnnl.check(dnnl_batch_normalization_forward_desc_init(trainDesc, dnnl_forward_training, data, epsilon,
-                dnnl_fuse_norm_relu), "batch_normalization_forward_desc_init");
+                fuseRelu), "batch_normalization_forward_desc_init");
         dnnl_primitive_desc trainPd = Dnnl.primitiveDesc(trainDesc, null, handles);
-        dnnl_memory_desc_t maskDesc = dnnl_primitive_desc_query_md(trainPd, dnnl_query_workspace_md, 0);
-        mask = new BytePointer(dnnl_memory_desc_get_size(maskDesc));
         train = Dnnl.primitive(trainPd, handles);
-        trainMem = Dnnl.memories(handles, data, data, stat, stat, maskDesc);
-        trainArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
-                DNNL_ARG_WORKSPACE}, trainMem);
-        Dnnl.bind(trainMem[4], mask);
 
         dnnl_batch_normalization_desc_t inferDesc = new dnnl_batch_normalization_desc_t();
         Dnnl.check(dnnl_batch_normalization_forward_desc_init(inferDesc, dnnl_forward_inference, data, epsilon,
-                dnnl_use_global_stats | dnnl_fuse_norm_relu), "batch_normalization_forward_desc_init");
+                dnnl_use_global_stats | fuseRelu), "batch_normalization_forward_desc_init");
         infer = Dnnl.primitive(Dnnl.primitiveDesc(inferDesc, null, handles), handles);
         inferMem = Dnnl.memories(handles, data, data, stat, stat);
         inferArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE}, inferMem);
 
         dnnl_batch_normalization_desc_t backwardDesc = new dnnl_batch_normalization_desc_t();
         Dnnl.check(dnnl_batch_normalization_backward_desc_init(backwardDesc, dnnl_backward_data, data, data,
-                epsilon, dnnl_fuse_norm_relu), "batch_normalization_backward_desc_init");
+                epsilon, fuseRelu), "batch_normalization_backward_desc_init");
         backward = Dnnl.primitive(Dnnl.primitiveDesc(backwardDesc, trainPd, handles), handles);
-        backwardMem = Dnnl.memories(handles, data, stat, stat, data, maskDesc, data);
-        backwardArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_DST,
-                DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC}, backwardMem);
-        Dnnl.bind(backwardMem[4], mask);
+
+        if (relu) {
+            dnnl_memory_desc_t maskDesc = dnnl_primitive_desc_query_md(trainPd, dnnl_query_workspace_md, 0);
+            mask = new BytePointer(dnnl_memory_desc_get_size(maskDesc));
+            trainMem = Dnnl.memories(handles, data, data, stat, stat, maskDesc);
+            trainArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
+                    DNNL_ARG_WORKSPACE}, trainMem);
+            Dnnl.bind(trainMem[4], mask);
+            backwardMem = Dnnl.memories(handles, data, stat, stat, data, data, maskDesc);
+            backwardArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_DST,
+                    DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE}, backwardMem);
+            Dnnl.bind(backwardMem[5], mask);
+        } else {
+            mask = null;
+            trainMem = Dnnl.memories(handles, data, data, stat, stat);
+            trainArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE},
+                    trainMem);
+            backwardMem = Dnnl.memories(handles, data, stat, stat, data, data);
+            backwardArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_DIFF_DST,
+                    DNNL_ARG_DIFF_SRC}, backwardMem);
+        }
     }
 
     boolean fits(long[] inputShape) {
@@ -125,8 +139,7 @@ final class BatchNormReluKernels {
 
     /** The input gradient, given the last training pass's input and statistics and the output gradient. */
     void backward(dnnl_stream stream, INDArray x, INDArray mean, INDArray var, INDArray gradOut, INDArray gradIn) {
-        bindAll(backwardMem, x, mean, var, gradOut);
-        Dnnl.bind(backwardMem[5], gradIn);
+        bindAll(backwardMem, x, mean, var, gradOut, gradIn);
         Dnnl.execute(backward, stream, backwardMem.length, backwardArgs);
     }
 

@@ -18,16 +18,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * BatchNorm + ReLU in one oneDNN pass. DL4J's own BN helper computes the batch mean and variance with separate
- * ND4J reductions, then runs oneDNN's BN in its inference form, then a separate ReLU layer reads and writes the
- * whole activation again, and backward recomputes what forward knew. Here the training pass computes the
- * statistics while normalising, applies the ReLU and keeps its mask, and backward reuses all of it.
+ * BatchNorm + ReLU in one oneDNN pass (or BatchNorm alone, {@link BatchNormRelu#withoutRelu}). DL4J's own BN
+ * helper computes the batch mean and variance with separate ND4J reductions, then runs oneDNN's BN in its
+ * inference form, then a separate ReLU layer reads and writes the whole activation again, and backward recomputes
+ * what forward knew. Here the training pass computes the statistics while normalising, applies the ReLU and keeps
+ * its mask, and backward reuses all of it.
  *
  * <p>The running statistics are updated exactly as DL4J's layer does it: as a "gradient"
  * {@code (1 - decay) * (running - batch)} that DL4J's NoOp updater subtracts after backward.
  *
  * <p>Where oneDNN cannot be used (ND4J's CUDA backend, or a network in float64), the layer computes the same thing
- * with DL4J's BN followed by an ND4J ReLU.
+ * with DL4J's BN followed by an ND4J ReLU (none without the ReLU).
  */
 public class BatchNormReluLayer extends BatchNormalization {
 
@@ -54,7 +55,11 @@ public class BatchNormReluLayer extends BatchNormalization {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (!fused) {
-            INDArray out = Transforms.relu(super.activate(training, workspaceMgr), false);
+            INDArray normalised = super.activate(training, workspaceMgr);
+            if (!relu()) {
+                return normalised;
+            }
+            INDArray out = Transforms.relu(normalised, false);
             fallbackOutput = training ? out : null;
             return out;
         }
@@ -84,6 +89,9 @@ public class BatchNormReluLayer extends BatchNormalization {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (!fused) {
+            if (!relu()) {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            }
             INDArray mask = fallbackOutput.gt(0).castTo(epsilon.dataType());
             return super.backpropGradient(epsilon.mul(mask), workspaceMgr);
         }
@@ -125,9 +133,13 @@ public class BatchNormReluLayer extends BatchNormalization {
         if (stream == null) {
             stream = Dnnl.stream();
         }
-        BatchNormReluKernels k = new BatchNormReluKernels(shape, channelsLast(), layerConf().getEps());
+        BatchNormReluKernels k = new BatchNormReluKernels(shape, channelsLast(), layerConf().getEps(), relu());
         kernels.add(k);
         return k;
+    }
+
+    private boolean relu() {
+        return ((BatchNormRelu) layerConf()).isRelu();
     }
 
     private boolean channelsLast() {

@@ -13,6 +13,10 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -290,8 +294,12 @@ class FusedLayersTest {
 
     /** The mean cross-entropy of the batch in training mode (DL4J's score would add the weight decay term). */
     static double crossEntropy(MultiLayerNetwork network, DataSet batch) {
-        INDArray p = network.output(batch.getFeatures(), true).castTo(DataType.DOUBLE);
-        INDArray picked = p.mul(batch.getLabels().castTo(DataType.DOUBLE)).sum(1);
+        return crossEntropy(network.output(batch.getFeatures(), true), batch.getLabels());
+    }
+
+    /** The mean cross-entropy of predicted class probabilities against one-hot labels, in float64. */
+    static double crossEntropy(INDArray probabilities, INDArray labels) {
+        INDArray picked = probabilities.castTo(DataType.DOUBLE).mul(labels.castTo(DataType.DOUBLE)).sum(1);
         return -Transforms.log(picked, false).meanNumber().doubleValue();
     }
 
@@ -357,6 +365,81 @@ class FusedLayersTest {
                 InputPreProcessor pre = network.getLayerWiseConfigurations().getInputPreProcess(i);
                 if (pre != null && gradient != null) {
                     gradient = pre.backprop(gradient, size, NO_WORKSPACES);
+                }
+            }
+            return pass;
+        }
+
+        /**
+         * The same through a graph, vertex by vertex in its topological order; a vertex read by several others gets
+         * the sum of their input gradients, as DL4J's graph gives it. Maps are by vertex name; a vertex without a
+         * layer (the residual addition) has its output and output gradient kept.
+         */
+        static LayerPass of(ComputationGraph graph, DataSet batch) {
+            LayerPass pass = new LayerPass(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
+                    new HashMap<>());
+            int size = (int) batch.getFeatures().size(0);
+            GraphVertex[] vertices = graph.getVertices();
+            int[] order = graph.topologicalSortOrder();
+            for (int index : order) {
+                GraphVertex vertex = vertices[index];
+                String name = vertex.getVertexName();
+                if (vertex.isInputVertex()) {
+                    pass.outputs.put(name, batch.getFeatures());
+                    continue;
+                }
+                VertexIndices[] sources = vertex.getInputVertices();
+                INDArray activation;
+                if (vertex.hasLayer()) {
+                    INDArray in = pass.outputs.get(vertices[sources[0].getVertexIndex()].getVertexName());
+                    InputPreProcessor pre = ((LayerVertex) vertex).getLayerPreProcessor();
+                    if (pre != null) {
+                        in = pre.preProcess(in, size, NO_WORKSPACES);
+                    }
+                    pass.inputs.put(name, in.dup());
+                    if (vertex.getLayer() instanceof IOutputLayer output) {
+                        output.setLabels(batch.getLabels());
+                    }
+                    activation = activate(vertex.getLayer(), in);
+                } else {
+                    for (int i = 0; i < sources.length; i++) {
+                        vertex.setInput(i, pass.outputs.get(vertices[sources[i].getVertexIndex()].getVertexName()),
+                                NO_WORKSPACES);
+                    }
+                    activation = vertex.doForward(true, NO_WORKSPACES);
+                }
+                pass.outputs.put(name, activation.dup());
+            }
+            Map<String, INDArray> gradients = new HashMap<>(); // the output layer computes its own from the labels
+            for (int k = order.length - 1; k >= 0; k--) {
+                GraphVertex vertex = vertices[order[k]];
+                String name = vertex.getVertexName();
+                if (vertex.isInputVertex()) {
+                    continue;
+                }
+                INDArray gradient = gradients.get(name);
+                pass.outputGradients.put(name, gradient);
+                INDArray[] upstream;
+                if (vertex.hasLayer()) {
+                    Pair<Gradient, INDArray> g = vertex.getLayer().backpropGradient(gradient, NO_WORKSPACES);
+                    INDArray w = g.getFirst().getGradientFor(DefaultParamInitializer.WEIGHT_KEY);
+                    if (w != null) {
+                        pass.weightGradients.put(name, w.dup());
+                    }
+                    INDArray in = g.getSecond() == null ? null : g.getSecond().dup();
+                    pass.inputGradients.put(name, in);
+                    InputPreProcessor pre = ((LayerVertex) vertex).getLayerPreProcessor();
+                    upstream = new INDArray[] {pre == null || in == null ? in : pre.backprop(in, size, NO_WORKSPACES)};
+                } else {
+                    vertex.setEpsilon(gradient);
+                    upstream = vertex.doBackward(false, NO_WORKSPACES).getSecond();
+                }
+                VertexIndices[] sources = vertex.getInputVertices();
+                for (int i = 0; i < sources.length; i++) {
+                    if (upstream[i] != null) {
+                        gradients.merge(vertices[sources[i].getVertexIndex()].getVertexName(), upstream[i].dup(),
+                                (a, b) -> a.add(b));
+                    }
                 }
             }
             return pass;

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import static io.mixfarm.core.model.fused.FusedLayersTest.NO_WORKSPACES;
@@ -49,9 +50,9 @@ class FusedVgg16Test {
 
     private static final InputShape CIFAR = new InputShape(3, 32, 32, 10);
     /** Of every layer comparison, relative to the stock layer's norm (issue 15's bound). */
-    private static final double TOLERANCE = 1e-3;
+    static final double TOLERANCE = 1e-3;
     /** Of a whole network's float32 gradients against float64 (as in FusedLayersTest). */
-    private static final double FLOAT32_REACH = 3e-2;
+    static final double FLOAT32_REACH = 3e-2;
     /** Network states: the initial weights and one trained by the stock network. */
     private static final int STATES = 2;
 
@@ -127,21 +128,8 @@ class FusedVgg16Test {
             String at = "width " + width + ", state " + state + ": ";
             FusedLayersTest.LayerPass pass = FusedLayersTest.LayerPass.of(stock, batches.get(state));
             for (String name : convolutions) {
-                Layer layer = fused.getLayer(name);
-                assertRelative(nhwc(pass.output(name)), activate(layer, nhwc(pass.input(name))), TOLERANCE,
-                        at + name + " output");
-                Pair<Gradient, INDArray> gradients = layer.backpropGradient(nhwc(pass.outputGradient(name)),
-                        NO_WORKSPACES);
-                assertRelative(pass.weightGradient(name),
-                        gradients.getFirst().getGradientFor(DefaultParamInitializer.WEIGHT_KEY), TOLERANCE,
-                        at + name + " weight gradient");
-                if (name.equals(convolutions.get(0))) {
-                    assertNull(gradients.getSecond(), at + "nothing reads the first layer's input gradient");
-                } else {
-                    assertRelative(nhwc(pass.inputGradient(name)), gradients.getSecond(), TOLERANCE,
-                            at + name + " input gradient");
-                }
-                compareBatchNormRelu(stock, fused, pass, name + "_bn", name + "_relu", at);
+                compareConvolution(fused.getLayer(name), pass, name, name.equals(convolutions.get(0)), at);
+                compareBatchNormRelu(stock::getLayer, fused::getLayer, pass, name + "_bn", name + "_relu", at);
             }
             for (int b = 1; b <= 5; b++) {
                 String pool = "pool" + b;
@@ -162,35 +150,62 @@ class FusedVgg16Test {
         }
     }
 
-    /** The fused BN + ReLU against the stock pair: training output, input gradient, batch statistics, inference. */
-    private static void compareBatchNormRelu(MultiLayerNetwork stock, MultiLayerNetwork fused,
-                                             FusedLayersTest.LayerPass pass, String bn, String relu, String at) {
-        Layer layer = fused.getLayer(bn);
+    /**
+     * A fused convolution against the stock one: output, weight gradient, input gradient ({@code readsImages}: none,
+     * since nothing reads it).
+     */
+    static void compareConvolution(Layer layer, FusedLayersTest.LayerPass pass, String name, boolean readsImages,
+                                   String at) {
+        assertRelative(nhwc(pass.output(name)), activate(layer, nhwc(pass.input(name))), TOLERANCE,
+                at + name + " output");
+        Pair<Gradient, INDArray> gradients = layer.backpropGradient(nhwc(pass.outputGradient(name)), NO_WORKSPACES);
+        assertRelative(pass.weightGradient(name),
+                gradients.getFirst().getGradientFor(DefaultParamInitializer.WEIGHT_KEY), TOLERANCE,
+                at + name + " weight gradient");
+        if (readsImages) {
+            assertNull(gradients.getSecond(), at + "nothing reads the first layer's input gradient");
+        } else {
+            assertRelative(nhwc(pass.inputGradient(name)), gradients.getSecond(), TOLERANCE,
+                    at + name + " input gradient");
+        }
+    }
+
+    /**
+     * The fused BN + ReLU against the stock pair (layers by name): training output, input gradient, batch
+     * statistics, inference. With {@code relu} {@code null}, the fused BN without its ReLU against the stock BN.
+     */
+    static void compareBatchNormRelu(Function<String, Layer> stock, Function<String, Layer> fused,
+                                     FusedLayersTest.LayerPass pass, String bn, String relu, String at) {
+        Layer layer = fused.apply(bn);
         INDArray x = nhwc(pass.input(bn));
-        assertRelative(nhwc(pass.output(relu)), activate(layer, x), TOLERANCE, at + bn + " + relu output");
+        String last = relu == null ? bn : relu;
+        String what = at + bn + (relu == null ? "" : " + relu");
+        assertRelative(nhwc(pass.output(last)), activate(layer, x), TOLERANCE, what + " output");
         FusedLayersTest.RunningStatistics before = FusedLayersTest.RunningStatistics.of(layer);
-        Pair<Gradient, INDArray> gradients = layer.backpropGradient(nhwc(pass.outputGradient(relu)), NO_WORKSPACES);
-        assertRelative(nhwc(pass.inputGradient(bn)), gradients.getSecond(), TOLERANCE,
-                at + bn + " + relu input gradient");
+        Pair<Gradient, INDArray> gradients = layer.backpropGradient(nhwc(pass.outputGradient(last)), NO_WORKSPACES);
+        assertRelative(nhwc(pass.inputGradient(bn)), gradients.getSecond(), TOLERANCE, what + " input gradient");
         FusedLayersTest.RunningStatistics taken = before.batchTakenUp(gradients.getFirst(),
                 FusedLayersTest.decay(layer));
         FusedLayersTest.RunningStatistics exact = FusedLayersTest.RunningStatistics.ofBatch(x);
         assertRelative(exact.mean(), taken.mean(), TOLERANCE, at + bn + " batch mean");
         assertRelative(exact.variance(), taken.variance(), TOLERANCE, at + bn + " batch variance");
 
-        Layer stockBn = stock.getLayer(bn);
+        Layer stockBn = stock.apply(bn);
         layer.setParam(BatchNormalizationParamInitializer.GLOBAL_MEAN,
                 stockBn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).dup());
         layer.setParam(BatchNormalizationParamInitializer.GLOBAL_VAR, FusedLayersTest.referenceVariance(stockBn));
-        INDArray expected = activate(stock.getLayer(relu), activate(stockBn, pass.input(bn), false), false);
-        assertRelative(nhwc(expected), activate(layer, x, false), TOLERANCE, at + bn + " + relu inference");
+        INDArray expected = activate(stockBn, pass.input(bn), false);
+        if (relu != null) {
+            expected = activate(stock.apply(relu), expected, false);
+        }
+        assertRelative(nhwc(expected), activate(layer, x, false), TOLERANCE, what + " inference");
     }
 
     /**
      * Training batches as a CIFAR trial draws them: synthetic CIFAR-10 images, pad-crop-flip, per-channel
      * normalisation, in flat CHW rows (the fused network's input preprocessor makes them channels-last).
      */
-    private static List<DataSet> augmentedBatches(int batchSize, int count, long seed) {
+    static List<DataSet> augmentedBatches(int batchSize, int count, long seed) {
         ImageSet images = SyntheticCifar.images(batchSize * count, new SplittableRandom(seed));
         ImageBatches batches = ImageBatches.training(images, Normalisation.perChannel(images),
                 new PadCropFlip(PadCropFlip.CIFAR_PAD), seed);
@@ -230,7 +245,7 @@ class FusedVgg16Test {
     }
 
     /** A stock activation or gradient {@code [N, C, H, W]} as the fused network holds it, {@code [N, H, W, C]}. */
-    private static INDArray nhwc(INDArray nchw) {
+    static INDArray nhwc(INDArray nchw) {
         return nchw.permute(0, 2, 3, 1).dup('c');
     }
 }
