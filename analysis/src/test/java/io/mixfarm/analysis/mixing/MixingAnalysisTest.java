@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.PredictionMatrix;
+import io.mixfarm.analysis.tv.SyntheticPredictions;
+import io.mixfarm.analysis.tv.TvSummaryRow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleToLongFunction;
 import org.junit.jupiter.api.Test;
 
 class MixingAnalysisTest {
@@ -32,7 +35,9 @@ class MixingAnalysisTest {
         for (int i = 0; i < lambdas.length; i++) {
             study.add(branches(lambdas[i], 100 + i));
         }
-        MixingAnalysis.Result result = new MixingAnalysis(40, 1).run(study);
+        // Each LR its own seed (the ones this test was first run with: the norm clock's slope interval is NaN when more
+        // than 1 of 40 replicates does not settle, and with one seed for all LRs 2 did not).
+        MixingAnalysis.Result result = new MixingAnalysis(40, l -> 1 ^ Double.doubleToLongBits(l)).run(study);
         assertEquals(3, result.rows().size());
         for (int i = 0; i < lambdas.length; i++) {
             MixingSummaryRow row = result.rows().get(i);
@@ -55,10 +60,64 @@ class MixingAnalysisTest {
     }
 
     @Test
+    void eachIntrinsicLrDrawsFromTheSeedItsCallerGivesForIt() {
+        // Per-LR seeds come from the jobs side's one seed scheme; the analysis must use them as given, not mix its
+        // own (it once used seed ^ bits(lambda_e)).
+        MixingAnalysis.Branches fast = branches(0.04, 5);
+        MixingAnalysis.Branches slow = branches(0.01, 6);
+        DoubleToLongFunction seeds = l -> l == 0.04 ? 17 : 23;
+        List<MixingSummaryRow> rows = new MixingAnalysis(30, seeds).run(List.of(fast, slow)).rows();
+        for (int i = 0; i < 2; i++) {
+            MixingAnalysis.Branches b = List.of(fast, slow).get(i);
+            BootstrapEstimate tmix = TvClock.estimate(b.steps(), b.perturbed(), b.reference(), 30,
+                    seeds.applyAsLong(b.lambdaE()));
+            BootstrapEstimate norm = NormClock.estimate(b.steps(), b.perturbedLr(), b.referenceLr(), 30,
+                    seeds.applyAsLong(b.lambdaE()));
+            assertEquals(known(tmix.low()), rows.get(i).tmixLow(), rows.get(i).toString());
+            assertEquals(known(tmix.high()), rows.get(i).tmixHigh(), rows.get(i).toString());
+            assertEquals(known(norm.low()), rows.get(i).normClockLow(), rows.get(i).toString());
+            assertEquals(known(norm.high()), rows.get(i).normClockHigh(), rows.get(i).toString());
+            assertTrue(Double.isFinite(rows.get(i).tmixLow()), "a settled study: " + rows.get(i));
+        }
+    }
+
+    @Test
+    void theEquilibriumCheckComparesTheReferenceAtThePrefixWithItsEnd() {
+        double[][] p = SyntheticPredictions.dirichlet(100, 10, 5, 1);
+        double[][] moved = SyntheticPredictions.mixture(p, SyntheticPredictions.dirichlet(100, 10, 5, 2), 0.5);
+        MixingAnalysis.Branches b = branches(0.04, 7);
+        PredictionMatrix[] still = SyntheticPredictions.drawPairs(p, p, PAIRS, 0.5, 3);
+        PredictionMatrix[] moving = SyntheticPredictions.drawPairs(p, moved, PAIRS, 0.5, 3);
+        List<MixingSummaryRow> rows = new MixingAnalysis(40, l -> 11).run(List.of(
+                withEnds(b, still[0], still[1]), withEnds(branches(0.02, 8), moving[0], moving[1]),
+                branches(0.01, 9))).rows();
+
+        TvSummaryRow expected = Equilibrium.estimate(still[0], still[1], 16, 40, 11);
+        assertEquals(expected.tv(), rows.get(0).equilibriumTv());
+        assertEquals(expected.nullMean(), rows.get(0).equilibriumFloor());
+        assertEquals(expected.pValue(), rows.get(0).equilibriumP());
+        assertEquals(Equilibrium.NOT_REACHED, rows.get(1).equilibrium(), rows.get(1).toString());
+        // No ends recorded: no check, NaN in the row.
+        assertEquals(Equilibrium.NOT_CHECKED, rows.get(2).equilibrium());
+        assertTrue(Double.isNaN(rows.get(2).equilibriumTv()) && Double.isNaN(rows.get(2).equilibriumFloor()));
+    }
+
+    /** An interval's end as the row writes it (an unsettled end is NaN there). */
+    private static double known(double end) {
+        return Double.isInfinite(end) ? Double.NaN : end;
+    }
+
+    private static MixingAnalysis.Branches withEnds(MixingAnalysis.Branches b, PredictionMatrix atPrefix,
+                                                    PredictionMatrix atEnd) {
+        return new MixingAnalysis.Branches(b.lambdaE(), b.design(), b.steps(), b.perturbed(), b.reference(),
+                b.perturbedLr(), b.referenceLr(), atPrefix, atEnd, 16);
+    }
+
+    @Test
     void repeatedIntrinsicLrsAreOneClearError() {
         MixingAnalysis.Branches b = branches(0.04, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MixingAnalysis(2, 1).run(List.of(b, b)));
+                () -> new MixingAnalysis(2, l -> 1).run(List.of(b, b)));
         assertTrue(e.getMessage().startsWith("intrinsic LRs must be distinct"), e.getMessage());
     }
 }

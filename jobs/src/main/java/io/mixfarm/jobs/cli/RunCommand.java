@@ -11,6 +11,7 @@ import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.FarmOptions;
 import io.mixfarm.jobs.farm.FarmReport;
 import io.mixfarm.jobs.farm.Faults;
+import io.mixfarm.jobs.mixing.MixingJob;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.sql.SqlQuery;
 import io.mixfarm.jobs.store.TrialRecord;
@@ -93,7 +94,8 @@ final class RunCommand implements Callable<Integer> {
                     + "which implementations each schedule's trials came from.")
     private boolean allowMixedImplementations;
 
-    @Option(names = "--no-analysis", description = "Stop after the farm: skip the TV job and the report.")
+    @Option(names = "--no-analysis", description = "Stop after the farm: skip the TV job, a mixing study's analysis and "
+            + "the report.")
     private boolean noAnalysis;
 
     @Option(names = "--inject-faults", hidden = true, description = "Testing: SCHEDULE/TRIAL=N|always,...")
@@ -144,6 +146,10 @@ final class RunCommand implements Callable<Integer> {
         if (!noAnalysis) {
             PrintStream stdout = new PrintStream(System.out, true);
             new TvJob(stdout).run(experiment.output(), TvOptions.DEFAULT);
+            if (MixingJob.studyOf(experiment).isPresent()) {
+                // Before the report, which draws the study's tables.
+                new MixingJob(stdout).run(experiment.output(), MixingJob.DEFAULT_RESAMPLES);
+            }
             new ReportJob(stdout).run(experiment.output());
             w.printf("report: %s/report/report.html%n", experiment.output());
             w.printf("SQL: ./submit/mixfarm sql --out %s \"%s\"%n", experiment.output(), SqlQuery.MIXING_EXAMPLE);

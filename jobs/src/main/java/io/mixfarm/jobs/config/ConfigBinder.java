@@ -48,7 +48,8 @@ final class ConfigBinder {
         MixingStudy mixing = mixing(experiment);
         int epochs = mixing == null ? integer(experiment, Keys.EPOCHS, Keys.path(Keys.EPOCHS), 1)
                 : mixingEpochs(experiment, mixing);
-        List<Integer> recordEpochs = recordEpochs(experiment, epochs);
+        List<Integer> recordEpochs = mixing == null ? recordEpochs(experiment, epochs)
+                : mixing.withRecordEpochs(recordEpochs(experiment, epochs));
         RecordSteps recordSteps = recordSteps(object(experiment, Keys.RECORD_STEPS, Keys.path(Keys.RECORD_STEPS)),
                 epochs);
         List<Schedule> schedules = mixing == null ? schedules(experiment, epochs) : mixing.schedules();

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A mixing-time study, the config's {@code mixing} block (issue 18; docs/method.md, "Mixing-time study"): for each
@@ -68,6 +69,20 @@ public record MixingStudy(List<Double> intrinsicLrs, double lr, int prefixEpochs
     /** The epochs every trial of the study trains: {@code prefixEpochs + epochsAfter}. */
     public int epochs() {
         return Math.addExact(prefixEpochs, epochsAfter);
+    }
+
+    /**
+     * {@code recordEpochs} with the record epochs the study's analysis needs: the end of the prefix (T0), where the
+     * TV curve after the perturbation starts and where the equilibrium check compares each reference with its own
+     * end (the last epoch, which every experiment records). Ascending, without repeats.
+     *
+     * @param recordEpochs the experiment's resolved record epochs
+     */
+    public List<Integer> withRecordEpochs(List<Integer> recordEpochs) {
+        TreeSet<Integer> epochs = new TreeSet<>(recordEpochs);
+        epochs.add(prefixEpochs);
+        epochs.add(epochs());
+        return List.copyOf(epochs);
     }
 
     /** The reference schedule's name for an intrinsic LR, e.g. {@code }. */

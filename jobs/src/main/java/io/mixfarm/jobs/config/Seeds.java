@@ -14,9 +14,10 @@ import java.util.Objects;
  * trial seed        SHA-256("mixfarm-trial/" + experimentSeed + "/" + schedule + "/" + trial)
  * shared init seed  SHA-256("mixfarm-init/" + experimentSeed)
  * TV comparison     SHA-256("mixfarm-tv/" + experimentSeed + "/" + a + "/" + b + "/" + epoch)
- * mixing analysis   SHA-256("mixfarm-mixing/" + experimentSeed)
+ * mixing analysis   SHA-256("mixfarm-mixing/" + experimentSeed + "/" + intrinsicLr)
  * </pre>
- * with the numbers in decimal ({@link Long#toString(long)}, {@link Integer#toString(int)}). SHA-256 and this
+ * with the numbers in decimal ({@link Long#toString(long)}, {@link Integer#toString(int)}; an intrinsic LR as the
+ * study's schedule names write it, {@code 0.04} in {@code R-0.04}). SHA-256 and this
  * encoding are fixed by their specifications, so a seed is the same on every JVM, machine and cluster, and it
  * depends only on its inputs: not on the order in which trials run, on which other schedules or how many trials
  * an experiment has, nor on a {@link java.util.Random} implementation. Neighbouring inputs (trial 7 and 8) give
@@ -78,13 +79,15 @@ public final class Seeds {
     }
 
     /**
-     * The seed of the mixing job's bootstrap over pairs ({@code io.mixfarm.analysis.mixing.MixingAnalysis}, which
-     * derives each intrinsic LR's draws from it).
+     * The seed of the mixing job's draws for one intrinsic LR of a study (its bootstrap over pairs and the equilibrium
+     * check's swaps, {@code io.mixfarm.analysis.mixing.MixingAnalysis}): each LR's from its own string, so its rows do
+     * not depend on which other LRs the study has, and neighbouring LRs get unrelated seeds.
      *
      * @param experimentSeed the experiment's {@code seed}
+     * @param intrinsicLr    the intrinsic LR, written as the study's schedule names write it ({@code R-0.04})
      */
-    public static long mixingSeed(long experimentSeed) {
-        return sha256Long("mixfarm-mixing/" + experimentSeed);
+    public static long mixingSeed(long experimentSeed, double intrinsicLr) {
+        return sha256Long("mixfarm-mixing/" + experimentSeed + "/" + MixingStudy.label(intrinsicLr));
     }
 
     private static long sha256Long(String text) {

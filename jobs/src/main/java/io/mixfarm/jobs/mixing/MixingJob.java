@@ -1,5 +1,6 @@
 package io.mixfarm.jobs.mixing;
 
+import io.mixfarm.analysis.mixing.Equilibrium;
 import io.mixfarm.analysis.mixing.MixingAnalysis;
 import io.mixfarm.analysis.mixing.MixingAnalysis.Branches;
 import io.mixfarm.analysis.mixing.MixingStudyRow;
@@ -7,6 +8,7 @@ import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.MixingStudy;
 import io.mixfarm.jobs.config.Seeds;
@@ -23,6 +25,7 @@ import io.mixfarm.jobs.tv.TvTable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -30,15 +33,19 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
  * The analysis of a mixing-time study ({@code mixfarm mixing --out DIR}; docs/method.md, "Mixing time"): for each
- * intrinsic LR {@code l}, the record points after the perturbation of {@code P-l} and {@code R-l}, both branches'
- * predictions there and each trial's effective LR, into {@link MixingAnalysis}; its result is written as
+ * intrinsic LR {@code l}, every record point from the end of the prefix on (the TV job's, {@link TvJob#recordPoints}:
+ * epoch ends and, with {@code record-steps}, points inside epochs), both branches' predictions there, each trial's
+ * effective LR ({@code metrics} at epoch ends, {@code step_metrics} inside epochs) and {@code R-l}'s predictions at
+ * the end of the prefix and of training (the equilibrium check), into {@link MixingAnalysis}; its result is written as
  * {@code OUT/mixing_summary/} and {@code OUT/mixing_laws/} (Parquet, provenance in the footer) and
  * {@code OUT/mixing_summary.csv}, {@code OUT/mixing_laws.csv} ({@link MixingTables}), each staged and swapped in
  * whole ({@link StagedDataset}).
@@ -79,22 +86,35 @@ public final class MixingJob {
         }
         ExperimentFolder folder = ExperimentFolder.at(output, new Configuration());
         ExperimentConfig config = folder.recordedConfig();
-        MixingStudy study = MixingStudy.recognise(config.schedules(), config.epochs()).orElseThrow(() ->
+        MixingStudy study = studyOf(config).orElseThrow(() ->
                 new ExperimentException(output + " is not a mixing study: its config has no mixing block (its "
                         + "schedules are " + config.scheduleNames() + "); mixfarm tv compares any schedules"));
         ExperimentStore store = folder.store();
         TrialCensus census = TrialCensus.of(store.trials().values());
-        List<Integer> epochs = recordEpochsAfter(config, study, output);
-        int stepsPerEpoch = stepsPerEpoch(config);
-        double[] steps = epochs.stream().mapToDouble(e -> stepsAfter(e, study, stepsPerEpoch)).toArray();
         Map<Double, List<Integer>> pairs = pairs(study, census, output);
+        double first = study.intrinsicLrs().get(0);
+        int stepsPerEpoch = store.stepsPerEpoch(MixingStudy.referenceName(first), pairs.get(first).get(0))
+                .orElseGet(() -> stepsPerEpoch(config));
+        long perturbation = (long) study.prefixEpochs() * stepsPerEpoch;
+        List<RecordPoint> recorded = TvJob.recordPoints(store, config,
+                Map.of(MixingStudy.referenceName(first), pairs.get(first)), stepsPerEpoch);
+        List<RecordPoint> points = pointsFromPrefix(recorded, perturbation, config, output);
+        double[] steps = points.stream().mapToDouble(p -> p.step() - perturbation).toArray();
         int classes = folder.recordedClasses();
-        out.printf("mixfarm mixing %s: intrinsic LRs %s, perturbation after epoch %d; record epochs after it %s "
-                        + "(steps after it %s); pairs %s%n", config.name(), study.intrinsicLrs(),
-                study.prefixEpochs(), epochs, Arrays.toString(steps), pairCounts(pairs));
+        out.printf("mixfarm mixing %s: intrinsic LRs %s, perturbation after epoch %d (step %d, %d steps per epoch); "
+                        + "%d record points from it, at steps after it %s; pairs %s%n", config.name(),
+                study.intrinsicLrs(), study.prefixEpochs(), perturbation, stepsPerEpoch, points.size(),
+                listed(steps), pairCounts(pairs));
         if (census.total(TrialStatus.DIVERGED) + census.total(TrialStatus.FAILED) > 0) {
             out.printf("left out %d diverged and %d failed trials, and their partners%n",
                     census.total(TrialStatus.DIVERGED), census.total(TrialStatus.FAILED));
+        }
+        boolean checked = points.get(0).step() == perturbation
+                && points.get(points.size() - 1).equals(RecordPoint.endOf(config.epochs(), stepsPerEpoch));
+        if (!checked) {
+            out.printf("no equilibrium check: it compares the ends of epochs %d (the prefix) and %d (the last), and "
+                    + "the record epochs are %s; equilibrium_* are NaN%n", study.prefixEpochs(), config.epochs(),
+                    config.recordEpochs());
         }
 
         SparkSession spark = SparkSession.builder().appName("mixfarm mixing " + config.name()).getOrCreate();
@@ -104,6 +124,7 @@ public final class MixingJob {
             Map<String, String> metadata = new LinkedHashMap<>(Provenance.experiment(config.render(),
                     config.hash(), ExperimentFolder.identityHash(config), spark.sparkContext().applicationId(),
                     spark.version()));
+            // Each intrinsic LR's draws derive from this seed and the LR (Seeds.mixingSeed).
             metadata.put("mixfarm.mixing.seed", Long.toString(config.seed()));
             metadata.put("mixfarm.mixing.resamples", Integer.toString(resamples));
             metadata.put("mixfarm.mixing.steps_per_epoch", Integer.toString(stepsPerEpoch));
@@ -112,10 +133,11 @@ public final class MixingJob {
 
             List<Branches> branches = new ArrayList<>();
             for (double lambdaE : study.intrinsicLrs()) {
-                branches.add(branches(spark, store, output, design(config, lambdaE), lambdaE, pairs.get(lambdaE), epochs, steps, classes));
+                branches.add(branches(spark, store, output, design(config, lambdaE), lambdaE, pairs.get(lambdaE),
+                        points, steps, stepsPerEpoch, checked, config.epochs(), classes));
             }
-            MixingAnalysis.Result result = new MixingAnalysis(resamples, Seeds.mixingSeed(config.seed()))
-                    .run(branches);
+            MixingAnalysis.Result result = new MixingAnalysis(resamples,
+                    lambdaE -> Seeds.mixingSeed(config.seed(), lambdaE)).run(branches);
 
             summaryTable = StagedDataset.begin(store, MixingTables.SUMMARY.name());
             lawsTable = StagedDataset.begin(store, MixingTables.LAWS.name());
@@ -128,6 +150,9 @@ public final class MixingJob {
             store.writeRootFile(MixingTables.LAWS.csvFile(), MixingTables.LAWS.csv(result.laws(), metadata));
             print(MixingTables.SUMMARY, result.rows());
             print(MixingTables.LAWS, result.laws());
+            if (checked) {
+                result.rows().forEach(row -> out.println(equilibriumLine(row, study.prefixEpochs())));
+            }
             out.printf("wrote %s/%s (%d rows), %s/%s (%d rows), and their CSV files%n", output,
                     MixingTables.SUMMARY.name(), result.rows().size(), output, MixingTables.LAWS.name(),
                     result.laws().size());
@@ -163,23 +188,49 @@ public final class MixingJob {
         return config.design(MixingStudy.perturbedName(lambdaE), MixingStudy.referenceName(lambdaE));
     }
 
-    /** The record epochs after the perturbation, at least one. */
-    private static List<Integer> recordEpochsAfter(ExperimentConfig config, MixingStudy study, String output) {
-        List<Integer> after = config.recordEpochs().stream().filter(e -> e > study.prefixEpochs()).toList();
-        if (after.isEmpty()) {
-            throw new ExperimentException(output + ": no record epoch after the perturbation (epoch "
-                    + study.prefixEpochs() + "); record-epochs is " + config.recordEpochs());
-        }
-        return after;
+    /**
+     * The study an experiment is, if its schedules are a {@code mixing} block's expansion ({@link
+     * MixingStudy#recognise}): what makes a folder one this job analyses, and {@code mixfarm run} run it.
+     */
+    public static Optional<MixingStudy> studyOf(ExperimentConfig config) {
+        return MixingStudy.recognise(config.schedules(), config.epochs());
     }
 
     /**
-     * The step source: a record point's SGD steps after the perturbation. Record points are the record epochs'
-     * ends, so this is whole epochs after T0 times the steps of one epoch; step-level record points replace this
-     * one function by the points' recorded steps.
+     * The record points from the end of the prefix on (step {@code perturbation}; that point itself only if
+     * recorded): the TV curve starts there. At least two after it, or the clocks have nothing to time.
      */
-    static double stepsAfter(int epoch, MixingStudy study, int stepsPerEpoch) {
-        return (double) (epoch - study.prefixEpochs()) * stepsPerEpoch;
+    private static List<RecordPoint> pointsFromPrefix(List<RecordPoint> all, long perturbation,
+                                                      ExperimentConfig config, String output) {
+        List<RecordPoint> from = all.stream().filter(p -> p.step() >= perturbation).toList();
+        long after = from.stream().filter(p -> p.step() > perturbation).count();
+        if (after < 2) {
+            throw new ExperimentException(output + ": " + after + " record point(s) after the perturbation (step "
+                    + perturbation + "), at least 2 needed; record-epochs is " + config.recordEpochs()
+                    + ", record-steps " + (config.recordSteps().on() ? "every " + config.recordSteps().every()
+                    + " steps from epoch " + config.recordSteps().fromEpoch() : "off"));
+        }
+        return from;
+    }
+
+    /** Steps after the perturbation, as whole numbers; the middle left out of a long list. */
+    private static String listed(double[] steps) {
+        List<String> all = Arrays.stream(steps).mapToObj(t -> String.format(Locale.ROOT, "%.0f", t)).toList();
+        return "[" + (all.size() <= 12 ? String.join(", ", all) : String.join(", ", all.subList(0, 6)) + ", ..., "
+                + String.join(", ", all.subList(all.size() - 3, all.size()))) + "]";
+    }
+
+    /** The equilibrium check's line for one intrinsic LR ({@link Equilibrium}). */
+    static String equilibriumLine(MixingSummaryRow row, int prefixEpochs) {
+        String reference = MixingStudy.referenceName(row.lambdaE());
+        String numbers = String.format(Locale.ROOT, "TV %.4f against the end of training, floor %.4f (p = %.3g)",
+                row.equilibriumTv(), row.equilibriumFloor(), row.equilibriumP());
+        return switch (row.equilibrium()) {
+            case REACHED -> reference + " at equilibrium by epoch " + prefixEpochs + ": " + numbers + ", on the floor";
+            case NOT_REACHED -> reference + " NOT at equilibrium at epoch " + prefixEpochs + ": " + numbers
+                    + ", above the floor; lengthen prefix-epochs";
+            case NOT_CHECKED -> reference + ": equilibrium not checked (no p-value)";
+        };
     }
 
     /**
@@ -215,9 +266,14 @@ public final class MixingJob {
                 .collect(Collectors.joining(", "));
     }
 
-    /** One intrinsic LR's branches: its predictions at every record point and its pairs' effective LRs. */
+    /**
+     * One intrinsic LR's branches: its predictions at every record point from the end of the prefix on, its pairs'
+     * effective LRs there, and when {@code checked}, the reference's predictions at the ends of the equilibrium check:
+     * the first point (the end of the prefix) and the last (the end of training).
+     */
     private static Branches branches(SparkSession spark, ExperimentStore store, String output, Design design,
-                                     double lambdaE, List<Integer> pairs, List<Integer> epochs, double[] steps, int classes) {
+                                     double lambdaE, List<Integer> pairs, List<RecordPoint> points, double[] steps,
+                                     int stepsPerEpoch, boolean checked, int epochs, int classes) {
         String reference = MixingStudy.referenceName(lambdaE);
         String perturbed = MixingStudy.perturbedName(lambdaE);
         Map<String, List<Integer>> trials = new LinkedHashMap<>();
@@ -225,41 +281,58 @@ public final class MixingJob {
         trials.put(reference, pairs);
         List<PredictionMatrix> perturbedPredictions = new ArrayList<>();
         List<PredictionMatrix> referencePredictions = new ArrayList<>();
-        for (int epoch : epochs) {
-            Map<String, PredictionMatrix> matrices = TvJob.readEpoch(store, trials, epoch, classes);
+        for (RecordPoint point : points) {
+            Map<String, PredictionMatrix> matrices = TvJob.readPoint(store, trials, point, classes);
             perturbedPredictions.add(matrices.get(perturbed));
             referencePredictions.add(matrices.get(reference));
         }
-        Map<TrialKey, Map<Integer, Double>> lr = effectiveLrs(spark, output, List.of(perturbed, reference));
+        boolean inside = points.stream().anyMatch(p -> !p.isEpochEnd(stepsPerEpoch));
+        Map<TrialKey, Map<Long, Double>> lr = effectiveLrs(spark, output, List.of(perturbed, reference),
+                stepsPerEpoch, inside);
         return new Branches(lambdaE, design, steps, perturbedPredictions, referencePredictions,
-                effectiveLrs(lr, perturbed, pairs, epochs), effectiveLrs(lr, reference, pairs, epochs));
+                series(lr, perturbed, pairs, points), series(lr, reference, pairs, points),
+                checked ? referencePredictions.get(0) : null,
+                checked ? referencePredictions.get(referencePredictions.size() - 1) : null, epochs);
     }
 
-    /** The metrics' effective LR {@code eta / ||w||^2} of the schedules' trials, by trial and epoch. */
-    private static Map<TrialKey, Map<Integer, Double>> effectiveLrs(SparkSession spark, String output,
-                                                                   List<String> schedules) {
+    /**
+     * The effective LR {@code eta / ||w||^2} of the schedules' trials, by trial and step: {@code metrics} at epoch
+     * ends (step {@code epoch * S}, so also in folders written before {@code metrics} had a step) and, when
+     * {@code inside}, {@code step_metrics} at the points inside epochs.
+     */
+    static Map<TrialKey, Map<Long, Double>> effectiveLrs(SparkSession spark, String output, List<String> schedules,
+                                                         int stepsPerEpoch, boolean inside) {
         spark.sparkContext().setJobDescription("mixfarm mixing: effective LRs of " + schedules);
-        Map<TrialKey, Map<Integer, Double>> lr = new HashMap<>();
+        Map<TrialKey, Map<Long, Double>> lr = new HashMap<>();
         for (Row row : spark.read().parquet(output + "/metrics")
                 .where(col("schedule").isin(schedules.toArray()))
                 .select("schedule", "trial", "epoch", "effective_lr").collectAsList()) {
             lr.computeIfAbsent(new TrialKey(row.getString(0), row.getInt(1)), k -> new HashMap<>())
-                    .put(row.getInt(2), row.getDouble(3));
+                    .put((long) row.getInt(2) * stepsPerEpoch, row.getDouble(3));
+        }
+        if (inside) {
+            for (Row row : spark.read().parquet(output + "/step_metrics")
+                    .where(col("schedule").isin(schedules.toArray()))
+                    .select(col("schedule"), col("trial"), col("step").cast(DataTypes.LongType), col("effective_lr"))
+                    .collectAsList()) {
+                lr.computeIfAbsent(new TrialKey(row.getString(0), row.getInt(1)), k -> new HashMap<>())
+                        .put(row.getLong(2), row.getDouble(3));
+            }
         }
         return lr;
     }
 
-    /** {@code [pair][point]}: one branch's effective LRs at the record epochs. */
-    private static double[][] effectiveLrs(Map<TrialKey, Map<Integer, Double>> lr, String schedule,
-                                           List<Integer> pairs, List<Integer> epochs) {
-        double[][] values = new double[pairs.size()][epochs.size()];
+    /** {@code [pair][point]}: one branch's effective LRs at the record points. */
+    static double[][] series(Map<TrialKey, Map<Long, Double>> lr, String schedule, List<Integer> pairs,
+                             List<RecordPoint> points) {
+        double[][] values = new double[pairs.size()][points.size()];
         for (int p = 0; p < values.length; p++) {
             TrialKey key = new TrialKey(schedule, pairs.get(p));
-            for (int i = 0; i < epochs.size(); i++) {
-                Double value = lr.getOrDefault(key, Map.of()).get(epochs.get(i));
+            for (int i = 0; i < points.size(); i++) {
+                Double value = lr.getOrDefault(key, Map.of()).get(points.get(i).step());
                 if (value == null) {
-                    throw new IllegalStateException("trial " + key + " succeeded but has no metrics for epoch "
-                            + epochs.get(i));
+                    throw new IllegalStateException("trial " + key + " succeeded but has no effective LR at epoch "
+                            + points.get(i).epoch() + ", step " + points.get(i).step());
                 }
                 values[p][i] = value;
             }

@@ -19,7 +19,10 @@ import java.util.List;
  */
 public final class MixingTables {
 
-    /** {@code mixing_summary}: one row per intrinsic LR, in the config's order. */
+    /**
+     * {@code mixing_summary}: one row per intrinsic LR, in the config's order. Columns added after the table was
+     * first written read as NaN from older tables.
+     */
     public static final TvTable<MixingSummaryRow> SUMMARY = new TvTable<>("mixing_summary", MixingSummaryRow.class,
             List.of(
                     Column.of("lambda_e", Type.DOUBLE, MixingSummaryRow::lambdaE),
@@ -28,13 +31,23 @@ public final class MixingTables {
                     Column.of("tmix", Type.DOUBLE, MixingSummaryRow::tmix),
                     Column.of("tmix_low", Type.DOUBLE, MixingSummaryRow::tmixLow),
                     Column.of("tmix_high", Type.DOUBLE, MixingSummaryRow::tmixHigh),
+                    Column.<MixingSummaryRow>of("tmix_settled", Type.DOUBLE, MixingSummaryRow::tmixSettled)
+                            .olderFilesHold(Double.NaN),
                     Column.of("norm_clock", Type.DOUBLE, MixingSummaryRow::normClock),
                     Column.of("norm_clock_low", Type.DOUBLE, MixingSummaryRow::normClockLow),
                     Column.of("norm_clock_high", Type.DOUBLE, MixingSummaryRow::normClockHigh),
+                    Column.<MixingSummaryRow>of("norm_clock_settled", Type.DOUBLE,
+                            MixingSummaryRow::normClockSettled).olderFilesHold(Double.NaN),
                     Column.of("rate_measured", Type.DOUBLE, MixingSummaryRow::rateMeasured),
                     Column.of("rate_low", Type.DOUBLE, MixingSummaryRow::rateLow),
                     Column.of("rate_high", Type.DOUBLE, MixingSummaryRow::rateHigh),
-                    Column.of("rate_predicted", Type.DOUBLE, MixingSummaryRow::ratePredicted)));
+                    Column.of("rate_predicted", Type.DOUBLE, MixingSummaryRow::ratePredicted),
+                    Column.<MixingSummaryRow>of("equilibrium_tv", Type.DOUBLE, MixingSummaryRow::equilibriumTv)
+                            .olderFilesHold(Double.NaN),
+                    Column.<MixingSummaryRow>of("equilibrium_floor", Type.DOUBLE,
+                            MixingSummaryRow::equilibriumFloor).olderFilesHold(Double.NaN),
+                    Column.<MixingSummaryRow>of("equilibrium_p", Type.DOUBLE, MixingSummaryRow::equilibriumP)
+                            .olderFilesHold(Double.NaN)));
 
     /** {@code mixing_laws}: one row per clock, {@code log T = intercept + slope log(1/lambda_e)}. */
     public static final TvTable<MixingStudyRow> LAWS = new TvTable<>("mixing_laws", MixingStudyRow.class, List.of(

@@ -323,14 +323,27 @@ public final class TvJob {
                 .map(p -> new Point(p.epoch(), p.step(), p.isEpochEnd(s))).toList();
     }
 
+    // ---- The mixing job's access to the same record points and reads (io.mixfarm.jobs.mixing.MixingJob) ----
+
     /**
-     * The used trials' predictions at the end of one record epoch, keyed by schedule ({@link #readPoint}), for the
-     * mixing job, which compares schedules at epoch ends.
+     * The run's record points ({@link #points}, the rule the trials recorded by) as {@link RecordPoint}s, for the
+     * mixing job. A folder written before record points had steps has the ends of its record epochs, placed at
+     * {@code epoch * stepsPerEpoch}.
      */
-    public static Map<String, PredictionMatrix> readEpoch(ExperimentStore store,
-                                                          Map<String, List<Integer>> finished, int epoch,
-                                                          int classes) {
-        return readPoint(store, finished, new Point(epoch, null, true), classes);
+    public static List<RecordPoint> recordPoints(ExperimentStore store, ExperimentConfig config,
+                                                 Map<String, List<Integer>> finished, int stepsPerEpoch) {
+        return points(store, config, finished).stream().map(p -> p.step() == null
+                ? RecordPoint.endOf(p.epoch(), stepsPerEpoch) : new RecordPoint(p.epoch(), p.step())).toList();
+    }
+
+    /**
+     * The used trials' predictions at one record point, keyed by schedule (as this job reads them), for the mixing
+     * job. A file written before steps were recorded is read by the point's epoch.
+     */
+    public static Map<String, PredictionMatrix> readPoint(ExperimentStore store, Map<String, List<Integer>> finished,
+                                                          RecordPoint point, int classes) {
+        // Whether the point ends its epoch decides this job's curve and baseline, not what is read.
+        return readPoint(store, finished, new Point(point.epoch(), point.step(), false), classes);
     }
 
     /**

@@ -58,6 +58,10 @@ class MixingConfigTest {
         ExperimentConfig config = ExperimentConfig.parse(STUDY, List.of());
 
         assertEquals(5, config.epochs());
+        // The end of the prefix is recorded though the file names no record epoch: the TV curve after the
+        // perturbation and the equilibrium check start there.
+        assertEquals(List.of(3, 5), config.recordEpochs());
+        assertEquals(List.of(2, 3, 5), ExperimentConfig.parse(STUDY, List.of("record-epochs=[2]")).recordEpochs());
         assertEquals(List.of(
                 Schedule.parse("R-0.04", "1: lr=0.1 wd=0.4"),
                 Schedule.parse("P-0.04", "1: lr=0.1 wd=0.4; 4: lr=0.01 wd=4"),

@@ -24,6 +24,9 @@ class SeedsTest {
         // The TV job's comparison seeds, from the same scheme (Python's hashlib gives the same values).
         assertEquals(7196909128861990668L, Seeds.comparisonSeed(0, "Const", "LR-decay", 200));
         assertEquals(7470373185586286157L, Seeds.comparisonSeed(-3, "low", "high", 2));
+        // The mixing job's per-intrinsic-LR seeds (hashlib of "mixfarm-mixing/0/0.04" and "mixfarm-mixing/-3/0.005").
+        assertEquals(-1263541586675046614L, Seeds.mixingSeed(0, 0.04));
+        assertEquals(4864071323173280186L, Seeds.mixingSeed(-3, 0.005));
     }
 
     @Test

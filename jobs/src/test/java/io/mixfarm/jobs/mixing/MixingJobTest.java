@@ -1,6 +1,7 @@
 package io.mixfarm.jobs.mixing;
 
 import io.mixfarm.analysis.mixing.Clock;
+import io.mixfarm.analysis.mixing.Equilibrium;
 import io.mixfarm.analysis.mixing.MixingStudyRow;
 import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.report.ReportFiles;
@@ -8,13 +9,12 @@ import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.IdxWriter;
+import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.experiment.Provenance;
-import io.mixfarm.jobs.farm.FarmJob;
-import io.mixfarm.jobs.farm.FarmOptions;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.tv.TvTable;
 import org.apache.hadoop.conf.Configuration;
@@ -28,12 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,12 +51,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A tiny mixing study trained by the real farm in local Spark (2 intrinsic LRs, 8 trials per schedule, a width-4
- * CNN on a 300/100 slice of the embedded sample, T0 = 1 epoch and 4 after it), analysed by the job.
+ * A tiny mixing study trained and analysed by {@code mixfarm run} in local Spark (2 intrinsic LRs, 8 trials per
+ * schedule, a width-4 CNN on a 300/100 slice of the embedded sample, T0 = 1 epoch and 4 after it, record points
+ * every 2 SGD steps from the end of the prefix), then analysed again by the job itself.
  */
 class MixingJobTest {
 
     private static final int RESAMPLES = 50;
+    /** 300 training images in batches of 64. */
+    private static final int STEPS_PER_EPOCH = 5;
 
     @TempDir
     static Path dir;
@@ -57,26 +68,51 @@ class MixingJobTest {
     private static MixingJob.MixingResult result;
     /** The README's {@code mixfarm mixing} line as run, its exit status and the summary CSV it wrote. */
     private static List<String> readmeRun;
+    /** What {@code mixfarm run} printed (the jobs' lines, then the command's), its exit status, and its CSV. */
+    private static String runLog;
+    private static int runStatus;
+    private static List<String> runCsv;
 
     @BeforeAll
-    static void farmAndAnalyse() {
+    static void farmAndAnalyse() throws IOException {
         Dataset sample = EmbeddedSample.load();
         Path data = dir.resolve("data");
         IdxWriter.writeFolder(data, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, 100)));
         out = dir.resolve("out");
         System.setProperty("spark.master", "local[2]");
         System.setProperty("spark.ui.enabled", "false");
-        new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(ExperimentConfig.load(null, List.of(
-                "name=tiny-mixing", "data=\"mnist:" + data + "\"", "model.width=4", "batch-size=64",
-                "mixing.intrinsic-lrs=[0.04, 0.01]", "mixing.lr=0.1", "mixing.prefix-epochs=1",
-                "mixing.epochs-after=4", "mixing.perturbation=10",
-                "record-epochs=[1, 2, 3, 4, 5]", "trials=8", "bn-eval-batches=2", "output=\"" + out + "\"")),
-                FarmOptions.DEFAULT);
+        // No record epochs named: the mixing block records the end of the prefix (epoch 1) and the last (5) itself.
+        Path conf = Files.write(dir.resolve("tiny-mixing.conf"), List.of(
+                "experiment.name = tiny-mixing", "experiment.data = \"mnist:" + data + "\"",
+                "experiment.model.width = 4", "experiment.batch-size = 64",
+                "experiment.mixing { intrinsic-lrs = [0.04, 0.01], lr = 0.1, prefix-epochs = 1, epochs-after = 4,"
+                        + " perturbation = 10 }",
+                "experiment.record-steps { from-epoch = 2, every = 2 }",
+                "experiment.trials = 8", "experiment.bn-eval-batches = 2"));
+        runTheStudy(conf);
         readmeRun = runTheReadmeCommand();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         result = new MixingJob(new PrintStream(printed, true, StandardCharsets.UTF_8)).run(out.toString(),
                 RESAMPLES);
         log = printed.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@code mixfarm run CONF --out OUT}: the farm, the TV job, the mixing job and the report. */
+    private static void runTheStudy(Path conf) throws IOException {
+        ByteArrayOutputStream jobs = new ByteArrayOutputStream();
+        StringWriter command = new StringWriter();
+        StringWriter errors = new StringWriter();
+        PrintStream systemOut = System.out;
+        System.setOut(new PrintStream(jobs, true, StandardCharsets.UTF_8)); // where run's jobs print
+        try {
+            runStatus = Mixfarm.commandLine().setOut(new PrintWriter(command, true))
+                    .setErr(new PrintWriter(errors, true)).execute("run", conf.toString(), "--out", out.toString());
+        } finally {
+            System.setOut(systemOut);
+        }
+        runLog = jobs.toString(StandardCharsets.UTF_8) + command;
+        assertEquals(0, runStatus, runLog + errors);
+        runCsv = Files.readAllLines(out.resolve(MixingTables.SUMMARY.csvFile()));
     }
 
     /**
@@ -114,13 +150,16 @@ class MixingJobTest {
             assertEquals(8, row.pairs());
             assertEquals(4 * row.lambdaE(), row.ratePredicted(), 1e-15);
             // A clock that did not settle within the 4 recorded epochs is NaN; one that did lies in its interval,
-            // in steps after the perturbation (5 per epoch: 300 images in batches of 64), within the recorded ones.
+            // in steps after the perturbation (5 per epoch: 300 images in batches of 64), within the recorded ones;
+            // an end of the interval among unsettled resamples is NaN, never infinite.
             for (double[] clock : List.of(new double[]{row.tmix(), row.tmixLow(), row.tmixHigh()},
                     new double[]{row.normClock(), row.normClockLow(), row.normClockHigh()})) {
                 if (!Double.isNaN(clock[0])) {
                     assertTrue(clock[0] >= 0 && clock[0] <= 20, "time " + clock[0]);
-                    assertTrue(clock[1] <= clock[0] && clock[0] <= clock[2], row.toString());
+                    assertTrue(Double.isNaN(clock[1]) || clock[1] <= clock[0], row.toString());
+                    assertTrue(Double.isNaN(clock[2]) || clock[0] <= clock[2], row.toString());
                 }
+                assertFalse(Double.isInfinite(clock[1]) || Double.isInfinite(clock[2]), row.toString());
             }
             // Equation (12): gamma = effective LR^-2 relaxes at 4 lambda_e per step (plain SGD's recursion at about
             // -4 ln(1 - lambda_e), a few % above). Measured here on real training, through the job's effective LRs
@@ -129,8 +168,105 @@ class MixingJobTest {
         }
         assertEquals(List.of(Clock.FUNCTION_SPACE, Clock.NORM), result.laws().stream().map(MixingStudyRow::clock)
                 .toList());
-        assertTrue(log.contains("steps after it [5.0, 10.0, 15.0, 20.0]"), log);
         assertTrue(log.contains("pairs 0.04 8, 0.01 8"), log);
+    }
+
+    @Test
+    void theJobReadsEveryRecordPointFromTheEndOfThePrefixOn() throws SQLException {
+        // Every step at which the trials predicted, from the end of epoch 1 (step 5) on, as DuckDB reads the files:
+        // epoch ends (5, 15, 25) and points inside epochs alike.
+        List<String> recorded = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT DISTINCT step - " + STEPS_PER_EPOCH + " FROM read_parquet('"
+                     + out + "/predictions/**/*.parquet', hive_partitioning = true) WHERE step >= "
+                     + STEPS_PER_EPOCH + " ORDER BY 1")) {
+            while (rows.next()) {
+                recorded.add(Long.toString(rows.getLong(1)));
+            }
+        }
+        assertEquals(List.of("0", "2", "4", "6", "8", "10", "12", "14", "16", "18", "20"), recorded);
+        assertTrue(log.contains("11 record points from it, at steps after it [" + String.join(", ", recorded) + "]"),
+                log);
+    }
+
+    @Test
+    void theEffectiveLrsAreTheMetricsAtEpochEndsAndTheStepMetricsInside() throws SQLException {
+        List<RecordPoint> points = List.of(RecordPoint.endOf(1, 5), RecordPoint.at(7, 5), RecordPoint.endOf(3, 5),
+                RecordPoint.at(17, 5), RecordPoint.endOf(5, 5));
+        List<Integer> trials = List.of(0, 3, 7);
+        SparkSession spark = SparkSession.builder().appName("MixingJobTest").getOrCreate();
+        double[][] series;
+        try {
+            series = MixingJob.series(MixingJob.effectiveLrs(spark, out.toString(), List.of("P-0.04"),
+                    STEPS_PER_EPOCH, true), "P-0.04", trials, points);
+        } finally {
+            spark.stop();
+        }
+        String union = "SELECT trial, epoch * " + STEPS_PER_EPOCH + " AS step, effective_lr FROM read_parquet('" + out
+                + "/metrics/schedule=P-0.04/*.parquet') UNION ALL SELECT trial, step, effective_lr FROM read_parquet('"
+                + out + "/step_metrics/schedule=P-0.04/*.parquet')";
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = db.createStatement()) {
+            for (int k = 0; k < trials.size(); k++) {
+                for (int i = 0; i < points.size(); i++) {
+                    try (ResultSet row = statement.executeQuery("SELECT effective_lr FROM (" + union + ") WHERE trial = "
+                            + trials.get(k) + " AND step = " + points.get(i).step())) {
+                        assertTrue(row.next(), "a row at step " + points.get(i).step());
+                        assertEquals(row.getDouble(1), series[k][i], 0.0, "trial " + trials.get(k) + " at "
+                                + points.get(i));
+                        assertFalse(row.next(), "one row at step " + points.get(i).step());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEquilibriumCheckIsTheTvBetweenTheReferenceAtThePrefixAndAtItsEnd() throws SQLException {
+        for (MixingSummaryRow row : result.summary()) {
+            String reference = "R-" + (row.lambdaE() == 0.04 ? "0.04" : "0.01");
+            // The plug-in TV between the 8 trials' class frequencies at step 5 (epoch 1) and step 25 (epoch 5).
+            double tv;
+            try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                 Statement statement = db.createStatement();
+                 ResultSet value = statement.executeQuery("WITH f AS (SELECT step, image, predicted, count(*) / 8.0 AS "
+                         + "f FROM read_parquet('" + out + "/predictions/schedule=" + reference + "/*.parquet') WHERE "
+                         + "step IN (5, 25) GROUP BY ALL), d AS (SELECT image, predicted, sum(CASE WHEN step = 5 THEN "
+                         + "f ELSE -f END) AS d FROM f GROUP BY ALL) SELECT sum(abs(d)) / 2 / 100 FROM d")) {
+                value.next();
+                tv = value.getDouble(1);
+            }
+            assertEquals(tv, row.equilibriumTv(), 1e-12, row.toString());
+            assertTrue(row.equilibriumFloor() > 0 && row.equilibriumP() > 0 && row.equilibriumP() <= 1,
+                    row.toString());
+            String verdict = row.equilibrium() == Equilibrium.REACHED ? reference + " at equilibrium by epoch 1: TV "
+                    : reference + " NOT at equilibrium at epoch 1: TV ";
+            assertTrue(log.contains(verdict + String.format(Locale.ROOT, "%.4f", row.equilibriumTv())), log);
+        }
+    }
+
+    @Test
+    void mixfarmRunOfAStudyRunsTheMixingJobBetweenTheTvJobAndTheReport() {
+        assertEquals(0, runStatus, runLog);
+        int tv = runLog.indexOf("/tv_summary (");
+        int mixing = runLog.indexOf("mixfarm mixing tiny-mixing:");
+        int report = runLog.indexOf("report.html");
+        assertTrue(0 <= tv && tv < mixing && mixing < report, runLog);
+        assertTrue(runCsv.contains("# mixfarm.mixing.resamples=" + MixingJob.DEFAULT_RESAMPLES), runCsv.toString());
+        assertEquals(String.join(",", MixingTables.SUMMARY.columnNames()), runCsv.stream()
+                .filter(l -> l.startsWith("lambda_e,")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void onlyAStudyIsOne() {
+        assertTrue(MixingJob.studyOf(ExperimentFolder.at(out.toString(), new Configuration()).recordedConfig())
+                .isPresent());
+        // Plain configs: mixfarm run does what it did (farm, TV job, report).
+        for (String plain : List.of("mnist-sample.conf", "mnist-tiny.conf", "mnist-paper.conf")) {
+            assertFalse(MixingJob.studyOf(ExperimentConfig.load(Path.of("..", "conf", plain), List.of())).isPresent(),
+                    plain);
+        }
     }
 
     @Test
