@@ -5,6 +5,7 @@ import io.mixfarm.core.data.Preprocessing;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.PopulationStatistics;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import io.mixfarm.core.schedule.Schedule;
@@ -12,6 +13,7 @@ import io.mixfarm.core.trial.ImageBatches;
 import io.mixfarm.core.trial.TrialRunner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -33,15 +35,21 @@ public final class Calibration {
      * @param trainImagesPerCpuSecond SGD steps' images per second of this process's CPU time: on a machine shared
      *                                with other work the wall rate falls with the share of a core the trial gets,
      *                                this one much less, so it estimates the rate on a core of its own
+     * @param statisticsImagesPerSecond images per second of wall time through precise BN's measurement of the
+     *                                population statistics (a training-mode forward pass and the pooling, as
+     *                                {@code bn-eval = recomputed} does it before each evaluation), after warm-up
      */
     public record Throughput(double trainImagesPerSecond, double predictImagesPerSecond,
-                             double trainImagesPerCpuSecond) {
+                             double trainImagesPerCpuSecond, double statisticsImagesPerSecond) {
     }
 
     private Calibration() {
     }
 
-    /** Trains {@code steps} minibatches after {@code warmup} untimed ones, then times two prediction calls. */
+    /**
+     * Trains {@code steps} minibatches after {@code warmup} untimed ones, then times two prediction calls and two
+     * measurements of BN's population statistics on a training batch.
+     */
     public static Throughput measure(ModelSpec model, Preprocessing preprocessing, InputShape shape,
                                      Schedule schedule, int batchSize, int warmup, int steps) {
         RuntimeSetup.configure();
@@ -65,7 +73,13 @@ public final class Calibration {
             net.output(features, false);
             return TrialRunner.EVAL_CHUNK;
         }, 1, 2, 1);
-        return new Throughput(training.wall().median(), prediction.wall().median(), training.cpu().median());
+        INDArray statisticsBatch = train.batch(batch).getFeatures();
+        RateMeter.Rates statistics = RateMeter.measure(step -> {
+            PopulationStatistics.measure(net, List.of(statisticsBatch));
+            return batchSize;
+        }, 1, 2, 1);
+        return new Throughput(training.wall().median(), prediction.wall().median(), training.cpu().median(),
+                statistics.wall().median());
     }
 
     private static ImageSet randomImages(InputShape shape, int count, long seed) {

@@ -1,12 +1,15 @@
 package io.mixfarm.core.model;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,11 +69,13 @@ public record PopulationStatistics(Map<String, Channels> layers) {
         }
         Map<String, Pooled> pooled = new LinkedHashMap<>();
         for (BatchNormalization bn : net.batchNormLayers()) {
-            pooled.put(ScaleInvariantNet.name(bn), new Pooled(channelsLast(bn)));
+            String name = ScaleInvariantNet.name(bn);
+            pooled.put(name, new Pooled(name, channelsLast(bn)));
         }
+        float[] scratch = new float[Pooled.CHUNK];
         for (INDArray features : batches) {
             for (Map.Entry<String, INDArray> input : net.batchNormInputs(features).entrySet()) {
-                pooled.get(input.getKey()).add(input.getValue());
+                pooled.get(input.getKey()).add(input.getValue(), scratch);
             }
         }
         Map<String, Channels> layers = new LinkedHashMap<>();
@@ -117,39 +122,99 @@ public record PopulationStatistics(Map<String, Channels> layers) {
 
     /**
      * Mean and sum of squared deviations per channel, pooled over batches by Chan's parallel update, in float64: the
-     * variance over all values of all batches, not the mean of the batches' variances.
+     * variance over all values of all batches, not the mean of the batches' variances. A batch is read once, where
+     * it lies (no float64 copy of the activation): per channel, float64 sums of the values and of their squares, both
+     * taken about one of the channel's own values in the batch, so the subtraction that gives the variance cancels
+     * nothing float64 cannot hold (a float32 value has 24 bits; float64 keeps 53).
      */
     private static final class Pooled {
+        /** Values copied out of the activation at a time: a reused 256 KB array the loops run over. */
+        static final int CHUNK = 1 << 16;
+
+        private final String layer;
         private final boolean channelsLast;
         private long count;
         private double[] mean;
         private double[] squares;
 
-        Pooled(boolean channelsLast) {
+        Pooled(String layer, boolean channelsLast) {
+            this.layer = layer;
             this.channelsLast = channelsLast;
         }
 
-        void add(INDArray input) {
+        /**
+         * Adds one batch: this layer's input in that batch's training-mode pass.
+         *
+         * @param scratch a buffer to copy values through, overwritten
+         */
+        void add(INDArray input, float[] scratch) {
+            if (input.dataType() != DataType.FLOAT) {
+                throw new IllegalArgumentException("population statistics read float32 activations; BN layer "
+                        + layer + " got " + input.dataType());
+            }
             int axis = input.rank() == 4 && channelsLast ? 3 : 1;
-            int[] over = new int[input.rank() - 1];
-            for (int d = 0, k = 0; d < input.rank(); d++) {
-                if (d != axis) {
-                    over[k++] = d;
+            INDArray x = input.ordering() == 'c' && !input.isView() && Shape.hasDefaultStridesForShape(input)
+                    ? input : input.dup('c');
+            int channels = (int) x.size(axis);
+            // In C order, value i belongs to channel (i / inner) % channels: runs of `inner` values share a channel.
+            long inner = 1;
+            for (int d = axis + 1; d < x.rank(); d++) {
+                inner *= x.size(d);
+            }
+            long length = x.length();
+            long n = length / channels;
+            FloatPointer values = new FloatPointer(x.data().addressPointer());
+            double[] shift = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                shift[c] = values.get(c * inner);
+            }
+            double[] sum = new double[channels];
+            double[] sumSquares = new double[channels];
+            // Whole rows of channels per chunk when each value is a channel of its own (channels last, or [N, C]).
+            int chunk = inner == 1 ? Math.max(1, CHUNK / channels) * channels : CHUNK;
+            float[] buffer = scratch.length >= chunk ? scratch : new float[chunk];
+            for (long from = 0; from < length; from += chunk) {
+                int len = (int) Math.min(chunk, length - from);
+                values.position(from).get(buffer, 0, len);
+                if (inner == 1) {
+                    for (int k = 0; k < len; k += channels) {
+                        for (int c = 0; c < channels; c++) {
+                            double d = buffer[k + c] - shift[c];
+                            sum[c] += d;
+                            sumSquares[c] += d * d;
+                        }
+                    }
+                } else {
+                    for (int k = 0; k < len; ) {
+                        long i = from + k;
+                        int c = (int) ((i / inner) % channels);
+                        int end = k + (int) Math.min(inner - i % inner, len - k);
+                        double center = shift[c];
+                        double s = 0;
+                        double q = 0;
+                        for (; k < end; k++) {
+                            double d = buffer[k] - center;
+                            s += d;
+                            q += d * d;
+                        }
+                        sum[c] += s;
+                        sumSquares[c] += q;
+                    }
                 }
             }
-            INDArray values = input.castTo(DataType.DOUBLE);
-            double[] batchMean = values.mean(over).toDoubleVector();
-            double[] batchVariance = values.var(false, over).toDoubleVector();
-            long n = input.length() / batchMean.length;
+            // The pointer does not keep the array's memory alive: the array must outlive the reads.
+            Reference.reachabilityFence(x);
             if (mean == null) {
-                mean = new double[batchMean.length];
-                squares = new double[batchMean.length];
+                mean = new double[channels];
+                squares = new double[channels];
             }
             long total = count + n;
-            for (int c = 0; c < mean.length; c++) {
-                double delta = batchMean[c] - mean[c];
+            for (int c = 0; c < channels; c++) {
+                double batchMean = shift[c] + sum[c] / n;
+                double batchSquares = sumSquares[c] - sum[c] * sum[c] / n;
+                double delta = batchMean - mean[c];
                 mean[c] += delta * n / total;
-                squares[c] += batchVariance[c] * n + delta * delta * ((double) count * n / total);
+                squares[c] += batchSquares + delta * delta * ((double) count * n / total);
             }
             count = total;
         }

@@ -37,4 +37,27 @@ public record Evaluation(BnEval bn, int bnBatches) {
     public static Evaluation recomputed(int batches) {
         return new Evaluation(BnEval.RECOMPUTED, batches);
     }
+
+    /**
+     * How many training batches precise BN measures on, of a training set of {@code trainCount} images in batches of
+     * {@code batchSize}: {@code requested} full batches, or as many as the set holds if fewer; the one short batch of
+     * all of it if it is smaller than one batch. The one rule, for the trial runner and for cost estimates.
+     */
+    public static int statisticsBatches(int requested, int trainCount, int batchSize) {
+        if (trainCount < batchSize) {
+            return Math.min(requested, trainCount > 0 ? 1 : 0);
+        }
+        return Math.min(requested, trainCount / batchSize);
+    }
+
+    /**
+     * The training images one evaluation passes forward in training mode to measure BN's population statistics
+     * ({@link #statisticsBatches}' batches): none with {@link BnEval#RUNNING}.
+     */
+    public long statisticsImages(int trainCount, int batchSize) {
+        if (bn == BnEval.RUNNING) {
+            return 0;
+        }
+        return (long) statisticsBatches(bnBatches, trainCount, batchSize) * Math.min(batchSize, trainCount);
+    }
 }

@@ -64,7 +64,7 @@ public final class TrialRunner {
                            SnapshotRequest snapshots) {
         long start = System.nanoTime();
         TrialState state = from == null ? TrialState.start(spec, data) : TrialState.resume(spec, data, from);
-        return train(state, data, observer, snapshots, start);
+        return train(state, observer, snapshots, start);
     }
 
     /**
@@ -72,11 +72,10 @@ public final class TrialRunner {
      * after); {@code start} is when the trial's wall time starts.
      */
     TrialResult train(TrialSpec spec, Dataset data, TrialObserver observer, ScaleInvariantNet net, long start) {
-        return train(TrialState.start(spec, data, net), data, observer, SnapshotRequest.NONE, start);
+        return train(TrialState.start(spec, data, net), observer, SnapshotRequest.NONE, start);
     }
 
-    private TrialResult train(TrialState state, Dataset data, TrialObserver observer, SnapshotRequest snapshots,
-                              long start) {
+    private TrialResult train(TrialState state, TrialObserver observer, SnapshotRequest snapshots, long start) {
         TrialSpec spec = state.spec;
         ScaleInvariantNet net = state.net;
         List<EpochMetrics> epochs = state.epochs;
@@ -107,7 +106,7 @@ public final class TrialRunner {
                     RecordPoint point = due.poll();
                     long t1 = System.nanoTime();
                     trainNanos += t1 - t0;
-                    TestEvaluation eval = evaluate(state, data.train());
+                    TestEvaluation eval = evaluate(state);
                     t0 = System.nanoTime();
                     steps.add(stepMetrics(net, point, lr, wd, eval, seconds(t0 - t1)));
                     predictions.add(new EpochPredictions(point, eval.predicted()));
@@ -115,7 +114,7 @@ public final class TrialRunner {
             }
             long t1 = System.nanoTime();
             trainNanos += t1 - t0;
-            TestEvaluation eval = evaluate(state, data.train());
+            TestEvaluation eval = evaluate(state);
             long t2 = System.nanoTime();
 
             EpochMetrics metrics = metrics(net, epoch, lr, wd, state.trainStats, eval, seconds(trainNanos),
@@ -152,34 +151,31 @@ public final class TrialRunner {
     }
 
     /** The test evaluation the spec asks for, leaving the network as it found it. */
-    private static TestEvaluation evaluate(TrialState state, ImageSet train) {
-        Evaluation evaluation = state.spec.evaluation();
-        if (evaluation.bn() == BnEval.RUNNING) {
+    static TestEvaluation evaluate(TrialState state) {
+        if (state.spec.evaluation().bn() == BnEval.RUNNING) {
             return evaluate(state.net, state.test);
         }
-        List<INDArray> batches = statisticsBatches(train, state.normalisation, state.spec, evaluation.bnBatches());
-        return PopulationStatistics.evaluate(state.net, batches, () -> evaluate(state.net, state.test));
+        return PopulationStatistics.evaluate(state.net, state.statisticsBatches,
+                () -> evaluate(state.net, state.test));
     }
 
     /**
-     * The training batches precise BN measures on: the first {@code count} full batches of a permutation of the
-     * training set drawn from {@link #BN_STATISTICS_SEED}, augmented (for CIFAR) by draws from the same fixed seed,
-     * assembled afresh at each evaluation, so they are the same every time and cost no memory between evaluations.
-     * Full batches only, of the trial's batch size, since BN's batch statistics depend on it; all of the training
-     * set if it is smaller than one batch.
+     * The training batches precise BN measures on: the first full batches of the trial's batch size
+     * ({@link Evaluation#statisticsBatches} says how many) of a permutation of the training set drawn from
+     * {@link #BN_STATISTICS_SEED}, augmented (for CIFAR) by draws from the same fixed seed, so they are the same for
+     * every evaluation of every trial, and a trial builds them once ({@link TrialState}). Full batches, since BN's
+     * batch statistics depend on the batch size; all of the training set if it is smaller than one batch.
      */
     static List<INDArray> statisticsBatches(ImageSet train, Normalisation normalisation, TrialSpec spec, int count) {
         ImageBatches source = ImageBatches.training(train, normalisation, spec.preprocessing().augment().create(),
                 BN_STATISTICS_SEED);
         List<int[]> order = new MinibatchOrder(train.count(), spec.batchSize(), BN_STATISTICS_SEED).nextEpoch();
-        List<INDArray> batches = new ArrayList<>(count);
-        for (int[] batch : order) {
-            if (batches.size() == count || (batch.length < spec.batchSize() && !batches.isEmpty())) {
-                break;
-            }
+        int wanted = Evaluation.statisticsBatches(count, train.count(), spec.batchSize());
+        List<INDArray> batches = new ArrayList<>(wanted);
+        for (int[] batch : order.subList(0, wanted)) {
             batches.add(source.batch(batch).getFeatures());
         }
-        return batches;
+        return List.copyOf(batches);
     }
 
     /** Test loss, error and predicted classes of the network as it stands, BN in inference mode. */

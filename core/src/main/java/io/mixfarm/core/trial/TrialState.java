@@ -4,6 +4,7 @@ import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Normalisation;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.WeightGroup;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ final class TrialState {
     final ImageBatches test;
     /** The training set's input scaling, which test images and precise BN's batches take too. */
     final Normalisation normalisation;
+    /**
+     * With {@code bn-eval = recomputed}, the training batches precise BN measures on ({@link
+     * TrialRunner#statisticsBatches}): the same at every evaluation by design, so built once (their memory is in
+     * docs/performance.md, "The cost of an evaluation"); empty with {@code running}.
+     */
+    final List<INDArray> statisticsBatches;
     final RunningTrainStats trainStats;
     final MinibatchOrder order;
     final int stepsPerEpoch;
@@ -41,6 +48,9 @@ final class TrialState {
         this.train = ImageBatches.training(data.train(), normalisation, spec.preprocessing().augment().create(),
                 spec.seed());
         this.test = ImageBatches.evaluation(data.test(), normalisation);
+        Evaluation evaluation = spec.evaluation();
+        this.statisticsBatches = evaluation.bn() == BnEval.RECOMPUTED
+                ? TrialRunner.statisticsBatches(data.train(), normalisation, spec, evaluation.bnBatches()) : List.of();
         this.trainStats = new RunningTrainStats(net.param(net.outputLayer(), WeightGroup.WEIGHTS),
                 net.outputInput());
         net.setListeners(trainStats);

@@ -19,5 +19,7 @@ class CalibrationTest {
                 rates.toString());
         assertTrue(rates.trainImagesPerCpuSecond() > 0 && Double.isFinite(rates.trainImagesPerCpuSecond()),
                 rates.toString());
+        assertTrue(rates.statisticsImagesPerSecond() > 0 && Double.isFinite(rates.statisticsImagesPerSecond()),
+                rates.toString());
     }
 }

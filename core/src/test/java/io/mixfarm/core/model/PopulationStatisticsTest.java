@@ -133,9 +133,65 @@ class PopulationStatisticsTest {
 
         INDArray recomputed = PopulationStatistics.evaluate(net, List.of(batch), () -> net.output(batch, false));
 
-        assertEquals(net.batchNormLayers().size(), PopulationStatistics.measure(net, List.of(batch)).layers().size());
+        // Pooled over two batches, against a float64 two-pass computation over each layer's input values, whatever
+        // axis its channels are on.
+        List<INDArray> batches = List.of(batch, TinyNets.randomBatch(TinyNets.CIFAR, 16, 98).getFeatures());
+        PopulationStatistics stats = PopulationStatistics.measure(net, batches);
+        assertEquals(net.batchNormLayers().size(), stats.layers().size());
+        for (BatchNormalization bn : net.batchNormLayers()) {
+            String name = ScaleInvariantNet.name(bn);
+            List<INDArray> inputs = new ArrayList<>();
+            for (INDArray b : batches) {
+                inputs.add(net.batchNormInputs(b).get(name));
+            }
+            boolean channelsLast = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer())
+                    .getCnn2DFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+            assertMatchesDirect("graph " + name, inputs, inputs.get(0).rank() == 4 && !channelsLast ? 1
+                    : inputs.get(0).rank() - 1, stats.layers().get(name));
+        }
         assertTrue(maxAbs(recomputed, training) < 1e-4, "graph: " + maxAbs(recomputed, training));
         assertTrue(maxAbs(net.output(batch, false), training) > 1e-2, "graph: running averages already agree");
+    }
+
+    /** Per channel, the two-pass float64 mean and variance of all the inputs' values together, against {@code got}. */
+    private static void assertMatchesDirect(String where, List<INDArray> inputs, int channelAxis,
+                                            PopulationStatistics.Channels got) {
+        int channels = (int) inputs.get(0).size(channelAxis);
+        List<double[]> rows = new ArrayList<>();
+        for (INDArray in : inputs) {
+            int[] order = new int[in.rank()];
+            for (int d = 0, k = 0; d < in.rank(); d++) {
+                if (d != channelAxis) {
+                    order[k++] = d;
+                }
+            }
+            order[in.rank() - 1] = channelAxis;
+            double[] flat = in.castTo(DataType.DOUBLE).permute(order).dup('c').reshape('c', -1, channels).data()
+                    .asDouble();
+            for (int r = 0; r < flat.length / channels; r++) {
+                double[] row = new double[channels];
+                System.arraycopy(flat, r * channels, row, 0, channels);
+                rows.add(row);
+            }
+        }
+        assertEquals(channels, got.mean().length, where);
+        double total = 0;
+        for (int c = 0; c < channels; c++) {
+            double mean = 0;
+            for (double[] row : rows) {
+                mean += row[c];
+            }
+            mean /= rows.size();
+            double squares = 0;
+            for (double[] row : rows) {
+                squares += (row[c] - mean) * (row[c] - mean);
+            }
+            double variance = squares / rows.size();
+            assertEquals(mean, got.mean()[c], 1e-6 * Math.sqrt(variance), where + " channel " + c + " mean");
+            assertEquals(variance, got.variance()[c], 1e-6 * variance, where + " channel " + c + " variance");
+            total += variance;
+        }
+        assertTrue(total > 0, where + ": an input with no variance tests nothing");
     }
 
     /** A width-4 MNIST CNN after a few SGD steps, so its running averages lag its weights. */

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,6 +97,40 @@ class EvaluationModeTest {
         assertFalse(a.get(0).equals(a.get(1)), "batches differ");
         // 1,000 images hold 7 full batches of 128: asking for more gives those 7.
         assertEquals(7, TrialRunner.statisticsBatches(train, normalisation, one, 50).size());
+    }
+
+    @Test
+    void aTrialBuildsItsStatisticsBatchesOnceAndEvaluatingLeavesThemAsTheyWere() {
+        TrialSpec spec = spec(Evaluation.recomputed(3), 5);
+        ImageSet train = slice.train();
+        TrialState state = TrialState.start(spec, slice);
+        List<INDArray> expected = TrialRunner.statisticsBatches(train, spec.preprocessing().normalise().of(train),
+                spec, 3);
+        assertEquals(3, state.statisticsBatches.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).data().asFloat(), state.statisticsBatches.get(i).data().asFloat(),
+                    "batch " + i + " is the rule's");
+        }
+        int[] step = state.order.nextEpoch().get(0);
+        int[] labels = new int[step.length];
+        for (int i = 0; i < step.length; i++) {
+            labels[i] = state.train.label(step[i]);
+        }
+        state.trainStats.expect(labels);
+        state.net.fit(state.train.batch(step)); // one step, so the running averages and the batches' statistics differ
+
+        TrialRunner.TestEvaluation first = TrialRunner.evaluate(state);
+        TrialRunner.TestEvaluation second = TrialRunner.evaluate(state);
+
+        // Reused at every evaluation, so nothing may write into them: the forward pass reads its input only.
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).data().asFloat(), state.statisticsBatches.get(i).data().asFloat(),
+                    "batch " + i + " after two evaluations");
+        }
+        assertArrayEquals(first.predicted(), second.predicted(), "the same weights, the same predictions");
+        assertEquals(first.loss(), second.loss(), 0.0);
+        assertTrue(TrialState.start(spec(Evaluation.RUNNING, 5), slice).statisticsBatches.isEmpty(),
+                "running keeps no batches");
     }
 
     @Test

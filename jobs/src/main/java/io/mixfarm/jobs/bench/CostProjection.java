@@ -12,6 +12,7 @@ import io.mixfarm.jobs.config.CostEstimate;
 import io.mixfarm.jobs.config.ExperimentConfig;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /**
  * {@code run --dry-run --calibrate}: times a trial's SGD steps on this machine ({@link Calibration}) and projects the
@@ -38,16 +39,19 @@ public final class CostProjection {
         Calibration.Throughput rates = Calibration.measure(config.model(), config.preprocessing(), sizes.shape(),
                 config.schedules().get(0), config.batchSize(), WARMUP_STEPS, TIMED_STEPS);
         CostEstimate cost = CostEstimate.of(config, sizes.train(), sizes.test());
-        double trialSeconds = cost.trialSeconds(rates.trainImagesPerSecond(), rates.predictImagesPerSecond());
+        double trialSeconds = cost.trialSeconds(rates.trainImagesPerSecond(), rates.statisticsImagesPerSecond(),
+                rates.predictImagesPerSecond());
         int threads = config.threadsPerTrial();
         int slots = Math.max(1, executors * coresPerExecutor / threads);
         double perTrial = trialSeconds / cost.trials();
         double wall = Math.ceil((double) cost.trials() / slots) * perTrial;
         out.printf("calibration on this machine (%s backend, %d thread(s) per trial, %s width %d, batch %d): "
-                        + "train %.1f images/s (%.1f per CPU-second), predict %.1f images/s per trial%n",
+                        + "train %.1f images/s (%.1f per CPU-second), predict %.1f images/s%s per trial%n",
                 RuntimeSetup.backend(), threads, config.model().architecture(), config.model().width(),
                 config.batchSize(), rates.trainImagesPerSecond(), rates.trainImagesPerCpuSecond(),
-                rates.predictImagesPerSecond());
+                rates.predictImagesPerSecond(), cost.statisticsImages() == 0 ? ""
+                        : String.format(Locale.ROOT, ", BN statistics %.1f images/s",
+                                rates.statisticsImagesPerSecond()));
         out.printf("projected: %.2f h per trial, %,.0f core-hours in all (%,d trial-epochs); wall %.1f h on %d "
                         + "executor(s) x %d cores = %d trials at a time%n", perTrial / 3600,
                 trialSeconds * threads / 3600, cost.trialEpochs(), wall / 3600, executors, coresPerExecutor, slots);

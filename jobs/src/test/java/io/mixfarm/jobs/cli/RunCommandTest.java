@@ -107,6 +107,19 @@ class RunCommandTest {
     }
 
     @Test
+    void aCalibratedDryRunOfAStudyCountsAndTimesTheRecomputedBnStatistics() {
+        Path output = tmp.resolve("study");
+        assertEquals(0, run("run", "../conf/mnist-mixing-sample.conf", "--dry-run", "--calibrate", "--out",
+                output.toString()), err.toString());
+        String printed = out.toString();
+        assertTrue(printed.matches("(?s).*training on [0-9,]+ images, passing [0-9,]+ training images forward for "
+                + "BN's recomputed statistics and predicting [0-9,]+ test images.*"), printed);
+        assertTrue(printed.matches("(?s).*predict [0-9.]+ images/s, BN statistics [0-9.]+ images/s per trial.*"),
+                printed);
+        assertFalse(Files.exists(output), "a dry run writes nothing");
+    }
+
+    @Test
     void aDryRunShowsEachForkAndCountsOnlyTheEpochsItTrains() throws IOException {
         Path config = tmp.resolve("study.conf");
         Files.writeString(config, io.mixfarm.jobs.config.ForkConfigTest.STUDY);
