@@ -84,9 +84,9 @@ public final class TorchBench implements Callable<Integer> {
             description = "Rounds of DL4J then libtorch; medians are over all rounds' repeats (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
-    @Option(names = "--predict-chunk", defaultValue = "128",
-            description = "Test images per inference call, for both engines (default: ${DEFAULT-VALUE}: both are "
-                    + "several times faster than at the trial runner's 1000, libtorch most; docs/performance.md).")
+    @Option(names = "--predict-chunk", defaultValue = "" + TrialBench.PREDICT_CHUNK,
+            description = "Test images per inference call, for both engines (default: the trial runner's, "
+                    + "${DEFAULT-VALUE}, so that the prediction rate and the peak RSS are a trial's).")
     private int predictChunk;
 
     @Option(names = "--engines", split = ",", defaultValue = "dl4j,torch",
@@ -233,12 +233,13 @@ public final class TorchBench implements Callable<Integer> {
             print.figure("predict_flops_per_image", flops.forwardPerImage());
             print.figure("predict_chunk", predictChunk);
             print.figure("test_images", test.rows());
+            boolean cifar = !model.architecture().equals(ModelSpec.MNIST_CNN);
             if (timeDl4j) {
-                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads);
+                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads, cifar);
                 print.figure("dl4j_peak_rss_bytes", dl4jPeak);
             }
             if (timeTorch) {
-                printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
+                printEngine("torch", torchTrain, torchPredict, flops, peak, threads, cifar);
                 print.figure("torch_peak_rss_bytes", torchPeak);
             }
             if (timeDl4j && timeTorch) {
@@ -275,8 +276,9 @@ public final class TorchBench implements Callable<Integer> {
         print.figure(name, NetEquivalence.max(values), 8, NetEquivalence.argMax(values));
     }
 
+    /** One engine's figures; {@code cifar}: with issue 15's bar for predicting CIFAR's test set. */
     private void printEngine(String engine, RateMeter.Rates train, RateMeter.Rates predict, FlopCount flops,
-                             CpuPeak peak, int threads) {
+                             CpuPeak peak, int threads, boolean cifar) {
         Samples wall = train.wall();
         print.figure(engine + "_train_images_per_s", wall.median(), 1);
         print.figure(engine + "_train_images_per_s_min", wall.min(), 1);
@@ -286,6 +288,12 @@ public final class TorchBench implements Callable<Integer> {
         print.figure(engine + "_predict_images_per_cpu_s", predict.cpu().median(), 1);
         print.figure(engine + "_train_gflops_per_s", flops.trainingGflops(wall.median()), 2);
         print.figure(engine + "_train_share_of_peak", peak.share(flops.trainingGflops(wall.median()), threads), 4);
+        if (cifar) {
+            // Issue 15's bar: predicting CIFAR's 10,000 test images against an epoch of its 50,000 training images,
+            // per CPU-second (on shared cores the wall rates measure the load as much as the engine).
+            print.figure(engine + "_predict_10k_share_of_50k_epoch",
+                    (10_000 / predict.cpu().median()) / (50_000 / train.cpu().median()), 4);
+        }
     }
 
     private static RateMeter.Rates concat(RateMeter.Rates sofar, RateMeter.Rates more) {
