@@ -34,7 +34,8 @@ class TorchBenchTest {
         assertFalse(figures.containsKey("torch_peak_rss_bytes"), figures.toString());
         assertTrue(Long.parseLong(figures.get("dl4j_peak_rss_bytes")) > 0, figures.toString());
         assertEquals("16", figures.get("test_images"));
-        assertTrue(Double.parseDouble(figures.get("dl4j_predict_10k_share_of_50k_epoch")) > 0, figures.toString());
+        // Issue 15's bar is printed for a CIFAR network (its value is a timing: not asserted).
+        assertTrue(figures.containsKey("dl4j_predict_10k_share_of_50k_epoch"), figures.toString());
     }
 
     private static Map<String, String> figures(String output) {
