@@ -14,8 +14,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.mixfarm.core.bench.Minibatches;
+import io.mixfarm.core.bench.RateMeter;
 import io.mixfarm.core.bench.Samples;
-import io.mixfarm.core.bench.SystemLoad;
 import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.SyntheticCifar;
@@ -24,7 +24,6 @@ import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.fused.BatchNormRelu;
-import io.mixfarm.core.runtime.RuntimeSetup;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -85,11 +84,11 @@ public final class LayerProfile implements Callable<Integer> {
             description = "Timed whole SGD steps per engine, after two untimed (default: ${DEFAULT-VALUE}).")
     private int steps;
 
-    private final PrintStream out;
+    private final Printout print;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
     LayerProfile(PrintStream out) {
-        this.out = out;
+        this.print = new Printout(out);
     }
 
     public static void main(String[] args) {
@@ -107,9 +106,7 @@ public final class LayerProfile implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RuntimeSetup.configure();
-        int threads = RuntimeSetup.threads();
-        TorchCnn.useThreads(threads);
+        int threads = TorchBench.threads(true);
         ModelSpec model = ModelSpec.preResNet32(width);
         Dataset data = SyntheticCifar.dataset(batchSize * (steps + 2), 16, 1);
         InputShape shape = TrialBench.shape(data.train());
@@ -118,10 +115,10 @@ public final class LayerProfile implements Callable<Integer> {
         ScaleInvariantNet net = Networks.build(model, shape, TrialBench.SCHEDULE, 1);
         net.startEpoch(1);
         ComputationGraph graph = (ComputationGraph) net.network();
-        figure("load_1m_start", SystemLoad.oneMinute(), 2);
-        figure("threads", threads);
-        figure("width", width);
-        figure("batch_size", batchSize);
+        print.loadAtStart();
+        print.figure("threads", threads);
+        print.figure("width", width);
+        print.figure("batch_size", batchSize);
 
         Map<String, Totals> byType = new LinkedHashMap<>();
         Map<String, INDArray> activations = graph.feedForward(batch.getFeatures(), true);
@@ -154,20 +151,16 @@ public final class LayerProfile implements Callable<Integer> {
             for (DataSet b : batches) {
                 torchBatches.add(TorchBatch.of(b, torch, chw));
             }
-            double dl4jStep = medianMs(steps, step -> net.fit(batches.get(step % batches.size())));
+            double dl4jStep = medianMs(steps, Workloads.training(net, batches));
             double dl4jGradient = medianMs(steps, step -> {
-                graph.setInput(0, batches.get(step % batches.size()).getFeatures());
-                graph.setLabel(0, batches.get(step % batches.size()).getLabels());
+                DataSet b = batches.get(step % batches.size());
+                graph.setInput(0, b.getFeatures());
+                graph.setLabel(0, b.getLabels());
                 graph.computeGradientAndScore();
+                return b.numExamples();
             });
-            double torchStep = medianMs(steps, step -> {
-                TorchBatch b = torchBatches.get(step % torchBatches.size());
-                torch.trainStep(b.images(), b.labels(), Equivalence.LR, Equivalence.WD);
-            });
-            double torchUpdate = medianMs(steps, step -> {
-                TorchBatch b = torchBatches.get(step % torchBatches.size());
-                torch.trainStep(b.images(), b.labels(), Equivalence.LR, Equivalence.WD);
-            }, torch::lastUpdateNanos);
+            double torchStep = medianMs(steps, Workloads.training(torch, torchBatches));
+            double torchUpdate = medianMs(steps, Workloads.training(torch, torchBatches), torch::lastUpdateNanos);
             long[] updateNanos = new long[1];
             double dl4jUpdate = medianMs(steps, step -> {
                 DataSet b = batches.get(step % batches.size());
@@ -181,11 +174,12 @@ public final class LayerProfile implements Callable<Integer> {
                 graph.getUpdater().update(gradient, 0, 0, b.numExamples(), workspaces);
                 graph.params().subi(gradient.gradient());
                 updateNanos[0] = System.nanoTime() - start;
+                return b.numExamples();
             }, () -> updateNanos[0]);
             print(byType, new double[] {dl4jGradient, dl4jUpdate, dl4jStep},
                     new double[] {torchStep - torchUpdate, torchUpdate, torchStep});
         }
-        figure("load_1m_end", SystemLoad.oneMinute(), 2);
+        print.loadAtEnd();
         return 0;
     }
 
@@ -352,18 +346,15 @@ public final class LayerProfile implements Callable<Integer> {
         throw new IllegalArgumentException("no libtorch twin of " + conf.getClass().getSimpleName());
     }
 
-    /** A call per step index. */
-    private interface StepCall {
-        void run(int step);
-    }
-
     /** Median ms of {@code count} calls after two untimed ones. */
-    private static double medianMs(int count, StepCall call) {
+    private static double medianMs(int count, RateMeter.Workload call) {
         return medianMs(count, call, null);
     }
 
-    /** As {@link #medianMs(int, StepCall)}, but of the nanoseconds {@code measured} reports after each call. */
-    private static double medianMs(int count, StepCall call, LongSupplier measured) {
+    /**
+     * As {@link #medianMs(int, RateMeter.Workload)}, but of the nanoseconds {@code measured} reports after each call.
+     */
+    private static double medianMs(int count, RateMeter.Workload call, LongSupplier measured) {
         call.run(0);
         call.run(1);
         List<Double> ms = new ArrayList<>();
@@ -383,9 +374,9 @@ public final class LayerProfile implements Callable<Integer> {
     private void print(Map<String, Totals> byType, double[] dl4j, double[] torch) {
         double dl4jLayers = 0;
         double torchLayers = 0;
-        out.println("| layer type | count | DL4J forward ms | DL4J backward ms | libtorch forward ms | "
+        print.line("| layer type | count | DL4J forward ms | DL4J backward ms | libtorch forward ms | "
                 + "libtorch backward ms | DL4J / libtorch |");
-        out.println("|---|---|---|---|---|---|---|");
+        print.line("|---|---|---|---|---|---|---|");
         List<Map.Entry<String, Totals>> types = new ArrayList<>(byType.entrySet());
         types.sort((a, b) -> Double.compare(b.getValue().dl4jForward + b.getValue().dl4jBackward,
                 a.getValue().dl4jForward + a.getValue().dl4jBackward));
@@ -395,26 +386,18 @@ public final class LayerProfile implements Callable<Integer> {
             double torchType = t.torchForward + t.torchBackward;
             dl4jLayers += dl4jType;
             torchLayers += torchType;
-            out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", entry.getKey(), t.count,
-                    t.dl4jForward, t.dl4jBackward, t.torchForward, t.torchBackward, dl4jType / torchType);
+            print.line(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f |", entry.getKey(),
+                    t.count, t.dl4jForward, t.dl4jBackward, t.torchForward, t.torchBackward, dl4jType / torchType));
         }
         row("all layers, isolated (sum)", dl4jLayers, torchLayers);
         row("forward + backward in a real step", dl4j[0], torch[0]);
         row("update (SGD + weight decay)", dl4j[1], torch[1]);
         row("whole step", dl4j[2], torch[2]);
-        figure("dl4j_step_ms", dl4j[2], 1);
-        figure("torch_step_ms", torch[2], 1);
+        print.figure("dl4j_step_ms", dl4j[2], 1);
+        print.figure("torch_step_ms", torch[2], 1);
     }
 
     private void row(String what, double dl4j, double torch) {
-        out.printf(Locale.ROOT, "| %s | | %.1f | | %.1f | | %.2f |%n", what, dl4j, torch, dl4j / torch);
-    }
-
-    private void figure(String name, long value) {
-        out.printf(Locale.ROOT, "%s=%d%n", name, value);
-    }
-
-    private void figure(String name, double value, int decimals) {
-        out.printf(Locale.ROOT, "%s=%." + decimals + "f%n", name, value);
+        print.line(String.format(Locale.ROOT, "| %s | | %.1f | | %.1f | | %.2f |", what, dl4j, torch, dl4j / torch));
     }
 }

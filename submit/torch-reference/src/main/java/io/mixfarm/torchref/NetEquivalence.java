@@ -1,5 +1,6 @@
 package io.mixfarm.torchref;
 
+import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,11 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@link Equivalence} for any {@link ScaleInvariantNet} and its {@link TorchNet}: one SGD step from the same weights
- * on the same batch in DL4J, in libtorch and in a float64 copy of the DL4J network, compared layer by layer. Each
- * layer's update {@code dw = w1 - w0} is compared relative to the float64 update's norm (a gradient twice too large,
- * or weight decay applied twice, shows as O(1)), its weights after the step relative to their own norm; the fixed
- * last layer must not move in either engine.
+ * Whether the two engines train the same network: one SGD step from the same weights on the same batch in DL4J, in
+ * libtorch ({@link TorchNet}) and in a float64 copy of the DL4J network (which runs ND4J's generic ops rather than the
+ * oneDNN helpers and the fused layers), compared layer by layer, so that a difference between the engines can be put
+ * on the one whose float32 arithmetic is further from exact. Each layer's update {@code dw = w1 - w0} is compared
+ * relative to the float64 update's norm (a gradient twice too large, or weight decay applied twice, shows as O(1)),
+ * its weights after the step relative to their own norm; the fixed last layer must not move in either engine.
  *
  * @param lossDl4j            DL4J's mean cross-entropy of the batch before the step
  * @param lossTorch           libtorch's
@@ -33,6 +35,10 @@ public record NetEquivalence(double lossDl4j, double lossTorch, Map<String, Doub
                              Map<String, Double> weightDistance, double fixedLayerMoved, double runningMeanDistance,
                              double predictMaxAbsDiff) {
 
+    /** Learning rate and weight decay of the step: those of {@link TrialBench#SCHEDULE}'s first epoch. */
+    public static final float LR = (float) TrialBench.SCHEDULE.lr(1);
+    public static final float WD = (float) TrialBench.SCHEDULE.wd(1);
+
     public NetEquivalence {
         updateDistance = Map.copyOf(updateDistance);
         dl4jUpdateError = Map.copyOf(dl4jUpdateError);
@@ -41,8 +47,7 @@ public record NetEquivalence(double lossDl4j, double lossTorch, Map<String, Doub
     }
 
     /**
-     * Takes one step in both engines, which must hold the same weights, at {@link Equivalence#LR} and
-     * {@link Equivalence#WD}.
+     * Takes one step in both engines, which must hold the same weights, at {@link #LR} and {@link #WD}.
      *
      * @param batch       the batch both train on, DL4J's copy
      * @param torchBatch  the same batch as libtorch tensors
@@ -54,12 +59,12 @@ public record NetEquivalence(double lossDl4j, double lossTorch, Map<String, Doub
         String firstBn = torch.firstBatchNorm();
         NetWeights before = NetWeights.of(dl4j);
         NetWeights after64 = stepInDouble(dl4j, batch);
-        double lossDl4j = Equivalence.crossEntropy(dl4j.output(batch.getFeatures(), true), batch.getLabels());
+        double lossDl4j = crossEntropy(dl4j.output(batch.getFeatures(), true), batch.getLabels());
         dl4j.startEpoch(1);
         dl4j.fit(batch);
         NetWeights afterDl4j = NetWeights.of(dl4j);
 
-        double lossTorch = torch.trainStep(torchBatch.images(), torchBatch.labels(), Equivalence.LR, Equivalence.WD);
+        double lossTorch = torch.trainStep(torchBatch.images(), torchBatch.labels(), LR, WD);
         NetWeights afterTorch = torch.weights();
 
         Map<String, Double> update = new LinkedHashMap<>();
@@ -119,5 +124,20 @@ public record NetEquivalence(double lossDl4j, double lossTorch, Map<String, Doub
     /** The layer where a per-layer figure is largest. */
     public static String argMax(Map<String, Double> perLayer) {
         return perLayer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    /** Mean cross-entropy of softmax probabilities against one-hot labels, in double. */
+    static double crossEntropy(INDArray probabilities, INDArray oneHot) {
+        float[][] p = probabilities.toFloatMatrix();
+        float[][] y = oneHot.toFloatMatrix();
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            for (int c = 0; c < p[i].length; c++) {
+                if (y[i][c] > 0) {
+                    sum -= Math.log(p[i][c]);
+                }
+            }
+        }
+        return sum / p.length;
     }
 }

@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.DataSet;
 public record TorchBatch(NDArray images, NDArray labels) {
 
     /** The same images and labels as a DL4J batch, copied into tensors owned by {@code model}. */
-    public static TorchBatch of(DataSet batch, TorchModel model, int[] shape) {
+    public static TorchBatch of(DataSet batch, TorchNet model, int[] shape) {
         int n = batch.numExamples();
         return new TorchBatch(model.images(HostTensor.rowMajor(batch.getFeatures()), n, shape[0], shape[1], shape[2]),
                 model.labels(HostTensor.rowMajor(batch.getLabels()), n, batch.getLabels().columns()));

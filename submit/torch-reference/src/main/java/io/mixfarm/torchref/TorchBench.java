@@ -7,7 +7,6 @@ import io.mixfarm.core.bench.MemoryUse;
 import io.mixfarm.core.bench.Minibatches;
 import io.mixfarm.core.bench.RateMeter;
 import io.mixfarm.core.bench.Samples;
-import io.mixfarm.core.bench.SystemLoad;
 import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
@@ -15,12 +14,10 @@ import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.data.SyntheticCifar;
 import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Kernels;
-import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
 import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -34,7 +31,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -88,29 +84,31 @@ public final class TorchBench implements Callable<Integer> {
             description = "Rounds of DL4J then libtorch; medians are over all rounds' repeats (default: ${DEFAULT-VALUE}).")
     private int rounds;
 
-    @Option(names = "--predict-chunk", defaultValue = "128",
-            description = "Test images per inference call, for both engines (default: ${DEFAULT-VALUE}: both are "
-                    + "several times faster than at the trial runner's 1000, libtorch most; docs/performance.md).")
+    @Option(names = "--predict-chunk", defaultValue = "" + TrialBench.PREDICT_CHUNK,
+            description = "Test images per inference call, for both engines (default: the trial runner's, "
+                    + "${DEFAULT-VALUE}, so that the prediction rate and the peak RSS are a trial's).")
     private int predictChunk;
 
     @Option(names = "--engines", split = ",", defaultValue = "dl4j,torch",
             description = "Engines to time, e.g. torch alone to see whether DL4J in the same JVM slows it "
-                    + "(default: ${DEFAULT-VALUE}); the equivalence check always runs both.")
+                    + "(default: ${DEFAULT-VALUE}); the equivalence check always runs both. dl4j alone with "
+                    + "--skip-equivalence loads no libtorch: its peak RSS is then one trial's, one engine per JVM.")
     private List<String> engines;
 
     @Option(names = "--skip-equivalence",
-            description = "CIFAR networks: no one-step check first. Its float64 step grows the resident set by GBs "
-                    + "(ND4J and glibc keep it), so the peak RSS figures mean one trial's footprint only without it.")
+            description = "No one-step check first. For the CIFAR networks its float64 step grows the resident set "
+                    + "by GBs (ND4J and glibc keep it), so the peak RSS figures mean one trial's footprint only "
+                    + "without it.")
     private boolean skipEquivalence;
 
     @Option(names = "--peak-gflops-per-core", defaultValue = "" + CpuPeak.DEVELOPMENT_MACHINE_GFLOPS_PER_CORE,
             description = "fp32 peak per core (default: ${DEFAULT-VALUE}, the development machine's, measured).")
     private double peakPerCore;
 
-    private final PrintStream out;
+    private final Printout print;
 
     TorchBench(PrintStream out) {
-        this.out = out;
+        this.print = new Printout(out);
     }
 
     /** Runs the comparison; exits non-zero on bad options or a failure. */
@@ -140,113 +138,64 @@ public final class TorchBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kernels fused: " + architecture
                     + " has no fused layers yet");
         }
-        RuntimeSetup.configure();
-        int threads = RuntimeSetup.threads();
-        TorchCnn.useThreads(threads);
-        if (!architecture.equals(ModelSpec.MNIST_CNN)) {
-            return compareNet(model, layers, threads);
-        }
-        Dataset dataset = Datasets.open(data == null ? EmbeddedSample.NAME : data);
-        InputShape shape = TrialBench.shape(dataset.train());
-        int[] chw = {shape.channels(), shape.height(), shape.width()};
-        List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, warmup + steps * repeats, 1);
-        INDArray test = Minibatches.features(dataset.test());
-        MultiLayerNetwork dl4j = (MultiLayerNetwork) MnistCnn.build(model, shape, TrialBench.SCHEDULE, 1, layers)
-                .network();
-
-        try (TorchCnn torch = new TorchCnn(CnnWeights.of(dl4j), model.bnEps())) {
-            List<TorchBatch> torchBatches = new ArrayList<>();
-            for (DataSet batch : batches) {
-                torchBatches.add(TorchBatch.of(batch, torch, chw));
-            }
-            List<NDArray> torchTest = testChunks(torch, test, chw, predictChunk);
-
-            figure("load_1m_start", SystemLoad.oneMinute(), 2);
-            out.println("kernels=" + layers.label());
-            figure("threads", threads);
-            figure("torch_threads", TorchCnn.threads());
-            figure("width", width);
-            figure("batch_size", batchSize);
-            INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), TrialBench.PREDICT_CHUNK)),
-                    NDArrayIndex.all());
-            printEquivalence(Equivalence.ofOneStep(dl4j, torch, batches.get(0), torchBatches.get(0), check, chw));
-
-            boolean timeDl4j = engines.contains("dl4j");
-            boolean timeTorch = engines.contains("torch");
-            RateMeter.Rates dl4jTrain = null;
-            RateMeter.Rates torchTrain = null;
-            RateMeter.Rates dl4jPredict = null;
-            RateMeter.Rates torchPredict = null;
-            for (int round = 0; round < rounds; round++) {
-                if (timeDl4j) {
-                    dl4jTrain = concat(dl4jTrain, RateMeter.measure(TrialBench.training(dl4j, batches), warmup,
-                            steps, repeats));
-                }
-                if (timeTorch) {
-                    torchTrain = concat(torchTrain, RateMeter.measure(training(torch, torchBatches), warmup, steps,
-                            repeats));
-                }
-                if (timeDl4j) {
-                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(TrialBench.prediction(dl4j, test,
-                            predictChunk), 1, 1, repeats));
-                }
-                if (timeTorch) {
-                    torchPredict = concat(torchPredict, RateMeter.measure(prediction(torch, torchTest), 1, 1,
-                            repeats));
-                }
-            }
-            FlopCount flops = FlopCount.mnistCnn(model, shape);
-            CpuPeak peak = new CpuPeak(peakPerCore);
-            figure("train_flops_per_image", flops.trainingPerImage());
-            figure("predict_chunk", predictChunk);
-            if (timeDl4j) {
-                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads);
-            }
-            if (timeTorch) {
-                printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
-            }
-            if (timeDl4j && timeTorch) {
-                printRatios(dl4jTrain, torchTrain, dl4jPredict, torchPredict);
-            }
-            figure("load_1m_end", SystemLoad.oneMinute(), 2);
-        }
-        return 0;
+        // DL4J alone loads no libtorch, so its peak resident set is one trial's in a JVM of its own.
+        boolean torchNeeded = engines.contains("torch") || !skipEquivalence;
+        int threads = threads(torchNeeded);
+        return compare(model, layers, threads, torchNeeded);
     }
 
     /**
-     * The comparison for a CIFAR network: as for the MNIST CNN, through {@link NetEquivalence} and a {@link TorchNet},
-     * and each engine's peak resident set while it trains and predicts (both engines live in this JVM, so each peak
-     * includes what was resident before, printed as {@code rss_before_timing_bytes}; one engine per JVM with
-     * {@code --skip-equivalence} gives one trial's footprint).
+     * Configures ND4J for this process and returns its thread count (OMP_NUM_THREADS, which OpenMP reads at start),
+     * given to libtorch too when {@code libtorch} (which loads it).
      */
-    private int compareNet(ModelSpec model, Kernels layers, int threads) {
+    static int threads(boolean libtorch) {
+        RuntimeSetup.configure();
+        int threads = RuntimeSetup.threads();
+        if (libtorch) {
+            TorchNet.useThreads(threads);
+        }
+        return threads;
+    }
+
+    /**
+     * The comparison, through {@link NetEquivalence} and a {@link TorchNet}, and each engine's peak resident set
+     * while it trains and predicts. Both engines may live in this JVM, so each peak includes what was resident
+     * before, printed as {@code rss_before_timing_bytes}; {@code --engines dl4j --skip-equivalence} loads no libtorch
+     * and gives one trial's footprint.
+     */
+    private int compare(ModelSpec model, Kernels layers, int threads, boolean torchNeeded) {
         int batchesNeeded = warmup + steps * repeats;
-        Dataset dataset = data == null ? SyntheticCifar.dataset(batchesNeeded * batchSize, testImages, 1)
-                : Datasets.open(data);
+        Dataset dataset = data != null ? Datasets.open(data)
+                : model.architecture().equals(ModelSpec.MNIST_CNN) ? Datasets.open(EmbeddedSample.NAME)
+                : SyntheticCifar.dataset(batchesNeeded * batchSize, testImages, 1);
         InputShape shape = TrialBench.shape(dataset.train());
         int[] chw = {shape.channels(), shape.height(), shape.width()};
         List<DataSet> batches = Minibatches.of(dataset.train(), batchSize, batchesNeeded, 1);
         INDArray test = Minibatches.features(dataset.test());
         ScaleInvariantNet dl4j = Networks.build(model, shape, TrialBench.SCHEDULE, 1, layers);
-        NetWeights initial = NetWeights.of(dl4j);
         FlopCount flops = NetFlops.of(dl4j, test.getRow(0, true));
-        try (TorchNet torch = TorchNet.of(model, initial)) {
+        try (TorchNet torch = torchNeeded ? TorchNet.of(model, NetWeights.of(dl4j)) : null) {
             List<TorchBatch> torchBatches = new ArrayList<>();
-            for (DataSet batch : batches) {
-                torchBatches.add(TorchBatch.of(batch, torch, chw));
+            List<NDArray> torchTest = new ArrayList<>();
+            if (torch != null) {
+                for (DataSet batch : batches) {
+                    torchBatches.add(TorchBatch.of(batch, torch, chw));
+                }
+                torchTest = Workloads.testChunks(torch, test, chw, predictChunk);
             }
-            List<NDArray> torchTest = testChunks(torch, test, chw, predictChunk);
 
-            figure("load_1m_start", SystemLoad.oneMinute(), 2);
-            out.println("architecture=" + model.architecture());
-            out.println("kernels=" + layers.label());
-            figure("threads", threads);
-            figure("torch_threads", TorchCnn.threads());
-            figure("width", model.width());
-            figure("batch_size", batchSize);
-            INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), predictChunk)),
-                    NDArrayIndex.all());
+            print.loadAtStart();
+            print.text("architecture", model.architecture());
+            print.text("kernels", layers.label());
+            print.figure("threads", threads);
+            if (torch != null) {
+                print.figure("torch_threads", TorchNet.threads());
+            }
+            print.figure("width", model.width());
+            print.figure("batch_size", batchSize);
             if (!skipEquivalence) {
+                INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), predictChunk)),
+                        NDArrayIndex.all());
                 printEquivalence(NetEquivalence.ofOneStep(dl4j, torch, batches.get(0), torchBatches.get(0), check,
                         chw));
             }
@@ -260,157 +209,94 @@ public final class TorchBench implements Callable<Integer> {
             RateMeter.Rates torchPredict = null;
             long dl4jPeak = 0;
             long torchPeak = 0;
-            figure("rss_before_timing_bytes", MemoryUse.now().rssBytes());
+            print.figure("rss_before_timing_bytes", MemoryUse.now().rssBytes());
             for (int round = 0; round < rounds; round++) {
                 if (timeDl4j) {
                     MemoryUse.resetPeak();
-                    dl4jTrain = concat(dl4jTrain, RateMeter.measure(training(dl4j, batches), warmup, steps, repeats));
-                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(prediction(dl4j, test, predictChunk), 1, 1,
+                    dl4jTrain = concat(dl4jTrain, RateMeter.measure(Workloads.training(dl4j, batches), warmup, steps,
                             repeats));
+                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(
+                            Workloads.prediction(dl4j, test, predictChunk), 1, 1, repeats));
                     dl4jPeak = Math.max(dl4jPeak, MemoryUse.now().peakRssBytes());
                 }
                 if (timeTorch) {
                     MemoryUse.resetPeak();
-                    torchTrain = concat(torchTrain, RateMeter.measure(training(torch, torchBatches), warmup, steps,
-                            repeats));
-                    torchPredict = concat(torchPredict, RateMeter.measure(prediction(torch, torchTest), 1, 1,
-                            repeats));
+                    torchTrain = concat(torchTrain, RateMeter.measure(Workloads.training(torch, torchBatches), warmup,
+                            steps, repeats));
+                    torchPredict = concat(torchPredict, RateMeter.measure(Workloads.prediction(torch, torchTest), 1,
+                            1, repeats));
                     torchPeak = Math.max(torchPeak, MemoryUse.now().peakRssBytes());
                 }
             }
             CpuPeak peak = new CpuPeak(peakPerCore);
-            figure("train_flops_per_image", flops.trainingPerImage());
-            figure("predict_flops_per_image", flops.forwardPerImage());
-            figure("predict_chunk", predictChunk);
-            figure("test_images", test.rows());
+            print.figure("train_flops_per_image", flops.trainingPerImage());
+            print.figure("predict_flops_per_image", flops.forwardPerImage());
+            print.figure("predict_chunk", predictChunk);
+            print.figure("test_images", test.rows());
+            boolean cifar = !model.architecture().equals(ModelSpec.MNIST_CNN);
             if (timeDl4j) {
-                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads);
-                figure("dl4j_peak_rss_bytes", dl4jPeak);
+                printEngine("dl4j", dl4jTrain, dl4jPredict, flops, peak, threads, cifar);
+                print.figure("dl4j_peak_rss_bytes", dl4jPeak);
             }
             if (timeTorch) {
-                printEngine("torch", torchTrain, torchPredict, flops, peak, threads);
-                figure("torch_peak_rss_bytes", torchPeak);
+                printEngine("torch", torchTrain, torchPredict, flops, peak, threads, cifar);
+                print.figure("torch_peak_rss_bytes", torchPeak);
             }
             if (timeDl4j && timeTorch) {
                 printRatios(dl4jTrain, torchTrain, dl4jPredict, torchPredict);
             }
-            figure("load_1m_end", SystemLoad.oneMinute(), 2);
+            print.loadAtEnd();
         }
         return 0;
     }
 
-    private static RateMeter.Workload training(ScaleInvariantNet network, List<DataSet> batches) {
-        return step -> {
-            DataSet batch = batches.get(step % batches.size());
-            network.fit(batch);
-            return batch.numExamples();
-        };
-    }
-
-    private static RateMeter.Workload prediction(ScaleInvariantNet network, INDArray images, int chunk) {
-        int n = images.rows();
-        return step -> {
-            for (int from = 0; from < n; from += chunk) {
-                network.output(images.get(NDArrayIndex.interval(from, Math.min(n, from + chunk)), NDArrayIndex.all()),
-                        false);
-            }
-            return n;
-        };
-    }
-
-    private static RateMeter.Workload training(TorchModel torch, List<TorchBatch> batches) {
-        return step -> {
-            TorchBatch batch = batches.get(step % batches.size());
-            torch.trainStep(batch.images(), batch.labels(), Equivalence.LR, Equivalence.WD);
-            return batch.size();
-        };
-    }
-
-    private static RateMeter.Workload prediction(TorchModel torch, List<NDArray> chunks) {
-        return step -> {
-            int images = 0;
-            for (NDArray chunk : chunks) {
-                torch.predict(chunk);
-                images += (int) chunk.getShape().get(0);
-            }
-            return images;
-        };
-    }
-
-    /** The test images in chunks of {@code size}, as tensors. */
-    private static List<NDArray> testChunks(TorchModel torch, INDArray test, int[] chw, int size) {
-        List<NDArray> chunks = new ArrayList<>();
-        int n = test.rows();
-        for (int from = 0; from < n; from += size) {
-            int to = Math.min(n, from + size);
-            INDArray rows = test.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            chunks.add(torch.images(HostTensor.rowMajor(rows), to - from, chw[0], chw[1], chw[2]));
-        }
-        return chunks;
-    }
-
     private void printRatios(RateMeter.Rates dl4jTrain, RateMeter.Rates torchTrain, RateMeter.Rates dl4jPredict,
                              RateMeter.Rates torchPredict) {
-        figure("train_ratio_vs_torch", dl4jTrain.wall().median() / torchTrain.wall().median(), 3);
-        figure("train_cpu_ratio_vs_torch", dl4jTrain.cpu().median() / torchTrain.cpu().median(), 3);
-        figure("predict_ratio_vs_torch", dl4jPredict.wall().median() / torchPredict.wall().median(), 3);
-        figure("predict_cpu_ratio_vs_torch", dl4jPredict.cpu().median() / torchPredict.cpu().median(), 3);
+        print.figure("train_ratio_vs_torch", dl4jTrain.wall().median() / torchTrain.wall().median(), 3);
+        print.figure("train_cpu_ratio_vs_torch", dl4jTrain.cpu().median() / torchTrain.cpu().median(), 3);
+        print.figure("predict_ratio_vs_torch", dl4jPredict.wall().median() / torchPredict.wall().median(), 3);
+        print.figure("predict_cpu_ratio_vs_torch", dl4jPredict.cpu().median() / torchPredict.cpu().median(), 3);
     }
 
     /** Per-layer figures as their largest value, the layer named in a comment after it. */
     private void printEquivalence(NetEquivalence e) {
-        figure("equiv_loss_dl4j", e.lossDl4j(), 6);
-        figure("equiv_loss_torch", e.lossTorch(), 6);
-        figure("equiv_loss_rel_diff", e.lossDistance(), 8);
+        print.figure("equiv_loss_dl4j", e.lossDl4j(), 6);
+        print.figure("equiv_loss_torch", e.lossTorch(), 6);
+        print.figure("equiv_loss_rel_diff", e.lossDistance(), 8);
         perLayer("equiv_update_rel_diff_max", e.updateDistance());
         perLayer("equiv_dl4j_update_error_max", e.dl4jUpdateError());
         perLayer("equiv_torch_update_error_max", e.torchUpdateError());
         perLayer("equiv_weights_rel_diff_max", e.weightDistance());
-        figure("equiv_fixed_layer_moved", e.fixedLayerMoved(), 8);
-        figure("equiv_bn_running_mean_rel_diff", e.runningMeanDistance(), 8);
-        figure("equiv_predict_max_abs_diff", e.predictMaxAbsDiff(), 8);
+        print.figure("equiv_fixed_layer_moved", e.fixedLayerMoved(), 8);
+        print.figure("equiv_bn_running_mean_rel_diff", e.runningMeanDistance(), 8);
+        print.figure("equiv_predict_max_abs_diff", e.predictMaxAbsDiff(), 8);
     }
 
     private void perLayer(String name, Map<String, Double> values) {
-        out.printf(Locale.ROOT, "%s=%.8f  # %s%n", name, NetEquivalence.max(values), NetEquivalence.argMax(values));
+        print.figure(name, NetEquivalence.max(values), 8, NetEquivalence.argMax(values));
     }
 
-    private void printEquivalence(Equivalence e) {
-        figure("equiv_loss_dl4j", e.lossDl4j(), 6);
-        figure("equiv_loss_torch", e.lossTorch(), 6);
-        figure("equiv_loss_rel_diff", e.lossDistance(), 8);
-        for (String group : CnnWeights.TRAINABLE) {
-            figure("equiv_update_rel_diff_" + group, e.updateDistance().get(group), 8);
-            figure("equiv_dl4j_update_error_" + group, e.dl4jUpdateError().get(group), 8);
-            figure("equiv_torch_update_error_" + group, e.torchUpdateError().get(group), 8);
-        }
-        figure("equiv_weights_rel_diff", e.maxWeightDistance(), 8);
-        figure("equiv_bn_running_mean_rel_diff", e.runningMeanDistance(), 8);
-        figure("equiv_predict_max_abs_diff", e.predictMaxAbsDiff(), 8);
-    }
-
+    /** One engine's figures; {@code cifar}: with issue 15's bar for predicting CIFAR's test set. */
     private void printEngine(String engine, RateMeter.Rates train, RateMeter.Rates predict, FlopCount flops,
-                             CpuPeak peak, int threads) {
+                             CpuPeak peak, int threads, boolean cifar) {
         Samples wall = train.wall();
-        figure(engine + "_train_images_per_s", wall.median(), 1);
-        figure(engine + "_train_images_per_s_min", wall.min(), 1);
-        figure(engine + "_train_images_per_s_max", wall.max(), 1);
-        figure(engine + "_train_images_per_cpu_s", train.cpu().median(), 1);
-        figure(engine + "_predict_images_per_s", predict.wall().median(), 1);
-        figure(engine + "_predict_images_per_cpu_s", predict.cpu().median(), 1);
-        figure(engine + "_train_gflops_per_s", flops.trainingGflops(wall.median()), 2);
-        figure(engine + "_train_share_of_peak", peak.share(flops.trainingGflops(wall.median()), threads), 4);
+        print.figure(engine + "_train_images_per_s", wall.median(), 1);
+        print.figure(engine + "_train_images_per_s_min", wall.min(), 1);
+        print.figure(engine + "_train_images_per_s_max", wall.max(), 1);
+        print.figure(engine + "_train_images_per_cpu_s", train.cpu().median(), 1);
+        print.figure(engine + "_predict_images_per_s", predict.wall().median(), 1);
+        print.figure(engine + "_predict_images_per_cpu_s", predict.cpu().median(), 1);
+        print.figure(engine + "_train_gflops_per_s", flops.trainingGflops(wall.median()), 2);
+        print.figure(engine + "_train_share_of_peak", peak.share(flops.trainingGflops(wall.median()), threads), 4);
+        if (cifar) {
+            // Issue 15's bar: predicting CIFAR's 10,000 test images against an epoch of its 50,000 training images,
+            // per CPU-second (on shared cores the wall rates measure the load as much as the engine).
+            print.figure(engine + "_predict_10k_share_of_50k_epoch",
+                    (10_000 / predict.cpu().median()) / (50_000 / train.cpu().median()), 4);
+        }
     }
 
     private static RateMeter.Rates concat(RateMeter.Rates sofar, RateMeter.Rates more) {
         return sofar == null ? more : sofar.concat(more);
-    }
-
-    private void figure(String name, long value) {
-        out.printf(Locale.ROOT, "%s=%d%n", name, value);
-    }
-
-    private void figure(String name, double value, int decimals) {
-        out.printf(Locale.ROOT, "%s=%." + decimals + "f%n", name, value);
     }
 }

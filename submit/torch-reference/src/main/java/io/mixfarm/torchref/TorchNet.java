@@ -24,11 +24,14 @@ import java.util.Map;
  * bias-free convolutions, BN with fixed gamma = 1 and beta = 0 (DJL's batch norm needs the tensors; libtorch computes
  * no gradient for them), softmax cross-entropy averaged over the batch, and plain SGD with weight decay
  * {@code w <- w - lr (grad + wd w)} on every weight but the fixed last layer's (DJL's native sgdUpdate, momentum 0).
- * Subclasses write the forward pass; {@link TorchCnn} is the MNIST CNN's older, separate twin.
+ * Subclasses write the forward pass. A model owns the tensors it is fed ({@link #images}, {@link #labels}).
  */
-public abstract class TorchNet implements TorchModel, AutoCloseable {
+public abstract class TorchNet implements AutoCloseable {
 
-    /** As {@link TorchCnn}: DJL hands {@code 1 - momentum} to torch, so 0.9 is PyTorch's 0.1 and DL4J's decay 0.9. */
+    /**
+     * DJL's convention, DL4J's too: DJL hands {@code 1 - momentum} to {@code torch::batch_norm}, so 0.9 here is
+     * PyTorch's momentum 0.1 and DL4J's decay 0.9 (running = 0.9 running + 0.1 batch).
+     */
     static final float BN_MOMENTUM = 0.9f;
     /** DJL's direct path: the tensor goes to {@code torch::batch_norm} as it is, channels on axis 1. */
     static final int BN_AXIS = -1;
@@ -68,17 +71,26 @@ public abstract class TorchNet implements TorchModel, AutoCloseable {
         }
     }
 
-    /**
-     * The libtorch twin of a CIFAR network, from its initial weights.
-     *
-     * @throws IllegalArgumentException for an architecture without one here (the MNIST CNN's is {@link TorchCnn})
-     */
+    /** The libtorch twin of a mixfarm network, from its initial weights. */
     public static TorchNet of(ModelSpec model, NetWeights initial) {
         return switch (model.architecture()) {
+            case ModelSpec.MNIST_CNN -> new TorchMnistCnn(initial, model.bnEps());
             case ModelSpec.PRERESNET32 -> new TorchPreResNet32(initial, model.bnEps());
             case ModelSpec.VGG16 -> new TorchVgg16(initial, model.bnEps());
             default -> throw new IllegalArgumentException("no TorchNet for " + model.architecture());
         };
+    }
+
+    /** Sets libtorch's intra-op threads (at::set_num_threads), which its OpenMP kernels use from then on. */
+    public static void useThreads(int threads) {
+        Engine.getEngine("PyTorch"); // loads libtorch and the JNI bridge
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** libtorch's intra-op threads now. */
+    public static int threads() {
+        Engine.getEngine("PyTorch");
+        return JniUtils.getNumThreads();
     }
 
     /** The name of the first BN layer, whose running mean the equivalence check compares. */
@@ -87,22 +99,28 @@ public abstract class TorchNet implements TorchModel, AutoCloseable {
     /** The forward pass from images {@code [n, C, H, W]} to logits {@code [n, classes]}. */
     protected abstract NDArray forward(NDArray images, boolean training);
 
-    @Override
+    /** A batch of flattened images {@code [n, C*H*W]} as a tensor {@code [n, C, H, W]} owned by this model. */
     public NDArray images(float[] values, int n, int channels, int height, int width) {
         return manager.create(values, new Shape(n, channels, height, width));
     }
 
-    @Override
+    /** One-hot labels {@code [n, classes]} as a tensor owned by this model. */
     public NDArray labels(float[] oneHot, int n, int classes) {
         return manager.create(oneHot, new Shape(n, classes));
     }
 
-    /** One SGD step on a batch; returns the batch's mean cross-entropy before the step. */
-    @Override
+    /**
+     * One SGD step on a batch with learning rate {@code lr} and weight decay {@code wd}; returns the batch's mean
+     * cross-entropy before the step.
+     *
+     * @param images {@code [n, C, H, W]}
+     * @param oneHot {@code [n, classes]}
+     */
     public float trainStep(NDArray images, NDArray oneHot, float lr, float wd) {
         float loss;
         try (NDManager step = manager.newSubManager()) {
-            // As TorchCnn: borrowing the inputs makes this step's activations and gradients step-owned.
+            // Every result is owned by its first operand's manager: borrowing the inputs makes all of this step's
+            // activations and their gradients step-owned, freed when the step closes.
             images.tempAttach(step);
             oneHot.tempAttach(step);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -137,7 +155,6 @@ public abstract class TorchNet implements TorchModel, AutoCloseable {
     }
 
     /** Class probabilities, BN with its running statistics (inference), no gradients recorded. */
-    @Override
     public float[] predict(NDArray images) {
         try (NDManager step = manager.newSubManager()) {
             images.tempAttach(step);

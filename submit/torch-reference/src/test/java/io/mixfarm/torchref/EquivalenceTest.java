@@ -5,14 +5,15 @@ import io.mixfarm.core.bench.TrialBench;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
 import io.mixfarm.core.model.InputShape;
-import io.mixfarm.core.model.MnistCnn;
 import io.mixfarm.core.model.ModelSpec;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.mixfarm.core.model.Networks;
+import io.mixfarm.core.model.ScaleInvariantNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,18 +38,20 @@ class EquivalenceTest {
         InputShape shape = TrialBench.shape(data.train());
         int[] chw = {1, 28, 28};
         ModelSpec model = ModelSpec.mnistCnn(8);
-        MultiLayerNetwork dl4j = (MultiLayerNetwork) MnistCnn.build(model, shape, TrialBench.SCHEDULE, 3).network();
+        ScaleInvariantNet dl4j = Networks.build(model, shape, TrialBench.SCHEDULE, 3);
         DataSet batch = Minibatches.of(data.train(), 128, 1, 3).get(0);
         INDArray check = Minibatches.features(data.test().slice(0, 200));
-        try (TorchCnn torch = new TorchCnn(CnnWeights.of(dl4j), model.bnEps())) {
-            Equivalence e = Equivalence.ofOneStep(dl4j, torch, batch, TorchBatch.of(batch, torch, chw), check, chw);
+        try (TorchNet torch = TorchNet.of(model, NetWeights.of(dl4j))) {
+            NetEquivalence e = NetEquivalence.ofOneStep(dl4j, torch, batch, TorchBatch.of(batch, torch, chw), check,
+                    chw);
             assertTrue(e.lossDistance() < 1e-5, e.toString());
-            for (String group : CnnWeights.TRAINABLE) {
-                assertTrue(e.torchUpdateError().get(group) < 1e-3, group + ": " + e);
-                assertTrue(e.dl4jUpdateError().get(group) < 1e-2, group + ": " + e);
-                assertTrue(e.updateDistance().get(group) < 1e-2, group + ": " + e);
+            for (String layer : dl4j.trainableLayers()) {
+                assertTrue(e.torchUpdateError().get(layer) < 1e-3, layer + ": " + e);
+                assertTrue(e.dl4jUpdateError().get(layer) < 1e-2, layer + ": " + e);
+                assertTrue(e.updateDistance().get(layer) < 1e-2, layer + ": " + e);
             }
-            assertTrue(e.maxWeightDistance() < 1e-3, e.toString());
+            assertEquals(0.0, e.fixedLayerMoved(), e.toString());
+            assertTrue(NetEquivalence.max(e.weightDistance()) < 1e-3, e.toString());
             assertTrue(e.runningMeanDistance() < 1e-4, e.toString());
             assertTrue(e.predictMaxAbsDiff() < 1e-2, e.toString());
         }
