@@ -74,9 +74,7 @@ public record PopulationStatistics(Map<String, Channels> layers) {
         }
         float[] scratch = new float[Pooled.CHUNK];
         for (INDArray features : batches) {
-            for (Map.Entry<String, INDArray> input : net.batchNormInputs(features).entrySet()) {
-                pooled.get(input.getKey()).add(input.getValue(), scratch);
-            }
+            net.forEachBatchNormInput(features, (name, input) -> pooled.get(name).add(input, scratch));
         }
         Map<String, Channels> layers = new LinkedHashMap<>();
         pooled.forEach((name, p) -> layers.put(name, p.channels()));

@@ -8,14 +8,19 @@ import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A built network together with what the trial runner needs to know about it, and the handful of operations it
@@ -119,36 +124,67 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
 
     /**
      * One forward pass in training mode, as an SGD step makes it (every BN normalises with the batch's own
-     * statistics), returning what each BN layer received, by layer name. It takes no step and calls no listener;
-     * DL4J's BN may still move its running statistics in a training pass, so a caller that must leave them as they
-     * were saves and restores the parameters around it (as {@link PopulationStatistics#evaluate} does).
+     * statistics), handing what each BN layer received, by layer name in network order, to {@code consumer}; then
+     * every array the pass made is released at once. It takes no step and calls no listener; DL4J's BN may still
+     * move its running statistics in a training pass, so a caller that must leave them as they were saves and
+     * restores the parameters around it (as {@link PopulationStatistics#evaluate} does).
      *
-     * @param features flattened images, one a row
+     * <p>Why the release: the pass keeps every layer's output off-heap, and ND4J frees such an array only when a
+     * garbage collection finds its small Java object, which a large heap rarely needs. Evaluations at many record
+     * points made a farm's JVM grow by some 17 GB of such arrays per trial until the kernel killed it
+     * (docs/performance.md, "The cost of an evaluation (issue 18)"). The consumer must not keep what it is given.
+     *
+     * @param features flattened images, one a row; left as they are
      */
-    public Map<String, INDArray> batchNormInputs(INDArray features) {
+    public void forEachBatchNormInput(INDArray features, BiConsumer<String, INDArray> consumer) {
+        List<INDArray> made = new ArrayList<>();
         Map<String, INDArray> inputs = new LinkedHashMap<>();
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
-        if (network instanceof MultiLayerNetwork chain) {
-            // Entry i is layer i's input before its preprocessor; entry 0 is the features.
-            List<INDArray> activations = chain.feedForward(features, true);
-            for (int i = 0; i < chain.getnLayers(); i++) {
-                if (chain.getLayer(i) instanceof BatchNormalization bn) {
-                    InputPreProcessor pre = chain.getLayerWiseConfigurations().getInputPreProcess(i);
-                    INDArray in = activations.get(i);
-                    inputs.put(name(bn), pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
+        try {
+            if (network instanceof MultiLayerNetwork chain) {
+                // Entry i is layer i's input before its preprocessor; entry 0 is the features.
+                List<INDArray> activations = chain.feedForward(features, true);
+                made.addAll(activations);
+                for (int i = 0; i < chain.getnLayers(); i++) {
+                    if (chain.getLayer(i) instanceof BatchNormalization bn) {
+                        InputPreProcessor pre = chain.getLayerWiseConfigurations().getInputPreProcess(i);
+                        INDArray in = activations.get(i);
+                        inputs.put(name(bn), pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
+                    }
+                }
+            } else {
+                ComputationGraph graph = (ComputationGraph) network;
+                Map<String, INDArray> activations = graph.feedForward(new INDArray[] {features}, true);
+                made.addAll(activations.values());
+                for (BatchNormalization bn : batchNormLayers()) {
+                    String name = name(bn);
+                    INDArray in = activations.get(graph.getConfiguration().getVertexInputs().get(name).get(0));
+                    InputPreProcessor pre = ((LayerVertex) graph.getVertex(name)).getLayerPreProcessor();
+                    inputs.put(name, pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
                 }
             }
-        } else {
-            ComputationGraph graph = (ComputationGraph) network;
-            Map<String, INDArray> activations = graph.feedForward(new INDArray[] {features}, true);
-            for (BatchNormalization bn : batchNormLayers()) {
-                String name = name(bn);
-                INDArray in = activations.get(graph.getConfiguration().getVertexInputs().get(name).get(0));
-                InputPreProcessor pre = ((LayerVertex) graph.getVertex(name)).getLayerPreProcessor();
-                inputs.put(name, pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
+            made.addAll(inputs.values());
+            inputs.forEach(consumer);
+        } finally {
+            release(made, features);
+        }
+    }
+
+    /**
+     * Closes each distinct buffer among {@code arrays} once, never {@code keep}'s (a pass may hand its input back
+     * as its first activation) and never a view's (its buffer belongs to another array).
+     */
+    private static void release(List<INDArray> arrays, INDArray keep) {
+        Set<DataBuffer> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        done.add(keep.data());
+        for (INDArray array : arrays) {
+            if (array == null || array.wasClosed() || array.isView() || !array.closeable()) {
+                continue;
+            }
+            if (done.add(array.data())) {
+                array.close();
             }
         }
-        return inputs;
     }
 
     /** A layer's name in the network's configuration. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,7 +124,7 @@ class PopulationStatisticsTest {
 
     @Test
     void aResidualGraphsBnLayersTooTakeTheBatchsOwnStatistics() {
-        // PreResNet32 is a ComputationGraph (fused BN layers on channels-last maps): the graph path of batchNormInputs.
+        // PreResNet32 is a ComputationGraph (fused BN layers on channels-last maps): the graph path of forEachBatchNormInput.
         ScaleInvariantNet net = TinyNets.build(ModelSpec.PRERESNET32, Schedule.parse("steps", "1: lr=0.5 wd=0.01"), 3);
         for (int step = 0; step < 2; step++) {
             net.fit(TinyNets.randomBatch(TinyNets.CIFAR, 16, step));
@@ -142,7 +143,11 @@ class PopulationStatisticsTest {
             String name = ScaleInvariantNet.name(bn);
             List<INDArray> inputs = new ArrayList<>();
             for (INDArray b : batches) {
-                inputs.add(net.batchNormInputs(b).get(name));
+                net.forEachBatchNormInput(b, (layer, input) -> {
+                    if (layer.equals(name)) {
+                        inputs.add(input.dup()); // the pass releases what it handed out
+                    }
+                });
             }
             boolean channelsLast = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer())
                     .getCnn2DFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
@@ -151,6 +156,32 @@ class PopulationStatisticsTest {
         }
         assertTrue(maxAbs(recomputed, training) < 1e-4, "graph: " + maxAbs(recomputed, training));
         assertTrue(maxAbs(net.output(batch, false), training) > 1e-2, "graph: running averages already agree");
+    }
+
+    @Test
+    void theTrainingModePassReleasesWhatItMadeButNotTheFeatures() {
+        // A recomputed evaluation runs this pass 16 times; its activations left for the garbage collector grew a
+        // farm's JVM until the kernel killed it. Both network kinds: the chain and the residual graph.
+        for (String architecture : List.of(ModelSpec.MNIST_CNN, ModelSpec.PRERESNET32)) {
+            ScaleInvariantNet net = TinyNets.build(architecture, Schedule.parse("steps", "1: lr=0.5 wd=0.01"), 3);
+            INDArray features = TinyNets.randomBatch(ModelSpec.MNIST_CNN.equals(architecture) ? TinyNets.MNIST
+                    : TinyNets.CIFAR, 16, 5).getFeatures();
+            INDArray before = features.dup();
+            List<INDArray> handed = new ArrayList<>();
+            net.forEachBatchNormInput(features, (layer, input) -> {
+                assertFalse(input.wasClosed(), layer + " is open while the consumer reads it");
+                handed.add(input);
+            });
+            assertEquals(net.batchNormLayers().size(), handed.size(), architecture);
+            long open = handed.stream().filter(input -> !input.isView() && !input.wasClosed()).count();
+            assertEquals(0, open, architecture + ": BN inputs left for the garbage collector");
+            assertFalse(features.wasClosed(), architecture + ": the caller's features were released");
+            assertEquals(before, features, architecture + ": the features changed");
+            // The network still trains and predicts after the release.
+            net.fit(TinyNets.randomBatch(ModelSpec.MNIST_CNN.equals(architecture) ? TinyNets.MNIST : TinyNets.CIFAR,
+                    16, 6));
+            assertFalse(net.output(features, false).isEmpty(), architecture);
+        }
     }
 
     /** Per channel, the two-pass float64 mean and variance of all the inputs' values together, against {@code got}. */

@@ -56,9 +56,9 @@ public final class EvalCostProbe {
                         () -> TrialRunner.evaluate(net, test))),
                 new Part("  assembling the 16 statistics batches",
                         () -> TrialRunner.statisticsBatches(data.train(), normalisation, spec, BN_BATCHES)),
-                new Part("  training-mode forward, activations kept (batchNormInputs x16)", () -> {
+                new Part("  training-mode forward, activations kept (forEachBatchNormInput x16)", () -> {
                     for (INDArray b : batches) {
-                        net.batchNormInputs(b);
+                        net.forEachBatchNormInput(b, (layer, input) -> { });
                     }
                     return null;
                 }),
