@@ -132,7 +132,7 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
      * <p>Why the release: the pass keeps every layer's output off-heap, and ND4J frees such an array only when a
      * garbage collection finds its small Java object, which a large heap rarely needs. Evaluations at many record
      * points made a farm's JVM grow by some 17 GB of such arrays per trial until the kernel killed it
-     * (docs/performance.md, "The cost of an evaluation (issue 18)"). The consumer must not keep what it is given.
+     * (docs/performance.md, "The sample mixing study"). The consumer must not keep what it is given.
      *
      * @param features flattened images, one a row; left as they are
      */
