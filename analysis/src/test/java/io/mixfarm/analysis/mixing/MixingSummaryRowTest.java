@@ -34,13 +34,13 @@ class MixingSummaryRowTest {
         assertEquals(0.01, none.normClockSettled(), 1e-15);
         // 90% settled: the lower end is a time, the upper one lies beyond the recorded steps.
         MixingSummaryRow most = row(settling(180));
-        assertEquals(104.975, most.tmixLow(), 1e-9);
+        assertEquals(104.025, most.tmixLow(), 1e-9);
         assertTrue(Double.isNaN(most.tmixHigh()), most.toString());
         assertEquals(0.9, most.tmixSettled(), 1e-15);
         // All settled: both ends are times.
         MixingSummaryRow all = row(settling(200));
-        assertEquals(104.975, all.tmixLow(), 1e-9);
-        assertEquals(294.025, all.tmixHigh(), 1e-9);
+        assertEquals(104.025, all.tmixLow(), 1e-9);
+        assertEquals(294.975, all.tmixHigh(), 1e-9);
         assertEquals(1.0, all.tmixSettled());
         assertEquals(all.tmixLow(), all.rateLow());
     }
