@@ -49,7 +49,7 @@ class RunCommandTest {
         assertEquals(0, run("run", "../conf/mnist-mixing-sample.conf", "--dry-run", "--out", output.toString()),
                 err.toString());
         String printed = out.toString();
-        assertTrue(printed.contains("6 schedules x 20 trials = 120 trials, 16 epochs"), printed);
+        assertTrue(printed.contains("6 schedules x 20 trials = 120 trials, 18 epochs"), printed);
         assertTrue(printed.contains("R-0.04     1: lr=0.1 wd=0.4\n"), printed);
         assertTrue(printed.contains("P-0.01     1: lr=0.1 wd=0.1; 13: lr=0.01 wd=1\n"), printed);
         assertTrue(printed.contains("test evaluation: bn-eval recomputed (BN statistics from 16 training batches)"),

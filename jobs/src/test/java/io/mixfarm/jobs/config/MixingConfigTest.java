@@ -32,14 +32,14 @@ class MixingConfigTest {
         ExperimentConfig config = ExperimentConfig.load(Path.of("..", "conf", "mnist-mixing-sample.conf"), List.of());
 
         assertEquals(List.of("R-0.04", "P-0.04", "R-0.02", "P-0.02", "R-0.01", "P-0.01"), config.scheduleNames());
-        assertEquals(16, config.epochs());
-        assertEquals(List.of(12, 13, 14, 15, 16), config.recordEpochs());
+        assertEquals(18, config.epochs());
+        assertEquals(List.of(12, 13, 14, 15, 16, 17, 18), config.recordEpochs());
         assertEquals(Evaluation.recomputed(16), config.evaluation());
         double[] intrinsic = {0.04, 0.02, 0.01};
         for (int i = 0; i < intrinsic.length; i++) {
             Schedule reference = config.schedules().get(2 * i);
             Schedule perturbed = config.schedules().get(2 * i + 1);
-            for (int epoch = 1; epoch <= 16; epoch++) {
+            for (int epoch = 1; epoch <= 18; epoch++) {
                 String where = reference.name() + "/" + perturbed.name() + " epoch " + epoch;
                 assertEquals(0.1, reference.lr(epoch), 0.0, where);
                 assertEquals(intrinsic[i] / 0.1, reference.wd(epoch), 1e-15, where);

@@ -22,7 +22,7 @@ class MixingStudyRecogniseTest {
         // What a folder records: the config rendered and read back.
         ExperimentConfig recorded = ExperimentConfig.parse(sample.render(), List.of());
 
-        assertEquals(Optional.of(new MixingStudy(List.of(0.04, 0.02, 0.01), 0.1, 12, 4, 10)),
+        assertEquals(Optional.of(new MixingStudy(List.of(0.04, 0.02, 0.01), 0.1, 12, 6, 10)),
                 MixingStudy.recognise(recorded.schedules(), recorded.epochs()));
     }
 

@@ -160,7 +160,7 @@ class PowerProjectionTest {
         List<TvJob.Point> ends = study.recordEpochs().stream().map(e -> new TvJob.Point(e, (long) e * 63, true))
                 .toList();
         for (String schedule : List.of("R-0.04", "P-0.01")) {
-            assertEquals(List.of(13, 14, 15, 16), PowerProjection.pointsThatMatter(study, schedule, ends).stream()
+            assertEquals(List.of(13, 14, 15, 16, 17, 18), PowerProjection.pointsThatMatter(study, schedule, ends).stream()
                     .map(TvJob.Point::epoch).toList(), "after the perturbation after epoch 12: " + schedule);
         }
         ExperimentConfig paper = ExperimentConfig.load(Path.of("..", "conf", "mnist-paper.conf"), List.of());
