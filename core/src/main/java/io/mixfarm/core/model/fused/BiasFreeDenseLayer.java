@@ -22,7 +22,8 @@ public class BiasFreeDenseLayer extends DenseLayer {
     private final boolean fused;
     /** Kernels per batch size; the weights are DL4J's column-major {@code [in, out]}. */
     private final WeightedPass pass = new WeightedPass(
-            shape -> WeightedKernels.innerProduct(shape[0], layerConf().getNIn(), layerConf().getNOut()), 'f');
+            (shape, purpose) -> WeightedKernels.innerProduct(shape[0], layerConf().getNIn(), layerConf().getNOut(),
+                    purpose), 'f');
 
     public BiasFreeDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);

@@ -60,12 +60,12 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         return pass.backprop(epsilon, gradientViews, ConvolutionParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
     }
 
-    /** The oneDNN kernels of this convolution for one input shape. */
-    private WeightedKernels kernels(long[] shape) {
+    /** The oneDNN kernels of this convolution for one input shape and purpose. */
+    private WeightedKernels kernels(long[] shape, WeightedKernels.Purpose purpose) {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
         int[] outputHw = ConvolutionUtils.getOutputSize(input, c.getKernelSize(), c.getStride(), c.getPadding(),
                 c.getConvolutionMode(), c.getDilation(), CNN2DFormat.NHWC);
         return WeightedKernels.convolution(shape, getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(),
-                c.getStride(), c.getPadding(), outputHw, ((ChannelsLastConvolution) c).isInputGradient());
+                c.getStride(), c.getPadding(), outputHw, ((ChannelsLastConvolution) c).isInputGradient(), purpose);
     }
 }

@@ -7,8 +7,11 @@ import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_primitive_desc_iterator;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,14 +22,23 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_iterator_ends;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_iterator_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_iterator_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_iterator_fetch;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_iterator_next;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
@@ -37,6 +49,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_unimplemented;
 
 /**
  * The few oneDNN (C API) calls the fused layers need, over JavaCPP's bindings. oneDNN computes straight on the
@@ -94,6 +107,19 @@ final class Dnnl {
         return md;
     }
 
+    /** The descriptor's dimensions with the layout left to the primitive ({@code format_tag_any}). */
+    static dnnl_memory_desc_t anyLayout(dnnl_memory_desc_t md) {
+        int dims = md.ndims();
+        long[] shape = new long[dims];
+        for (int i = 0; i < dims; i++) {
+            shape[i] = md.dims().get(i);
+        }
+        dnnl_memory_desc_t any = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(any, dims, shape, dnnl_f32, dnnl_format_tag_any),
+                "memory_desc_init_by_tag");
+        return any;
+    }
+
     /** A primitive descriptor for an operation descriptor (a {@code dnnl_*_desc_t}). */
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, Handles handles) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
@@ -101,6 +127,45 @@ final class Dnnl {
                 "primitive_desc_create");
         handles.descriptors.add(pd);
         return pd;
+    }
+
+    /**
+     * A primitive descriptor from the first of oneDNN's implementations (in its order of preference) whose name
+     * {@code accept}s, or {@code null} if there is none; {@link #primitiveDesc(Pointer, dnnl_primitive_desc, Handles)}
+     * takes the very first.
+     */
+    static dnnl_primitive_desc primitiveDescOrNull(Pointer opDesc, dnnl_primitive_desc hint, Handles handles,
+                                                   Predicate<String> accept) {
+        dnnl_primitive_desc_iterator it = new dnnl_primitive_desc_iterator();
+        int created = dnnl_primitive_desc_iterator_create(it, new const_dnnl_op_desc_t(opDesc), null, engine(), hint);
+        if (created == dnnl_unimplemented) {
+            return null;
+        }
+        check(created, "primitive_desc_iterator_create");
+        try {
+            while (true) {
+                dnnl_primitive_desc pd = dnnl_primitive_desc_iterator_fetch(it);
+                if (accept.test(implementation(pd))) {
+                    handles.descriptors.add(pd);
+                    return pd;
+                }
+                dnnl_primitive_desc_destroy(pd);
+                int status = dnnl_primitive_desc_iterator_next(it);
+                if (status == dnnl_iterator_ends) {
+                    return null;
+                }
+                check(status, "primitive_desc_iterator_next");
+            }
+        } finally {
+            dnnl_primitive_desc_iterator_destroy(it);
+        }
+    }
+
+    /** oneDNN's name for the implementation behind a primitive descriptor, e.g. {@code brgconv:avx512_core}. */
+    static String implementation(dnnl_primitive_desc pd) {
+        PointerPointer<BytePointer> name = new PointerPointer<>(1);
+        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "primitive_desc_query");
+        return name.get(BytePointer.class, 0).getString();
     }
 
     static dnnl_primitive primitive(dnnl_primitive_desc pd, Handles handles) {
@@ -199,6 +264,11 @@ final class Dnnl {
             descriptors.forEach(d -> dnnl_primitive_desc_destroy(d));
             memories.forEach(m -> dnnl_memory_destroy(m));
         }
+    }
+
+    /** Whether two dense arrays of the same shape hold the same bits. */
+    static boolean sameBits(INDArray a, INDArray b) {
+        return a.data().asNio().equals(b.data().asNio());
     }
 
     /** Whether oneDNN may use the array's memory as it is: dense, row-major, not a view into a larger buffer. */

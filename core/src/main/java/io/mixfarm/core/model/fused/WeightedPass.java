@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * What a bias-free weighted layer on {@link WeightedKernels} does per step, shared by the convolution and the dense
@@ -22,12 +22,22 @@ import java.util.function.Function;
  */
 final class WeightedPass {
 
-    private final List<WeightedKernels> kernels = new ArrayList<>();
-    private final Function<long[], WeightedKernels> create;
+    /** Builds the kernels for an input shape and purpose. */
+    interface KernelFactory {
+        WeightedKernels create(long[] inputShape, WeightedKernels.Purpose purpose);
+    }
+
+    private final Map<WeightedKernels.Purpose, List<WeightedKernels>> kernels =
+            new EnumMap<>(WeightedKernels.Purpose.class);
+    private final KernelFactory create;
     /** DL4J's element order of the weights: 'c' for convolutions, 'f' for dense layers. */
     private final char weightOrder;
     private dnnl_stream stream;
     private INDArray weights;
+    /** Where inference copies DL4J's weights to compare them with {@link #weights}. */
+    private INDArray incomingWeights;
+    /** Counts the changes of {@link #weights}' contents. */
+    private long weightsVersion;
     private INDArray weightGradient;
     private INDArray trainedInput;
     private WeightedKernels trainedKernels;
@@ -36,7 +46,7 @@ final class WeightedPass {
      * @param create      the kernels for an input shape
      * @param weightOrder the element order in which the kernels read DL4J's weight shape
      */
-    WeightedPass(Function<long[], WeightedKernels> create, char weightOrder) {
+    WeightedPass(KernelFactory create, char weightOrder) {
         this.create = create;
         this.weightOrder = weightOrder;
     }
@@ -44,11 +54,17 @@ final class WeightedPass {
     /** The layer's output for {@code input}; a training pass is kept for {@link #backward}. */
     INDArray forward(INDArray input, INDArray weightParam, boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
-        WeightedKernels k = kernels(x.shape());
-        weights = Dnnl.detached(weights, weightOrder, weightParam.shape());
-        weights.assign(weightParam);
+        WeightedKernels k = kernels(x.shape(),
+                training ? WeightedKernels.Purpose.TRAINING : WeightedKernels.Purpose.INFERENCE);
+        if (training) {
+            weights = Dnnl.detached(weights, weightOrder, weightParam.shape());
+            weights.assign(weightParam);
+            weightsVersion++;
+        } else {
+            refreshWeights(weightParam);
+        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, k.outputShape(), 'c');
-        k.forward(stream, x, weights, out);
+        k.forward(stream, x, weights, weightsVersion, out);
         if (training) {
             trainedInput = x;
             trainedKernels = k;
@@ -89,8 +105,27 @@ final class WeightedPass {
         return gradIn;
     }
 
-    private WeightedKernels kernels(long[] shape) {
-        for (WeightedKernels k : kernels) {
+    /**
+     * Copies DL4J's weights into {@link #weights}, counting a new version only if their bits changed: inference
+     * kernels, which may transform the weights (Winograd's transform costs as much as a small layer), then reuse
+     * their transformed copy over the chunks of a prediction. Training changes them every step, so it just counts.
+     */
+    private void refreshWeights(INDArray weightParam) {
+        incomingWeights = Dnnl.detached(incomingWeights, weightOrder, weightParam.shape());
+        incomingWeights.assign(weightParam);
+        if (weights != null && Arrays.equals(weights.shape(), incomingWeights.shape())
+                && Dnnl.sameBits(weights, incomingWeights)) {
+            return;
+        }
+        INDArray previous = weights;
+        weights = incomingWeights;
+        incomingWeights = previous;
+        weightsVersion++;
+    }
+
+    private WeightedKernels kernels(long[] shape, WeightedKernels.Purpose purpose) {
+        List<WeightedKernels> built = kernels.computeIfAbsent(purpose, p -> new ArrayList<>());
+        for (WeightedKernels k : built) {
             if (k.fits(shape)) {
                 return k;
             }
@@ -98,8 +133,8 @@ final class WeightedPass {
         if (stream == null) {
             stream = Dnnl.stream();
         }
-        WeightedKernels k = create.apply(shape);
-        kernels.add(k);
+        WeightedKernels k = create.create(shape, purpose);
+        built.add(k);
         return k;
     }
 }

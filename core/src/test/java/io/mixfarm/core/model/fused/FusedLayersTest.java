@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -192,18 +193,7 @@ class FusedLayersTest {
     @Test
     void theFallbackWithoutOneDnnComputesTheSame() {
         MultiLayerNetwork fused = build(Kernels.FUSED);
-        String before = System.getProperty(Dnnl.ENABLED_PROPERTY);
-        System.setProperty(Dnnl.ENABLED_PROPERTY, "false");
-        MultiLayerNetwork fallback;
-        try {
-            fallback = build(Kernels.FUSED);
-        } finally {
-            if (before == null) {
-                System.clearProperty(Dnnl.ENABLED_PROPERTY);
-            } else {
-                System.setProperty(Dnnl.ENABLED_PROPERTY, before);
-            }
-        }
+        MultiLayerNetwork fallback = withoutOneDnn(() -> build(Kernels.FUSED));
         for (int step = 0; step < 4; step++) {
             DataSet batch = randomBatch(32, 10 + step);
             fused.fit(batch);
@@ -265,6 +255,21 @@ class FusedLayersTest {
             }
         }
         assertEquals(flat, pre.backprop(nhwc, n, LayerWorkspaceMgr.noWorkspaces()));
+    }
+
+    /** A network built while oneDNN is switched off: its fused layers run their fallback, DL4J's operations. */
+    static MultiLayerNetwork withoutOneDnn(Supplier<MultiLayerNetwork> build) {
+        String before = System.getProperty(Dnnl.ENABLED_PROPERTY);
+        System.setProperty(Dnnl.ENABLED_PROPERTY, "false");
+        try {
+            return build.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Dnnl.ENABLED_PROPERTY);
+            } else {
+                System.setProperty(Dnnl.ENABLED_PROPERTY, before);
+            }
+        }
     }
 
     private static MultiLayerNetwork build(Kernels kernels) {

@@ -151,11 +151,13 @@ class FusedVgg16Test {
     }
 
     /**
-     * A fused convolution against the stock one: output, weight gradient, input gradient ({@code readsImages}: none,
-     * since nothing reads it).
+     * A fused convolution against the stock one: output in training and in inference (whose kernels may be other:
+     * Winograd), weight gradient, input gradient ({@code readsImages}: none, since nothing reads it).
      */
     static void compareConvolution(Layer layer, FusedLayersTest.LayerPass pass, String name, boolean readsImages,
                                    String at) {
+        assertRelative(nhwc(pass.output(name)), activate(layer, nhwc(pass.input(name)), false), TOLERANCE,
+                at + name + " inference output");
         assertRelative(nhwc(pass.output(name)), activate(layer, nhwc(pass.input(name))), TOLERANCE,
                 at + name + " output");
         Pair<Gradient, INDArray> gradients = layer.backpropGradient(nhwc(pass.outputGradient(name)), NO_WORKSPACES);
