@@ -1,6 +1,7 @@
 package io.mixfarm.core.model;
 
 import io.mixfarm.core.model.fused.FlatToNhwc;
+import io.mixfarm.core.model.fused.ResidualAdd;
 import io.mixfarm.core.schedule.Schedule;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -39,8 +40,9 @@ import java.util.List;
  * shortcuts) on oneDNN ({@code ChannelsLastConvolution}), each BN and the ReLU after it as one fused layer
  * ({@code BatchNormRelu}). A downsampling block's {@code bn1} is read twice, by its ReLU and by the shortcut, so
  * there it is the fused BN without its ReLU, followed by DL4J's ReLU layer (two of the 31 BNs; a DL4J layer has one
- * output, so one layer handing out both is not a graph vertex). The residual addition ({@code ElementWiseVertex}),
- * the global average pool (over the H and W axes of NHWC) and the fixed last layer are DL4J's in both.
+ * output, so one layer handing out both is not a graph vertex). The residual addition is {@code ResidualAdd} (one
+ * pass over memory where DL4J's vertex makes two); the global average pool (over the H and W axes of NHWC) and the
+ * fixed last layer are DL4J's in both.
  * {@link Kernels#DL4J} is DL4J's stock layers, channels-first: the reference.
  */
 public final class PreResNet32 {
@@ -104,7 +106,8 @@ public final class PreResNet32 {
                     shortcut = p + "shortcut";
                     stream.add(shortcut);
                 }
-                graph.addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "conv2", shortcut);
+                graph.addVertex(p + "add", fused ? new ResidualAdd() : new ElementWiseVertex(ElementWiseVertex.Op.Add),
+                        p + "conv2", shortcut);
                 inner.add(p + "conv1");
                 stream.add(p + "conv2");
                 frozen.add(p + "bn1");
