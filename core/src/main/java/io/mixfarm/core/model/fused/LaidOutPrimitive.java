@@ -16,8 +16,17 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
  * One oneDNN primitive whose arguments may be laid out otherwise than the caller's arrays: an input is reordered
  * into the primitive's layout before it runs, an output out of it after. Where the layouts agree the primitive
  * computes on the caller's memory directly.
+ *
+ * <p>A reordered argument lives only while the primitive runs, so its memory is scratch shared by every primitive
+ * that runs on the thread (a trial's network runs on one thread): per argument position, one buffer of the largest
+ * size needed so far. Only a {@link Use#VERSIONED_IN} argument keeps a buffer of its own, since its reordered copy
+ * outlives the run.
  */
 final class LaidOutPrimitive {
+
+    /** Positions of arguments a primitive has at most (source, weights, destination or their gradients). */
+    private static final int MAX_ARGS = 3;
+    private static final ThreadLocal<BytePointer[]> SCRATCH = ThreadLocal.withInitial(() -> new BytePointer[MAX_ARGS]);
 
     /** What the primitive does with an argument. */
     enum Use {
@@ -53,7 +62,10 @@ final class LaidOutPrimitive {
     private final dnnl_memory[] memories;
     private final dnnl_exec_arg_t args;
     private final Reorder[] reorders;
+    /** The versioned arguments' own buffers (null elsewhere). */
     private final BytePointer[] buffers;
+    /** The bytes of each argument in the primitive's layout. */
+    private final long[] sizes;
     private final Use[] uses;
     /** The version of the versioned inputs now in their buffers; none yet. */
     private long reorderedVersion = Long.MIN_VALUE;
@@ -64,7 +76,11 @@ final class LaidOutPrimitive {
         dnnl_memory_desc_t[] chosen = new dnnl_memory_desc_t[spec.length];
         int[] kinds = new int[spec.length];
         reorders = new Reorder[spec.length];
+        if (spec.length > MAX_ARGS) {
+            throw new IllegalArgumentException("at most " + MAX_ARGS + " arguments, got " + spec.length);
+        }
         buffers = new BytePointer[spec.length];
+        sizes = new long[spec.length];
         uses = new Use[spec.length];
         for (int i = 0; i < spec.length; i++) {
             Arg arg = spec[i];
@@ -73,7 +89,8 @@ final class LaidOutPrimitive {
             uses[i] = arg.use();
             reorders[i] = arg.use() == Use.OUT ? Reorder.between(chosen[i], arg.caller())
                     : Reorder.between(arg.caller(), chosen[i]);
-            buffers[i] = reorders[i] == null ? null : new BytePointer(dnnl_memory_desc_get_size(chosen[i]));
+            sizes[i] = dnnl_memory_desc_get_size(chosen[i]);
+            buffers[i] = reorders[i] != null && uses[i] == Use.VERSIONED_IN ? new BytePointer(sizes[i]) : null;
         }
         memories = Dnnl.memories(handles, chosen);
         args = Dnnl.args(kinds, memories);
@@ -91,23 +108,43 @@ final class LaidOutPrimitive {
      *                changes): their reorder is skipped when it is the version last reordered
      */
     void run(dnnl_stream stream, long version, Pointer... data) {
+        BytePointer[] scratch = SCRATCH.get();
+        Pointer[] laidOut = new Pointer[data.length];
         for (int i = 0; i < data.length; i++) {
             if (reorders[i] == null) {
-                Dnnl.bind(memories[i], data[i]);
-                continue;
+                laidOut[i] = data[i];
+            } else if (uses[i] == Use.VERSIONED_IN) {
+                laidOut[i] = buffers[i];
+                if (version != reorderedVersion) {
+                    reorders[i].run(stream, data[i], buffers[i]);
+                }
+            } else {
+                laidOut[i] = scratch(scratch, i, sizes[i]);
+                if (uses[i] == Use.IN) {
+                    reorders[i].run(stream, data[i], laidOut[i]);
+                }
             }
-            boolean stale = uses[i] == Use.IN || (uses[i] == Use.VERSIONED_IN && version != reorderedVersion);
-            if (stale) {
-                reorders[i].run(stream, data[i], buffers[i]);
-            }
-            Dnnl.bind(memories[i], buffers[i]);
+            Dnnl.bind(memories[i], laidOut[i]);
         }
         reorderedVersion = version;
         Dnnl.execute(primitive, stream, memories.length, args);
         for (int i = 0; i < data.length; i++) {
             if (uses[i] == Use.OUT && reorders[i] != null) {
-                reorders[i].run(stream, buffers[i], data[i]);
+                reorders[i].run(stream, laidOut[i], data[i]);
             }
         }
+    }
+
+    /** The thread's scratch buffer at {@code position}, grown to at least {@code bytes}. */
+    private static BytePointer scratch(BytePointer[] scratch, int position, long bytes) {
+        BytePointer buffer = scratch[position];
+        if (buffer == null || buffer.capacity() < bytes) {
+            if (buffer != null) {
+                buffer.close();
+            }
+            buffer = new BytePointer(bytes);
+            scratch[position] = buffer;
+        }
+        return buffer;
     }
 }
