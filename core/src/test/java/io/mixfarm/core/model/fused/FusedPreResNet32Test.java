@@ -1,12 +1,9 @@
 package io.mixfarm.core.model.fused;
 
-import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.ModelSpec;
-import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.core.schedule.Schedules;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -43,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  */
 class FusedPreResNet32Test {
 
-    private static final InputShape CIFAR = new InputShape(3, 32, 32, 10);
     /** Network states: the initial weights and one trained by the stock network. */
     private static final int STATES = 2;
     /** The stem, 15 blocks of two 3x3 convolutions, the two downsampling shortcuts. */
@@ -81,14 +77,14 @@ class FusedPreResNet32Test {
     @Test
     void theFusedNetworkIsTheStockNetworkAsAWhole() {
         ModelSpec model = ModelSpec.preResNet32(4);
-        ComputationGraph stock = build(model, Kernels.DL4J);
-        ComputationGraph fused = build(model, Kernels.FUSED);
+        ComputationGraph stock = CifarNetworks.preResNet32(model, Kernels.DL4J);
+        ComputationGraph fused = CifarNetworks.preResNet32(model, Kernels.FUSED);
         assertInstanceOf(ChannelsLastConvolutionLayer.class, fused.getLayer("stem"));
         assertInstanceOf(ChannelsLastConvolutionLayer.class, fused.getLayer("s3b1_shortcut"));
         assertInstanceOf(BatchNormReluLayer.class, fused.getLayer("s3b5_bn2"));
         assertFalse(((BatchNormRelu) fused.getLayer("s2b1_bn1").conf().getLayer()).isRelu(),
                 "the shortcut reads s2b1_bn1 before its ReLU");
-        copyWeights(stock, fused);
+        CifarNetworks.copyWeights(stock::getLayer, fused.getLayers());
         DataSet batch = augmentedBatches(32, 1, 7).get(0);
         DataSet batch64 = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE),
                 batch.getLabels().castTo(DataType.DOUBLE));
@@ -116,11 +112,11 @@ class FusedPreResNet32Test {
 
     private static void compareLayers(int width, int batchSize) {
         ModelSpec model = ModelSpec.preResNet32(width);
-        ComputationGraph stock = build(model, Kernels.DL4J);
-        ComputationGraph fused = build(model, Kernels.FUSED);
+        ComputationGraph stock = CifarNetworks.preResNet32(model, Kernels.DL4J);
+        ComputationGraph fused = CifarNetworks.preResNet32(model, Kernels.FUSED);
         List<DataSet> batches = augmentedBatches(batchSize, STATES, 5);
         for (int state = 0; state < STATES; state++) {
-            copyWeights(stock, fused);
+            CifarNetworks.copyWeights(stock::getLayer, fused.getLayers());
             String at = "width " + width + ", state " + state + ": ";
             FusedLayersTest.LayerPass pass = FusedLayersTest.LayerPass.of(stock, batches.get(state));
             int convolutions = 0;
@@ -174,23 +170,6 @@ class FusedPreResNet32Test {
         assertRelative(nhwc(pass.inputGradient("pool")),
                 layer.backpropGradient(pass.outputGradient("pool"), NO_WORKSPACES).getSecond(), TOLERANCE,
                 at + "pool input gradient");
-    }
-
-    private static ComputationGraph build(ModelSpec model, Kernels kernels) {
-        ComputationGraph network = (ComputationGraph) Networks.build(model, CIFAR, Schedules.named("Const", 200),
-                11, kernels).network();
-        network.getConfiguration().setEpochCount(0);
-        return network;
-    }
-
-    /** Every weight matrix (the convolutions' and the fixed last layer's) from {@code from} to {@code to}. */
-    private static void copyWeights(ComputationGraph from, ComputationGraph to) {
-        for (Layer layer : to.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            if (layer.paramTable().containsKey(WeightGroup.WEIGHTS)) {
-                layer.setParam(WeightGroup.WEIGHTS, from.getLayer(name).getParam(WeightGroup.WEIGHTS).dup());
-            }
-        }
     }
 
     /** The gradient of every layer's weights {@code W} for {@code batch}, by layer name. */

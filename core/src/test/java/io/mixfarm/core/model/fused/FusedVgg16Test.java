@@ -4,13 +4,9 @@ import io.mixfarm.core.data.ImageSet;
 import io.mixfarm.core.data.Normalisation;
 import io.mixfarm.core.data.PadCropFlip;
 import io.mixfarm.core.data.SyntheticCifar;
-import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.ModelSpec;
-import io.mixfarm.core.model.Networks;
-import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.core.schedule.Schedules;
 import io.mixfarm.core.trial.ImageBatches;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -48,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 class FusedVgg16Test {
 
-    private static final InputShape CIFAR = new InputShape(3, 32, 32, 10);
     /** Of every layer comparison, relative to the stock layer's norm (issue 15's bound). */
     static final double TOLERANCE = 1e-3;
     /** Of a whole network's float32 gradients against float64 (as in FusedLayersTest). */
@@ -86,12 +81,12 @@ class FusedVgg16Test {
     @Test
     void theFusedNetworkIsTheStockNetworkAsAWhole() {
         ModelSpec model = ModelSpec.vgg16(4);
-        MultiLayerNetwork stock = build(model, Kernels.DL4J);
-        MultiLayerNetwork fused = build(model, Kernels.FUSED);
+        MultiLayerNetwork stock = CifarNetworks.vgg16(model, Kernels.DL4J);
+        MultiLayerNetwork fused = CifarNetworks.vgg16(model, Kernels.FUSED);
         assertInstanceOf(ChannelsLastConvolutionLayer.class, fused.getLayer("b3c2"));
         assertInstanceOf(BatchNormReluLayer.class, fused.getLayer("b5c3_bn"));
         assertInstanceOf(ChannelsLastMaxPoolingLayer.class, fused.getLayer("pool5"));
-        copyWeights(stock, fused);
+        CifarNetworks.copyWeights(stock::getLayer, fused.getLayers());
         DataSet batch = augmentedBatches(32, 1, 7).get(0);
         DataSet batch64 = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE),
                 batch.getLabels().castTo(DataType.DOUBLE));
@@ -118,13 +113,13 @@ class FusedVgg16Test {
 
     private static void compareLayers(int width, int batchSize) {
         ModelSpec model = ModelSpec.vgg16(width);
-        MultiLayerNetwork stock = build(model, Kernels.DL4J);
-        MultiLayerNetwork fused = build(model, Kernels.FUSED);
+        MultiLayerNetwork stock = CifarNetworks.vgg16(model, Kernels.DL4J);
+        MultiLayerNetwork fused = CifarNetworks.vgg16(model, Kernels.FUSED);
         List<DataSet> batches = augmentedBatches(batchSize, STATES, 5);
         List<String> convolutions = convolutions(fused);
         assertEquals(13, convolutions.size(), convolutions.toString());
         for (int state = 0; state < STATES; state++) {
-            copyWeights(stock, fused);
+            CifarNetworks.copyWeights(stock::getLayer, fused.getLayers());
             String at = "width " + width + ", state " + state + ": ";
             FusedLayersTest.LayerPass pass = FusedLayersTest.LayerPass.of(stock, batches.get(state));
             for (String name : convolutions) {
@@ -218,13 +213,6 @@ class FusedVgg16Test {
         return out;
     }
 
-    private static MultiLayerNetwork build(ModelSpec model, Kernels kernels) {
-        MultiLayerNetwork network = (MultiLayerNetwork) Networks.build(model, CIFAR, Schedules.named("Const", 200),
-                11, kernels).network();
-        network.setEpochCount(0);
-        return network;
-    }
-
     /** The convolutions' names, in network order. */
     private static List<String> convolutions(MultiLayerNetwork network) {
         List<String> names = new ArrayList<>();
@@ -234,16 +222,6 @@ class FusedVgg16Test {
             }
         }
         return names;
-    }
-
-    /** Every weight matrix (the convolutions' and the fixed last layer's) from {@code from} to {@code to}. */
-    private static void copyWeights(MultiLayerNetwork from, MultiLayerNetwork to) {
-        for (Layer layer : to.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            if (layer.paramTable().containsKey(WeightGroup.WEIGHTS)) {
-                layer.setParam(WeightGroup.WEIGHTS, from.getLayer(name).getParam(WeightGroup.WEIGHTS).dup());
-            }
-        }
     }
 
     /** A stock activation or gradient {@code [N, C, H, W]} as the fused network holds it, {@code [N, H, W, C]}. */

@@ -1,12 +1,9 @@
 package io.mixfarm.core.model.fused;
 
-import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.ModelSpec;
-import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.core.schedule.Schedules;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InferenceKernelsTest {
 
-    private static final InputShape CIFAR = new InputShape(3, 32, 32, 10);
     /** Width 16: convolutions of 16 to 128 channels, the outputs from 32x32 to 2x2. */
     private static final ModelSpec MODEL = ModelSpec.vgg16(16);
     private static final double TOLERANCE = 1e-4;
@@ -40,8 +36,9 @@ class InferenceKernelsTest {
 
     @Test
     void everyChangeOfTheWeightsReachesTheNextPrediction() {
-        MultiLayerNetwork fused = build();
-        MultiLayerNetwork reference = FusedLayersTest.withoutOneDnn(InferenceKernelsTest::build);
+        MultiLayerNetwork fused = CifarNetworks.vgg16(MODEL, Kernels.FUSED);
+        MultiLayerNetwork reference = FusedLayersTest.withoutOneDnn(
+                () -> CifarNetworks.vgg16(MODEL, Kernels.FUSED));
         INDArray test = FusedVgg16Test.augmentedBatches(24, 1, 3).get(0).getFeatures();
         List<DataSet> batches = FusedVgg16Test.augmentedBatches(16, 3, 5);
 
@@ -73,12 +70,5 @@ class InferenceKernelsTest {
         double change = before.sub(after).norm2Number().doubleValue() / before.norm2Number().doubleValue();
         assertTrue(change > 100 * TOLERANCE, by + " moved the predictions by only " + change
                 + ": the check above could not tell stale weights");
-    }
-
-    private static MultiLayerNetwork build() {
-        MultiLayerNetwork network = (MultiLayerNetwork) Networks.build(MODEL, CIFAR, Schedules.named("Const", 200),
-                11, Kernels.FUSED).network();
-        network.setEpochCount(0);
-        return network;
     }
 }

@@ -1,11 +1,8 @@
 package io.mixfarm.core.model.fused;
 
-import io.mixfarm.core.model.InputShape;
 import io.mixfarm.core.model.Kernels;
 import io.mixfarm.core.model.ModelSpec;
-import io.mixfarm.core.model.Networks;
 import io.mixfarm.core.runtime.RuntimeSetup;
-import io.mixfarm.core.schedule.Schedules;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -60,8 +57,7 @@ class ResidualAddTest {
 
     @Test
     void theFusedPreResNet32AddsItsResidualsWithItAndKeepsItThroughJson() {
-        ComputationGraph network = (ComputationGraph) Networks.build(ModelSpec.preResNet32(4),
-                new InputShape(3, 32, 32, 10), Schedules.named("Const", 200), 11, Kernels.FUSED).network();
+        ComputationGraph network = CifarNetworks.preResNet32(ModelSpec.preResNet32(4), Kernels.FUSED);
         long adds = Arrays.stream(network.getVertices()).filter(v -> v.getVertexName().endsWith("add")).count();
         long ours = Arrays.stream(network.getVertices()).filter(ResidualAdd.Vertex.class::isInstance).count();
         assertEquals(15, adds, "three stages of five blocks");
