@@ -98,8 +98,7 @@ public final class TinyFarm {
      */
     public static FarmReport run(ExperimentConfig config, FarmOptions options) {
         String master = System.getProperty("spark.master");
-        System.setProperty("spark.master", "local[2]");
-        System.setProperty("spark.ui.enabled", "false");
+        LocalSpark.PROPERTIES.forEach(System::setProperty);
         try {
             return new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(config, options);
         } finally {
@@ -150,6 +149,7 @@ public final class TinyFarm {
      */
     public static final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
 
+        /** What a tiny farm's Spark runs with; {@link TinyFarm#run(ExperimentConfig, FarmOptions)} sets them too. */
         private static final Map<String, String> PROPERTIES = Map.of("spark.master", "local[2]",
                 "spark.ui.enabled", "false");
 
