@@ -1,5 +1,6 @@
 package io.mixfarm.analysis.report;
 
+import io.mixfarm.analysis.mixing.Perturbation;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 
 import java.util.List;
@@ -11,11 +12,10 @@ import java.util.Objects;
  * LR its reference and perturbed schedules, and where the perturbation falls on the step axis. The curves themselves
  * are {@code tv_summary}'s all-trials rows of each (reference, perturbed) pair.
  *
- * @param branches      one per intrinsic LR, in the study's order
- * @param prefixEpochs  {@code T0}, the epochs both schedules share; the perturbation starts after epoch T0
- * @param stepsPerEpoch {@code S}, SGD steps per epoch, at least 1: the perturbation is at step {@code T0 * S}
+ * @param branches     one per intrinsic LR, in the study's order
+ * @param perturbation where the perturbation falls: after epoch {@code T0}, at step {@code T0 * S}
  */
-public record StudyCurves(List<Branch> branches, int prefixEpochs, int stepsPerEpoch) {
+public record StudyCurves(List<Branch> branches, Perturbation perturbation) {
 
     /**
      * One intrinsic LR's two schedules.
@@ -40,19 +40,16 @@ public record StudyCurves(List<Branch> branches, int prefixEpochs, int stepsPerE
 
     public StudyCurves {
         branches = List.copyOf(branches);
-        if (prefixEpochs < 1 || stepsPerEpoch < 1) {
-            throw new IllegalArgumentException("need prefixEpochs >= 1 and stepsPerEpoch >= 1, got " + prefixEpochs
-                    + " and " + stepsPerEpoch);
-        }
+        Objects.requireNonNull(perturbation, "perturbation");
     }
 
     /**
-     * A row's SGD steps after the perturbation, {@code step - T0 * S}; in a folder written before record points had
-     * steps ({@code step} null) its point is the end of its epoch, step {@code epoch * S}.
+     * A row's SGD steps after the perturbation ({@link Perturbation#stepsAfter}); in a folder written before record
+     * points had steps ({@code step} null) its point is the end of its epoch, step {@code epoch * S}.
      */
     double stepsAfter(TvSummaryRow row) {
-        long step = row.step() != null ? row.step() : (long) row.epoch() * stepsPerEpoch;
-        return step - (double) prefixEpochs * stepsPerEpoch;
+        long step = row.step() != null ? row.step() : (long) row.epoch() * perturbation.stepsPerEpoch();
+        return perturbation.stepsAfter(step);
     }
 
     /**

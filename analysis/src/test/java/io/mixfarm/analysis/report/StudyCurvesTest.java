@@ -1,5 +1,6 @@
 package io.mixfarm.analysis.report;
 
+import io.mixfarm.analysis.mixing.Perturbation;
 import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class StudyCurvesTest {
     /** T0 = 2 epochs of S = 10 steps: the perturbation is at step 20. */
     static final StudyCurves CURVES = new StudyCurves(List.of(
             new StudyCurves.Branch(0.04, "R-0.04", "P-0.04"), new StudyCurves.Branch(0.01, "R-0.01", "P-0.01")),
-            2, 10);
+            new Perturbation(2, 10));
 
     private static TvSummaryRow row(String a, String b, int epoch, Long step, double tv, double pValue) {
         return new TvSummaryRow(epoch, a, b, 8, 8, 8, tv, tv, 0, 0.3, 0.05, 0.01, pValue, tv - 0.05, tv - 0.02,

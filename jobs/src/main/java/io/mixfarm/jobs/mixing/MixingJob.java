@@ -5,9 +5,11 @@ import io.mixfarm.analysis.mixing.MixingAnalysis;
 import io.mixfarm.analysis.mixing.MixingAnalysis.Branches;
 import io.mixfarm.analysis.mixing.MixingStudyRow;
 import io.mixfarm.analysis.mixing.MixingSummaryRow;
+import io.mixfarm.analysis.mixing.Perturbation;
 import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.core.data.Datasets;
+import io.mixfarm.core.trial.MinibatchOrder;
 import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.MixingStudy;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
@@ -93,23 +96,22 @@ public final class MixingJob {
         TrialCensus census = TrialCensus.of(store.trials().values());
         Map<Double, List<Integer>> pairs = pairs(study, census, output);
         double first = study.intrinsicLrs().get(0);
-        int stepsPerEpoch = store.stepsPerEpoch(MixingStudy.referenceName(first), pairs.get(first).get(0))
-                .orElseGet(() -> stepsPerEpoch(config));
-        long perturbation = (long) study.prefixEpochs() * stepsPerEpoch;
+        Perturbation perturbation = perturbation(study, config, store, pairs.get(first));
+        int stepsPerEpoch = perturbation.stepsPerEpoch();
         List<RecordPoint> recorded = TvJob.recordPoints(store, config,
                 Map.of(MixingStudy.referenceName(first), pairs.get(first)), stepsPerEpoch);
-        List<RecordPoint> points = pointsFromPrefix(recorded, perturbation, config, output);
-        double[] steps = points.stream().mapToDouble(p -> p.step() - perturbation).toArray();
+        List<RecordPoint> points = pointsFromPrefix(recorded, perturbation.step(), config, output);
+        double[] steps = points.stream().mapToDouble(p -> perturbation.stepsAfter(p.step())).toArray();
         int classes = folder.recordedClasses();
         out.printf("mixfarm mixing %s: intrinsic LRs %s, perturbation after epoch %d (step %d, %d steps per epoch); "
                         + "%d record points from it, at steps after it %s; pairs %s%n", config.name(),
-                study.intrinsicLrs(), study.prefixEpochs(), perturbation, stepsPerEpoch, points.size(),
+                study.intrinsicLrs(), study.prefixEpochs(), perturbation.step(), stepsPerEpoch, points.size(),
                 listed(steps), pairCounts(pairs));
         if (census.total(TrialStatus.DIVERGED) + census.total(TrialStatus.FAILED) > 0) {
             out.printf("left out %d diverged and %d failed trials, and their partners%n",
                     census.total(TrialStatus.DIVERGED), census.total(TrialStatus.FAILED));
         }
-        boolean checked = points.get(0).step() == perturbation
+        boolean checked = points.get(0).step() == perturbation.step()
                 && points.get(points.size() - 1).equals(RecordPoint.endOf(config.epochs(), stepsPerEpoch));
         if (!checked) {
             out.printf("no equilibrium check: it compares the ends of epochs %d (the prefix) and %d (the last), and "
@@ -234,12 +236,18 @@ public final class MixingJob {
     }
 
     /**
-     * SGD steps in one epoch: one per minibatch, the last one taking the remainder
-     * ({@link io.mixfarm.core.trial.MinibatchOrder}), over the training set the config names.
+     * Where the study's perturbation falls on the step axis: after its prefix, with the steps per epoch that the files
+     * of the first intrinsic LR's reference trial {@code trials.get(0)} record; in a folder written before they did,
+     * or with no such trial, the count of the rule the trials trained by ({@link MinibatchOrder#stepsPerEpoch}) over
+     * the config's training set. The mixing job and the report's study curves read it alike.
      */
-    private static int stepsPerEpoch(ExperimentConfig config) {
-        int images = Datasets.open(config.data()).train().count();
-        return (images + config.batchSize() - 1) / config.batchSize();
+    public static Perturbation perturbation(MixingStudy study, ExperimentConfig config, ExperimentStore store,
+                                            List<Integer> trials) {
+        OptionalInt recorded = trials.isEmpty() ? OptionalInt.empty()
+                : store.stepsPerEpoch(MixingStudy.referenceName(study.intrinsicLrs().get(0)), trials.get(0));
+        int stepsPerEpoch = recorded.isPresent() ? recorded.getAsInt()
+                : MinibatchOrder.stepsPerEpoch(Datasets.open(config.data()).train().count(), config.batchSize());
+        return new Perturbation(study.prefixEpochs(), stepsPerEpoch);
     }
 
     /** Per intrinsic LR, the trial indices that succeeded in both branches, ascending; at least two per LR. */

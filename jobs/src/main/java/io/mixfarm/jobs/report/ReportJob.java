@@ -8,12 +8,11 @@ import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.report.StudyCurves;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
-import io.mixfarm.core.data.Datasets;
-import io.mixfarm.core.trial.MinibatchOrder;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.MixingStudy;
 import io.mixfarm.jobs.config.TrialKey;
 import io.mixfarm.jobs.experiment.BuildInfo;
+import io.mixfarm.jobs.mixing.MixingJob;
 import io.mixfarm.jobs.mixing.MixingTables;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.Implementation;
@@ -38,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Reads an experiment's metrics and TV summary with Spark SQL and writes the charts and {@code report.html}
@@ -104,9 +102,8 @@ public final class ReportJob {
     }
 
     /**
-     * For a mixing study ({@link MixingStudy#recognise}) with TV rows, its branches and step axis: the steps per
-     * epoch the trials' files record, or in a folder written before they did, the count of the rule the trials
-     * trained by ({@link MinibatchOrder#stepsPerEpoch}) over the config's training set.
+     * For a mixing study ({@link MixingStudy#recognise}) with TV rows, its branches and step axis, as the mixing job
+     * reads it ({@link MixingJob#perturbation}).
      */
     private static Optional<StudyCurves> studyCurves(ExperimentConfig config, ExperimentStore store,
                                                      TrialCensus census, List<TvSummaryRow> tv) {
@@ -116,12 +113,8 @@ public final class ReportJob {
         }
         List<StudyCurves.Branch> branches = study.get().intrinsicLrs().stream().map(l -> new StudyCurves.Branch(l,
                 MixingStudy.referenceName(l), MixingStudy.perturbedName(l))).toList();
-        String reference = branches.get(0).reference();
-        List<Integer> samples = census.samples(reference);
-        OptionalInt recorded = samples.isEmpty() ? OptionalInt.empty() : store.stepsPerEpoch(reference, samples.get(0));
-        int stepsPerEpoch = recorded.isPresent() ? recorded.getAsInt()
-                : MinibatchOrder.stepsPerEpoch(Datasets.open(config.data()).train().count(), config.batchSize());
-        return Optional.of(new StudyCurves(branches, study.get().prefixEpochs(), stepsPerEpoch));
+        return Optional.of(new StudyCurves(branches, MixingJob.perturbation(study.get(), config, store,
+                census.samples(branches.get(0).reference()))));
     }
 
     private static List<MetricRow> metrics(SparkSession spark, String output, TrialCensus census) {

@@ -3,7 +3,6 @@ package io.mixfarm.jobs.store;
 import org.apache.parquet.io.DelegatingPositionOutputStream;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.SeekableInputStream;
 
@@ -13,11 +12,11 @@ import java.io.EOFException;
 import java.io.IOException;
 
 /**
- * A Parquet file held in memory: written once as an {@link OutputFile}, then read as an {@link InputFile}. The
+ * A Parquet file held in memory: written once as a {@link SmallOutputFile}, then read as an {@link InputFile}. The
  * store encodes each record epoch's predictions as one such file of one row group, and concatenates them into
  * a trial's predictions file (see {@link AtomicFiles#writeRowGroups}); each is a few kilobytes.
  */
-final class MemoryFile implements OutputFile, InputFile {
+final class MemoryFile implements SmallOutputFile, InputFile {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -35,16 +34,6 @@ final class MemoryFile implements OutputFile, InputFile {
                 return bytes.size();
             }
         };
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-        return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-        return 0;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.mixfarm.jobs.cli;
 
-import io.mixfarm.core.data.Dataset;
-import io.mixfarm.core.data.EmbeddedSample;
-import io.mixfarm.core.data.IdxWriter;
+import io.mixfarm.jobs.farm.TinyFarm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +32,8 @@ class TrialEvaluationTest {
 
     @BeforeAll
     static void slice() {
-        Dataset sample = EmbeddedSample.load();
         Path folder = dir.resolve("data");
-        IdxWriter.writeFolder(folder, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, 100)));
+        TinyFarm.writeSlice(folder);
         data = "mnist:" + folder;
     }
 

@@ -1,18 +1,15 @@
 package io.mixfarm.jobs.farm;
 
 import io.mixfarm.analysis.report.ReportFiles;
-import io.mixfarm.core.data.Dataset;
-import io.mixfarm.core.data.EmbeddedSample;
-import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.tv.TvJob;
 import io.mixfarm.jobs.tv.TvOptions;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -33,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * so every step multiplies the weights by -99 and they overflow in the second epoch), 3 trials each, on a 300/100
  * slice of the embedded sample.
  */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class DivergedTrialsTest {
 
     @TempDir
@@ -43,27 +41,12 @@ class DivergedTrialsTest {
 
     @BeforeAll
     static void farm() {
-        Dataset sample = EmbeddedSample.load();
-        Path data = dir.resolve("data");
-        IdxWriter.writeFolder(data, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, 100)));
-        out = dir.resolve("out");
-        config = ExperimentConfig.load(null, List.of("name=diverging", "data=\"mnist:" + data + "\"",
-                "model.width=2", "epochs=4", "record-epochs=[1, 2, 3, 4]", "batch-size=64", "trials=3",
+        TinyFarm farm = TinyFarm.in(dir).with("name=diverging", "epochs=4", "record-epochs=[1, 2, 3, 4]", "trials=3",
                 "schedules=[{name = low, text = \"1: lr=0.1 wd=0.01\"}, {name = high, text = \"1: lr=0.4 wd=0.01\"},"
-                        + " {name = blowup, text = \"1: lr=1000 wd=0.1\"}]",
-                "output=\"" + out + "\""));
-        System.setProperty("spark.ui.enabled", "false");
-        first = farm(FarmOptions.DEFAULT);
-    }
-
-    @AfterAll
-    static void clearMaster() {
-        System.clearProperty("spark.master");
-    }
-
-    private static FarmReport farm(FarmOptions options) {
-        System.setProperty("spark.master", "local[2]");
-        return new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(config, options);
+                        + " {name = blowup, text = \"1: lr=1000 wd=0.1\"}]");
+        out = farm.out();
+        config = farm.config();
+        first = TinyFarm.run(config, FarmOptions.DEFAULT);
     }
 
     @Test
@@ -96,11 +79,11 @@ class DivergedTrialsTest {
     void resumeKeepsDivergedTrialsAndRetryDivergedRerunsThemToTheSameEnd() {
         List<List<String>> metrics = Duck.query("SELECT * FROM " + Duck.table(out, "metrics")
                 + " WHERE schedule = 'blowup' ORDER BY ALL");
-        FarmReport resumed = farm(FarmOptions.DEFAULT);
+        FarmReport resumed = TinyFarm.run(config, FarmOptions.DEFAULT);
         assertEquals(List.of(), resumed.outcomes(), "a diverged trial is deterministic: resume leaves it");
         assertEquals(9, resumed.skipped());
 
-        FarmReport retried = farm(new FarmOptions(false, List.of(), Faults.NONE, true, false));
+        FarmReport retried = TinyFarm.run(config, new FarmOptions(false, List.of(), Faults.NONE, true, false));
         assertEquals(List.of("blowup/0", "blowup/1", "blowup/2"),
                 retried.diverged().stream().map(r -> r.key().toString()).sorted().toList());
         assertEquals(6, retried.skipped());
@@ -111,7 +94,7 @@ class DivergedTrialsTest {
 
     @Test
     void theTvJobAndTheReportLeaveDivergedTrialsOutAndCountThemPerSchedule(@TempDir Path copy) throws IOException {
-        copyTree(out, copy);
+        TinyFarm.copy(out, copy);
         // Make low/1 a diverged trial too, so that a pair the TV job estimates has one left out: its files become
         // those of blowup/1 (the row's schedule is its partition folder).
         new ExperimentStore(copy.toString(), new Configuration()).deleteTrial("low", 1);
@@ -125,7 +108,6 @@ class DivergedTrialsTest {
         }
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setProperty("spark.master", "local[2]");
         TvJob.TvResult tv = new TvJob(new PrintStream(printed, true, StandardCharsets.UTF_8))
                 .run(copy.toString(), new TvOptions(19, 3, List.of()));
         String text = printed.toString(StandardCharsets.UTF_8);
@@ -144,18 +126,5 @@ class DivergedTrialsTest {
         String html = Files.readString(report.html());
         assertTrue(html.contains("diverged trials (left out)") && html.contains("{blowup=3, low=1}"), html);
         assertTrue(html.contains("{high=3, low=2}"), "finished trials count samples only");
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
     }
 }

@@ -2,8 +2,6 @@ package io.mixfarm.jobs.farm;
 
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.Datasets;
-import io.mixfarm.core.data.EmbeddedSample;
-import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.core.trial.EpochPredictions;
 import io.mixfarm.core.trial.SnapshotOrigin;
 import io.mixfarm.core.trial.TrialObserver;
@@ -20,14 +18,12 @@ import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.TrialRecord;
 import io.mixfarm.jobs.store.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -47,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * folder the last left. The trials record every 2 steps from epoch 2 too (5 steps per epoch), so the checkpoint after
  * epoch 2 carries the points inside epoch 2 and the fork records those after it.
  */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class ForkFarmTest {
 
     @TempDir
@@ -57,23 +54,13 @@ class ForkFarmTest {
 
     @BeforeAll
     static void setUp() {
-        Dataset sample = EmbeddedSample.load();
-        Path folder = dir.resolve("data");
-        IdxWriter.writeFolder(folder, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, 100)));
-        out = dir.resolve("out");
-        config = ExperimentConfig.load(null, List.of("name=forks", "data=\"mnist:" + folder + "\"", "model.width=2",
-                "epochs=4", "record-epochs=[1, 2, 3, 4]", "record-steps.from-epoch=2", "record-steps.every=2",
-                "batch-size=64", "trials=2",
+        TinyFarm farm = TinyFarm.in(dir).with("name=forks", "epochs=4", "record-epochs=[1, 2, 3, 4]",
+                "record-steps.from-epoch=2", "record-steps.every=2", "trials=2",
                 "schedules=[{name = R, text = \"1: lr=0.1 wd=0.01\"},"
-                        + " {name = P, text = \"1: lr=0.1 wd=0.01; 3: lr=0.01 wd=0.1\", fork = {from = R, at = 2}}]",
-                "output=\"" + out + "\""));
+                        + " {name = P, text = \"1: lr=0.1 wd=0.01; 3: lr=0.01 wd=0.1\", fork = {from = R, at = 2}}]");
+        out = farm.out();
+        config = farm.config();
         data = Datasets.open(config.data());
-        System.setProperty("spark.ui.enabled", "false");
-    }
-
-    @AfterAll
-    static void clearMaster() {
-        System.clearProperty("spark.master");
     }
 
     @Test
@@ -190,8 +177,6 @@ class ForkFarmTest {
     }
 
     private static FarmReport farm(ExperimentConfig experiment, Faults faults) {
-        System.setProperty("spark.master", "local[2]");
-        return new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(experiment,
-                new FarmOptions(false, List.of(), faults, false, false));
+        return TinyFarm.run(experiment, new FarmOptions(false, List.of(), faults, false, false));
     }
 }

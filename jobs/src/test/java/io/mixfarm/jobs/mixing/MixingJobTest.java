@@ -6,23 +6,21 @@ import io.mixfarm.analysis.mixing.MixingStudyRow;
 import io.mixfarm.analysis.mixing.MixingSummaryRow;
 import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.Design;
-import io.mixfarm.core.data.Dataset;
-import io.mixfarm.core.data.EmbeddedSample;
-import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.core.trial.RecordPoint;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.experiment.ExperimentException;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
 import io.mixfarm.jobs.experiment.Provenance;
+import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.tv.TvTable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -55,11 +53,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * schedule, a width-4 CNN on a 300/100 slice of the embedded sample, T0 = 1 epoch and 4 after it, record points
  * every 2 SGD steps from the end of the prefix), then analysed again by the job itself.
  */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class MixingJobTest {
 
     private static final int RESAMPLES = 50;
-    /** 300 training images in batches of 64. */
-    private static final int STEPS_PER_EPOCH = 5;
+    private static final int STEPS_PER_EPOCH = TinyFarm.STEPS_PER_EPOCH;
 
     @TempDir
     static Path dir;
@@ -75,21 +73,12 @@ class MixingJobTest {
 
     @BeforeAll
     static void farmAndAnalyse() throws IOException {
-        Dataset sample = EmbeddedSample.load();
-        Path data = dir.resolve("data");
-        IdxWriter.writeFolder(data, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, 100)));
-        out = dir.resolve("out");
-        System.setProperty("spark.master", "local[2]");
-        System.setProperty("spark.ui.enabled", "false");
         // No record epochs named: the mixing block records the end of the prefix (epoch 1) and the last (5) itself.
-        Path conf = Files.write(dir.resolve("tiny-mixing.conf"), List.of(
-                "experiment.name = tiny-mixing", "experiment.data = \"mnist:" + data + "\"",
-                "experiment.model.width = 4", "experiment.batch-size = 64",
-                "experiment.mixing { intrinsic-lrs = [0.04, 0.01], lr = 0.1, prefix-epochs = 1, epochs-after = 4,"
-                        + " perturbation = 10 }",
-                "experiment.record-steps { from-epoch = 2, every = 2 }",
-                "experiment.trials = 8", "experiment.bn-eval-batches = 2"));
-        runTheStudy(conf);
+        TinyFarm farm = TinyFarm.in(dir).with("name=tiny-mixing", "model.width=4",
+                "mixing={intrinsic-lrs = [0.04, 0.01], lr = 0.1, prefix-epochs = 1, epochs-after = 4, perturbation = 10}",
+                "record-steps={from-epoch = 2, every = 2}", "trials=8", "bn-eval-batches=2");
+        out = farm.out();
+        runTheStudy(farm.experimentFile("tiny-mixing.conf"));
         readmeRun = runTheReadmeCommand();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         result = new MixingJob(new PrintStream(printed, true, StandardCharsets.UTF_8)).run(out.toString(),
@@ -133,12 +122,6 @@ class MixingJobTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @AfterAll
-    static void clearMaster() {
-        System.clearProperty("spark.master");
-        System.clearProperty("spark.ui.enabled");
     }
 
     @Test

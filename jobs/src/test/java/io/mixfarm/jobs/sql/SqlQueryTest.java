@@ -108,16 +108,7 @@ class SqlQueryTest {
     /** The views read a folder of the per-epoch layout of earlier versions alike, epoch still a column. */
     @Test
     void viewsReadAFolderOfThePerEpochLayoutAlike(@TempDir Path copy) throws Exception {
-        try (Stream<Path> files = Files.walk(out)) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(out.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        TinyFarm.copy(out, copy);
         PerEpochLayout.rewrite(copy);
         String query = "SELECT schedule, epoch, trial, image, predicted, label FROM predictions ORDER BY ALL";
         SqlQuery.registerViews(spark, out.toString());

@@ -5,19 +5,16 @@ import io.mixfarm.analysis.tv.Design;
 import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvEstimator;
 import io.mixfarm.analysis.tv.TvSummaryRow;
-import io.mixfarm.core.data.Dataset;
-import io.mixfarm.core.data.EmbeddedSample;
-import io.mixfarm.core.data.IdxWriter;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.config.Seeds;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
-import io.mixfarm.jobs.farm.FarmJob;
 import io.mixfarm.jobs.farm.FarmOptions;
+import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -48,12 +45,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no partner. Each forked pair of schedules is estimated as pairs, every other pair as independent trials; checked
  * against the predictions as DuckDB reads them, and the exact permutation distributions enumerated here.
  */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class TvJobPairedTest {
 
     /** Enough for the p-value to sit within a few binomial standard errors of the exact one. */
     private static final int PERMUTATIONS = 4999;
     private static final int RESAMPLES = 5;
-    private static final int IMAGES = 100;
+    private static final int IMAGES = TinyFarm.TEST_IMAGES;
     private static final List<String> SCHEDULES = List.of("R-0.04", "P-0.04", "R-0.01", "P-0.01");
 
     @TempDir
@@ -66,30 +64,17 @@ class TvJobPairedTest {
 
     @BeforeAll
     static void studyAndEstimate() throws IOException, SQLException {
-        Dataset sample = EmbeddedSample.load();
-        Path data = dir.resolve("data");
-        IdxWriter.writeFolder(data, new Dataset("slice", sample.train().slice(0, 300), sample.test().slice(0, IMAGES)));
-        out = dir.resolve("out");
-        System.setProperty("spark.master", "local[2]");
-        System.setProperty("spark.ui.enabled", "false");
-        new FarmJob(new PrintStream(new ByteArrayOutputStream(), true)).run(ExperimentConfig.load(null, List.of(
-                "name=tiny-paired", "data=\"mnist:" + data + "\"", "model.width=2", "batch-size=64",
-                "mixing.intrinsic-lrs=[0.04, 0.01]", "mixing.lr=0.1", "mixing.prefix-epochs=1",
-                "mixing.epochs-after=2", "mixing.perturbation=10", "record-epochs=[1, 2, 3]",
-                "record-steps.from-epoch=2", "record-steps.every=2", "trials=6", "bn-eval-batches=2",
-                "output=\"" + out + "\"")), FarmOptions.DEFAULT);
+        TinyFarm farm = TinyFarm.in(dir).with("name=tiny-paired", "mixing.intrinsic-lrs=[0.04, 0.01]", "mixing.lr=0.1",
+                "mixing.prefix-epochs=1", "mixing.epochs-after=2", "mixing.perturbation=10", "record-epochs=[1, 2, 3]",
+                "record-steps.from-epoch=2", "record-steps.every=2", "trials=6", "bn-eval-batches=2");
+        out = farm.out();
+        farm.run(FarmOptions.DEFAULT);
         Files.delete(out.resolve("trials").resolve("schedule=P-0.04").resolve("trial-00005.parquet"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         result = new TvJob(new PrintStream(printed, true, StandardCharsets.UTF_8))
                 .run(out.toString(), new TvOptions(PERMUTATIONS, RESAMPLES, List.of()));
         log = printed.toString(StandardCharsets.UTF_8);
         predictions = readPredictions();
-    }
-
-    @AfterAll
-    static void clearMaster() {
-        System.clearProperty("spark.master");
-        System.clearProperty("spark.ui.enabled");
     }
 
     @Test

@@ -3,14 +3,15 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.analysis.report.ReportFiles;
 import io.mixfarm.analysis.tv.Holm;
 import io.mixfarm.analysis.tv.TvSummaryRow;
+import io.mixfarm.jobs.farm.Duck;
 import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.sql.SqlQuery;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real farm that records inside epochs, through the TV job, SQL and the report: every record point is one unit of
  * work, its estimates match DuckDB's independent computation, and its baseline comes from the metrics at that point.
  */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class TvJobStepsTest {
 
     private static final int PERMUTATIONS = 199;
@@ -46,14 +48,8 @@ class TvJobStepsTest {
         // 300 training images in batches of 64: 5 steps per epoch. From the start of epoch 2 (step 5, epoch 1's end)
         // every 2 steps: 5, 7, 9; with the ends of record epochs 1 and 2 the points are steps 5, 7, 9 and 10.
         out = TinyFarm.run(dir, 4, "record-steps.from-epoch=2", "record-steps.every=2");
-        System.setProperty("spark.master", "local[2]");
         result = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
                 .run(out.toString(), new TvOptions(PERMUTATIONS, 5, List.of()));
-    }
-
-    @AfterAll
-    static void clearMaster() {
-        System.clearProperty("spark.master");
     }
 
     @Test
@@ -75,7 +71,7 @@ class TvJobStepsTest {
             assertTrue(row.getDouble(2) <= 1e-12, "max difference " + row.getDouble(2));
         }
         for (TvSummaryRow r : all) {
-            assertEquals(scalar("SELECT avg(tv) FROM (" + duck + ") WHERE step = " + r.step()), r.tv(), 1e-12,
+            assertEquals(Duck.scalar("SELECT avg(tv) FROM (" + duck + ") WHERE step = " + r.step()), r.tv(), 1e-12,
                     r.toString());
         }
     }
@@ -98,7 +94,7 @@ class TvJobStepsTest {
             boolean inside = r.step() % 5 != 0;
             String table = inside ? "step_metrics" : "metrics";
             String where = inside ? "step = " + r.step() : "epoch = " + r.epoch();
-            double baseline = scalar("WITH done AS (SELECT schedule, trial FROM read_parquet('" + out
+            double baseline = Duck.scalar("WITH done AS (SELECT schedule, trial FROM read_parquet('" + out
                     + "/trials/**/*.parquet', hive_partitioning=true) WHERE status = 'succeeded'), "
                     + "e AS (SELECT schedule, avg(test_error) AS e FROM read_parquet('" + out + "/" + table
                     + "/**/*.parquet', hive_partitioning=true) m SEMI JOIN done USING (schedule, trial) WHERE "
@@ -130,14 +126,5 @@ class TvJobStepsTest {
         assertTrue(html.contains("Mixing curve: TV against the record point (SGD steps)"), "the section says so");
         assertTrue(html.contains("<td>2 (step 7)</td>"), "the verdict table names each point");
         assertTrue(Files.size(out.resolve("report").resolve("mixing_1.png")) > 1000);
-    }
-
-    private static double scalar(String sql) throws SQLException {
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = db.createStatement();
-             ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getDouble(1);
-        }
     }
 }

@@ -5,15 +5,16 @@ import io.mixfarm.analysis.tv.PredictionMatrix;
 import io.mixfarm.analysis.tv.TvSummaryRow;
 import io.mixfarm.jobs.cli.Mixfarm;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
+import io.mixfarm.jobs.farm.Duck;
 import io.mixfarm.jobs.farm.TinyFarm;
 import io.mixfarm.jobs.report.ReportJob;
 import io.mixfarm.jobs.store.ExperimentStore;
 import io.mixfarm.jobs.store.EpochOnlyLayout;
 import io.mixfarm.jobs.store.PerEpochLayout;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Spark TV job against an independent computation of the same per-image TV, as one DuckDB query. */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class TvJobTest {
 
     /** Enough for the p-value to sit within a few binomial standard errors of the exact permutation p. */
@@ -48,14 +50,8 @@ class TvJobTest {
     @BeforeAll
     static void farmAndEstimate() {
         out = TinyFarm.run(dir, 4);
-        System.setProperty("spark.master", "local[2]");
         result = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
                 .run(out.toString(), new TvOptions(PERMUTATIONS, 5, List.of()));
-    }
-
-    @AfterAll
-    static void clearMaster() {
-        System.clearProperty("spark.master");
     }
 
     /** Per-image TV of every pair and record epoch, computed from the predictions by DuckDB alone. */
@@ -115,7 +111,7 @@ class TvJobTest {
                     "n = 1, 2, then all 4 at the curve's epoch; all 4 only at the other");
             TvSummaryRow all = rows.get(rows.size() - 1);
             assertEquals(4, all.trialsA());
-            double duck = scalar("SELECT avg(tv) FROM (" + DUCKDB_TV.formatted(out) + ") WHERE epoch = " + epoch);
+            double duck = Duck.scalar("SELECT avg(tv) FROM (" + DUCKDB_TV.formatted(out) + ") WHERE epoch = " + epoch);
             assertEquals(duck, all.tv(), 1e-12);
             // The interval's upper end is the plug-in plus a margin; below 4 trials per schedule there is none.
             assertTrue(0 <= all.ciLow() && all.ciLow() <= all.ciHigh() && all.tv() < all.ciHigh(), all.toString());
@@ -125,7 +121,7 @@ class TvJobTest {
             assertTrue(all.allTrials(), all.toString());
             assertEquals(1, rows.stream().filter(TvSummaryRow::allTrials).count(), "one all-trials row per pair");
             // Figure 3b's baseline, independently: DuckDB's mean test error per schedule over succeeded trials, summed.
-            double baseline = scalar("WITH done AS (SELECT schedule, trial FROM read_parquet('" + out
+            double baseline = Duck.scalar("WITH done AS (SELECT schedule, trial FROM read_parquet('" + out
                     + "/trials/**/*.parquet', hive_partitioning=true) WHERE status = 'succeeded'), "
                     + "e AS (SELECT schedule, avg(test_error) AS e FROM read_parquet('" + out
                     + "/metrics/**/*.parquet', hive_partitioning=true) m SEMI JOIN done USING (schedule, trial) "
@@ -159,7 +155,7 @@ class TvJobTest {
      */
     @Test
     void aFolderOfThePerEpochLayoutGivesTheSameEstimates(@TempDir Path copy) throws IOException, SQLException {
-        copyOutput(copy);
+        TinyFarm.copy(out, copy);
         PerEpochLayout.rewrite(copy);
         assertTrue(Files.isDirectory(copy.resolve("predictions/schedule=low/epoch=1")));
         TvJob.TvResult old = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
@@ -173,10 +169,10 @@ class TvJobTest {
         for (int k = 0; k < result.summary().size(); k++) {
             assertEquals(result.summary().get(k).baseline(), allButTheNewCurve.get(k).baseline(), 1e-12);
         }
-        assertEquals(2 * 100L, (long) scalar("SELECT count(*) FROM read_parquet('" + copy
+        assertEquals(2 * 100L, Duck.count("SELECT count(*) FROM read_parquet('" + copy
                 + "/tv_by_image/*.parquet')"));
-        assertTrue(scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN read_parquet('"
-                + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
+        assertTrue(Duck.scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN "
+                + "read_parquet('" + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
     }
 
     /**
@@ -186,16 +182,16 @@ class TvJobTest {
     @Test
     void aFolderWrittenBeforeStepsGivesTheSameEstimatesWithoutSteps(@TempDir Path copy)
             throws IOException, SQLException {
-        copyOutput(copy);
+        TinyFarm.copy(out, copy);
         EpochOnlyLayout.rewrite(copy);
         TvJob.TvResult old = new TvJob(new PrintStream(new ByteArrayOutputStream(), true))
                 .run(copy.toString(), new TvOptions(PERMUTATIONS, 5, List.of()));
         assertTrue(old.summary().stream().allMatch(r -> r.step() == null), old.summary().toString());
         assertEquals(withoutBaseline(result.summary()), withoutBaseline(old.summary()));
-        assertEquals(2 * 100L, (long) scalar("SELECT count(*) FROM read_parquet('" + copy
+        assertEquals(2 * 100L, Duck.count("SELECT count(*) FROM read_parquet('" + copy
                 + "/tv_by_image/*.parquet') WHERE step IS NULL"));
-        assertTrue(scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN read_parquet('"
-                + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
+        assertTrue(Duck.scalar("SELECT max(abs(d.tv - s.tv)) FROM (" + DUCKDB_TV.formatted(copy) + ") d JOIN "
+                + "read_parquet('" + copy + "/tv_by_image/*.parquet') s USING (epoch, image)") <= 1e-12);
     }
 
     @Test
@@ -315,7 +311,7 @@ class TvJobTest {
     @Test
     void aTvSummaryWrittenBeforeAllTrialsExistedAsksForTheTvJobAgain(@TempDir Path copy)
             throws IOException, SQLException {
-        copyOutput(copy);
+        TinyFarm.copy(out, copy);
         Path summary = copy.resolve("tv_summary");
         try (var files = Files.list(summary)) {
             for (Path file : files.toList()) {
@@ -330,23 +326,10 @@ class TvJobTest {
                 + "./submit/mixfarm tv --out " + copy + " again", old.getMessage());
     }
 
-    private static void copyOutput(Path copy) throws IOException {
-        try (var files = Files.walk(out)) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(out.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
     @Test
     void onAFarmStillRunningOnlyTrialsWithASucceededRowCount(@TempDir Path copy) throws IOException {
         // A trial still training may already have its predictions on disk but not its trials row (written last).
-        copyOutput(copy);
+        TinyFarm.copy(out, copy);
         try (var rows = Files.list(copy.resolve("trials").resolve("schedule=high"))) {
             Path row = rows.filter(p -> p.getFileName().toString().equals("trial-00002.parquet")).findFirst()
                     .orElseThrow();
@@ -371,14 +354,5 @@ class TvJobTest {
     private static List<String> withoutBaseline(List<TvSummaryRow> rows) {
         return rows.stream().map(r -> r.withStep(null).toString().replaceAll("baseline=[^,]*", "baseline=?"))
                 .toList();
-    }
-
-    private static double scalar(String sql) throws SQLException {
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = db.createStatement();
-             ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getDouble(1);
-        }
     }
 }

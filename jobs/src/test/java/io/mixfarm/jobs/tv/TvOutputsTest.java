@@ -3,14 +3,15 @@ package io.mixfarm.jobs.tv;
 import io.mixfarm.jobs.config.ExperimentConfig;
 import io.mixfarm.jobs.experiment.BuildInfo;
 import io.mixfarm.jobs.experiment.ExperimentFolder;
+import io.mixfarm.jobs.farm.Duck;
 import io.mixfarm.jobs.farm.TinyFarm;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as written and as DuckDB reads them, the CSV as DuckDB reads it, and how a rerun replaces them (whole, or not at
  * all when it fails).
  */
+@ExtendWith(TinyFarm.LocalSpark.class)
 class TvOutputsTest {
 
     private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true);
@@ -56,15 +58,7 @@ class TvOutputsTest {
     @BeforeAll
     static void farmAndEstimate() {
         out = TinyFarm.run(dir, 3);
-        System.setProperty("spark.master", "local[2]");
-        System.setProperty("spark.ui.enabled", "false");
         result = new TvJob(QUIET).run(out.toString(), new TvOptions(19, 3, List.of()));
-    }
-
-    @AfterAll
-    static void clearProperties() {
-        System.clearProperty("spark.master");
-        System.clearProperty("spark.ui.enabled");
     }
 
     @Test
@@ -148,9 +142,9 @@ class TvOutputsTest {
                 + "design, step";
         String csv = "SELECT " + columns + " FROM read_csv('" + out + "/tv_summary.csv', comment = '#')";
         String parquet = "SELECT " + columns + " FROM read_parquet('" + out + "/tv_summary/*.parquet')";
-        assertEquals(result.summary().size(), scalar("SELECT count(*) FROM (" + csv + ")"));
-        assertEquals(0, scalar("SELECT count(*) FROM ((" + csv + ") EXCEPT (" + parquet + "))"));
-        assertEquals(0, scalar("SELECT count(*) FROM ((" + parquet + ") EXCEPT (" + csv + "))"));
+        assertEquals(result.summary().size(), Duck.count("SELECT count(*) FROM (" + csv + ")"));
+        assertEquals(0, Duck.count("SELECT count(*) FROM ((" + csv + ") EXCEPT (" + parquet + "))"));
+        assertEquals(0, Duck.count("SELECT count(*) FROM ((" + parquet + ") EXCEPT (" + csv + "))"));
     }
 
     /**
@@ -160,7 +154,7 @@ class TvOutputsTest {
      */
     @Test
     void aFailedRerunLeavesThePreviousOutputsAndAFinishedOneReplacesThemWhole(@TempDir Path copy) throws Exception {
-        copyTree(out, copy);
+        TinyFarm.copy(out, copy);
         Map<String, String> before = tvFiles(copy);
         TvJob crashing = new TvJob(QUIET, () -> {
             try {
@@ -170,7 +164,7 @@ class TvOutputsTest {
                 Path stagedByImage = staged.stream().filter(p -> p.getFileName().toString()
                         .startsWith(".tv_by_image.")).findFirst().orElseThrow();
                 assertEquals(2, parquetFiles(stagedByImage).size(), "both epochs' files are written");
-                assertEquals(200, scalar("SELECT count(*) FROM read_parquet('" + copy + "/tv_by_image/*.parquet')"),
+                assertEquals(200, Duck.count("SELECT count(*) FROM read_parquet('" + copy + "/tv_by_image/*.parquet')"),
                         "DuckDB sees the previous table only");
                 assertEquals("19", keyValueMetadata(parquetFiles(copy.resolve("tv_by_image")).get(0))
                         .get("mixfarm.tv.permutations"));
@@ -266,27 +260,5 @@ class TvOutputsTest {
             }
         }
         return String.join(", ", columns);
-    }
-
-    private static long scalar(String sql) throws SQLException {
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = db.createStatement();
-             ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
     }
 }
