@@ -56,6 +56,7 @@ public record PopulationStatistics(Map<String, Channels> layers) {
             return evaluation.get();
         } finally {
             net.network().params().assign(saved);
+            saved.close();
         }
     }
 
@@ -108,7 +109,9 @@ public record PopulationStatistics(Map<String, Channels> layers) {
             throw new IllegalArgumentException("a BN statistic of " + param.length() + " channels cannot take "
                     + values.length + " values");
         }
-        param.assign(Nd4j.createFromArray(values).castTo(param.dataType()).reshape(param.shape()));
+        try (INDArray doubles = Nd4j.createFromArray(values); INDArray cast = doubles.castTo(param.dataType())) {
+            param.assign(cast.reshape(param.shape()));
+        }
     }
 
     /** Whether a BN layer reads a 4-d input as {@code [N, H, W, C]} rather than {@code [N, C, H, W]}. */
@@ -202,6 +205,9 @@ public record PopulationStatistics(Map<String, Channels> layers) {
             }
             // The pointer does not keep the array's memory alive: the array must outlive the reads.
             Reference.reachabilityFence(x);
+            if (x != input) {
+                x.close();
+            }
             if (mean == null) {
                 mean = new double[channels];
                 squares = new double[channels];

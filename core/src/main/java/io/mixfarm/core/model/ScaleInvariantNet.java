@@ -3,23 +3,27 @@ package io.mixfarm.core.model;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -33,6 +37,18 @@ import java.util.function.BiConsumer;
  * @param frozen      names of the layers whose parameters must never change (BN constants, last layer)
  */
 public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String outputLayer, List<String> frozen) {
+
+    /**
+     * The workspace the training-mode pass of {@link #forEachBatchNormInput} runs in, one per thread as ND4J's
+     * workspaces are: sized by the first pass, then reused.
+     */
+    static final String PASS_WORKSPACE = "MIXFARM_BN_INPUT_PASS";
+
+    /** DL4J's configuration of its own activation workspaces: learn the size in the first scope, then reuse it. */
+    private static final WorkspaceConfiguration PASS_WORKSPACE_CONFIG = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
 
     public ScaleInvariantNet {
         if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
@@ -124,65 +140,98 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
 
     /**
      * One forward pass in training mode, as an SGD step makes it (every BN normalises with the batch's own
-     * statistics), handing what each BN layer received, by layer name in network order, to {@code consumer}; then
-     * every array the pass made is released at once. It takes no step and calls no listener; DL4J's BN may still
-     * move its running statistics in a training pass, so a caller that must leave them as they were saves and
-     * restores the parameters around it (as {@link PopulationStatistics#evaluate} does).
+     * statistics), up to the last BN layer, handing what each BN layer received, by layer name in network order, to
+     * {@code consumer}; then every array the pass made goes at once. It takes no step and calls no listener; DL4J's
+     * BN may still move its running statistics in a training pass, so a caller that must leave them as they were
+     * saves and restores the parameters around it (as {@link PopulationStatistics#evaluate} does).
      *
-     * <p>Why the release: the pass keeps every layer's output off-heap, and ND4J frees such an array only when a
-     * garbage collection finds its small Java object, which a large heap rarely needs. Evaluations at many record
-     * points made a farm's JVM grow by some 17 GB of such arrays per trial until the kernel killed it
-     * (docs/performance.md, "The sample mixing study"). The consumer must not keep what it is given.
+     * <p>Why a workspace: ND4J frees an array made outside one only when a garbage collection finds its small Java
+     * object, which a large heap rarely needs, and malloc keeps the space meanwhile. Evaluations at many record
+     * points made a farm's JVM grow by gigabytes that way (docs/performance.md, "The sample mixing study"): first by
+     * the layers' outputs, then, once those were closed, by what the layers' input preprocessors made, which DL4J's
+     * own feed-forward does not hand back. Here each layer (or graph vertex) runs as DL4J's feed-forward runs it, but
+     * with every array it makes in {@link #PASS_WORKSPACE}, whose scope ends with the pass and whose memory the next
+     * pass reuses. The consumer must not keep what it is given.
      *
      * @param features flattened images, one a row; left as they are
      */
+    @SuppressWarnings("try") // the scope is entered for its side effect: what the pass makes goes with it
     public void forEachBatchNormInput(INDArray features, BiConsumer<String, INDArray> consumer) {
-        List<INDArray> made = new ArrayList<>();
+        LayerWorkspaceMgr pass = LayerWorkspaceMgr.builder().defaultWorkspace(PASS_WORKSPACE, PASS_WORKSPACE_CONFIG)
+                .build();
         Map<String, INDArray> inputs = new LinkedHashMap<>();
-        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
-        try {
+        try (MemoryWorkspace scope = pass.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
             if (network instanceof MultiLayerNetwork chain) {
-                // Entry i is layer i's input before its preprocessor; entry 0 is the features.
-                List<INDArray> activations = chain.feedForward(features, true);
-                made.addAll(activations);
-                for (int i = 0; i < chain.getnLayers(); i++) {
-                    if (chain.getLayer(i) instanceof BatchNormalization bn) {
-                        InputPreProcessor pre = chain.getLayerWiseConfigurations().getInputPreProcess(i);
-                        INDArray in = activations.get(i);
-                        inputs.put(name(bn), pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
-                    }
-                }
+                chainPass(chain, features, pass, inputs);
             } else {
-                ComputationGraph graph = (ComputationGraph) network;
-                Map<String, INDArray> activations = graph.feedForward(new INDArray[] {features}, true);
-                made.addAll(activations.values());
-                for (BatchNormalization bn : batchNormLayers()) {
-                    String name = name(bn);
-                    INDArray in = activations.get(graph.getConfiguration().getVertexInputs().get(name).get(0));
-                    InputPreProcessor pre = ((LayerVertex) graph.getVertex(name)).getLayerPreProcessor();
-                    inputs.put(name, pre == null ? in : pre.preProcess(in, (int) in.size(0), noWorkspaces));
-                }
+                graphPass((ComputationGraph) network, features, pass, inputs);
             }
-            made.addAll(inputs.values());
-            inputs.forEach(consumer);
+            // What the consumer makes is its own, outside the pass's workspace.
+            try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                inputs.forEach(consumer);
+            }
         } finally {
-            release(made, features);
+            // As DL4J's feed-forward does: no layer keeps its input, which lived in the pass's workspace.
+            if (network instanceof MultiLayerNetwork chain) {
+                chain.clearLayersStates();
+            } else {
+                ((ComputationGraph) network).clearLayersStates();
+            }
+        }
+    }
+
+    /** A chain's layers up to its last BN: each layer's input preprocessor, then the layer. */
+    private static void chainPass(MultiLayerNetwork chain, INDArray features, LayerWorkspaceMgr pass,
+                                  Map<String, INDArray> inputs) {
+        int last = -1;
+        for (int i = 0; i < chain.getnLayers(); i++) {
+            if (chain.getLayer(i) instanceof BatchNormalization) {
+                last = i;
+            }
+        }
+        INDArray x = features;
+        for (int i = 0; i <= last; i++) {
+            org.deeplearning4j.nn.api.Layer layer = chain.getLayer(i);
+            InputPreProcessor pre = chain.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (pre != null) {
+                x = pre.preProcess(x, (int) x.size(0), pass);
+            }
+            if (layer instanceof BatchNormalization bn) {
+                inputs.put(name(bn), x);
+            }
+            x = layer.activate(x, true, pass);
         }
     }
 
     /**
-     * Closes each distinct buffer among {@code arrays} once, never {@code keep}'s (a pass may hand its input back
-     * as its first activation) and never a view's (its buffer belongs to another array).
+     * A graph's vertices in topological order up to its last BN, each given its inputs as DL4J's feed-forward gives
+     * them (a layer vertex applies its preprocessor as it takes them).
      */
-    private static void release(List<INDArray> arrays, INDArray keep) {
-        Set<DataBuffer> done = Collections.newSetFromMap(new IdentityHashMap<>());
-        done.add(keep.data());
-        for (INDArray array : arrays) {
-            if (array == null || array.wasClosed() || array.isView() || !array.closeable()) {
+    private void graphPass(ComputationGraph graph, INDArray features, LayerWorkspaceMgr pass,
+                           Map<String, INDArray> inputs) {
+        List<BatchNormalization> bns = batchNormLayers();
+        String lastBn = name(bns.get(bns.size() - 1));
+        Map<String, List<String>> edges = graph.getConfiguration().getVertexInputs();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        graph.setInputs(features);
+        for (int index : graph.topologicalSortOrder()) {
+            GraphVertex vertex = graph.getVertices()[index];
+            String name = vertex.getVertexName();
+            if (vertex.isInputVertex()) {
+                out.put(name, features);
                 continue;
             }
-            if (done.add(array.data())) {
-                array.close();
+            INDArray[] in = edges.get(name).stream().map(out::get).toArray(INDArray[]::new);
+            if (vertex.getLayer() instanceof BatchNormalization) {
+                InputPreProcessor pre = ((LayerVertex) vertex).getLayerPreProcessor();
+                inputs.put(name, pre == null ? in[0] : pre.preProcess(in[0], (int) in[0].size(0), pass));
+            }
+            for (int i = 0; i < in.length; i++) {
+                vertex.setInput(i, in[i], pass);
+            }
+            out.put(name, vertex.doForward(true, pass));
+            if (name.equals(lastBn)) {
+                return;
             }
         }
     }
@@ -222,6 +271,23 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
             return;
         }
         assignFlat(state, values, "updater state values");
+    }
+
+    /**
+     * Frees the network's parameters, gradients and updater state now, rather than when a collection finds the
+     * network; for a network that is done with (a finished trial's). The network is unusable after.
+     */
+    public void release() {
+        INDArray state = updaterStateView();
+        if (state != null) {
+            state.close();
+        }
+        INDArray gradients = network instanceof MultiLayerNetwork chain ? chain.getGradientsViewArray()
+                : ((ComputationGraph) network).getGradientsViewArray();
+        if (gradients != null) {
+            gradients.close();
+        }
+        network.params().close();
     }
 
     /** DL4J's count of SGD steps taken. */

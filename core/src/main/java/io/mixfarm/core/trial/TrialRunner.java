@@ -10,6 +10,7 @@ import io.mixfarm.core.model.ScaleInvariantNet;
 import io.mixfarm.core.model.WeightGroup;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,7 +65,11 @@ public final class TrialRunner {
                            SnapshotRequest snapshots) {
         long start = System.nanoTime();
         TrialState state = from == null ? TrialState.start(spec, data) : TrialState.resume(spec, data, from);
-        return train(state, observer, snapshots, start);
+        try {
+            return train(state, observer, snapshots, start);
+        } finally {
+            state.release();
+        }
     }
 
     /**
@@ -98,7 +103,9 @@ public final class TrialRunner {
                     labels[i] = state.train.label(batch[i]);
                 }
                 state.trainStats.expect(labels);
-                net.fit(state.train.batch(batch));
+                DataSet examples = state.train.batch(batch);
+                net.fit(examples);
+                release(examples);
                 step++;
                 if (!due.isEmpty() && due.peek().step() == step && !due.peek().isEpochEnd(stepsPerEpoch)) {
                     // Inside the epoch: evaluating only reads the weights (BN in inference mode), so training goes
@@ -186,7 +193,11 @@ public final class TrialRunner {
         int errors = 0;
         for (int from = 0; from < n; from += EVAL_CHUNK) {
             int to = Math.min(n, from + EVAL_CHUNK);
-            ClassScores probabilities = ClassScores.of(net.output(test.features(from, to), false));
+            ClassScores probabilities;
+            // Released at once, as a step's batch is (release(DataSet)).
+            try (INDArray features = test.features(from, to); INDArray output = net.output(features, false)) {
+                probabilities = ClassScores.of(output);
+            }
             for (int i = 0; i < probabilities.count(); i++) {
                 int label = test.label(from + i);
                 int guess = probabilities.argmax(i);
@@ -199,6 +210,17 @@ public final class TrialRunner {
             }
         }
         return new TestEvaluation(lossSum / n, (double) errors / n, predicted);
+    }
+
+    /**
+     * Frees a step's batch once the step has read it. ND4J frees an array outside a workspace only when a garbage
+     * collection finds its small Java object; a trial makes one such batch per step and one per evaluation chunk,
+     * and between collections they piled up off-heap, where malloc then kept the space (docs/performance.md, "The
+     * sample mixing study").
+     */
+    private static void release(DataSet examples) {
+        examples.getFeatures().close();
+        examples.getLabels().close();
     }
 
     private static EpochMetrics metrics(ScaleInvariantNet net, int epoch, double lr, double wd,

@@ -163,7 +163,8 @@ class SubmitScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spark-standalone.sh", "spark-yarn.sh", "spark-k8s.sh", "gpu-discovery.sh", "gpu-smoke.sh"})
+    @ValueSource(strings = {"spark-standalone.sh", "spark-yarn.sh", "spark-k8s.sh", "gpu-discovery.sh", "gpu-smoke.sh",
+            "bench-memory"})
     void helpPrintsUsage(String name) throws Exception {
         Result r = script(name, "--help");
         assertEquals(0, r.exit(), r.err());
@@ -171,7 +172,7 @@ class SubmitScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spark-standalone.sh", "spark-yarn.sh", "spark-k8s.sh"})
+    @ValueSource(strings = {"spark-standalone.sh", "spark-yarn.sh", "spark-k8s.sh", "bench-memory"})
     void missingArgumentsFailWithOneLine(String name) throws Exception {
         Result r = script(name);
         assertEquals(2, r.exit(), r.err());
@@ -195,6 +196,15 @@ class SubmitScriptsTest {
         }
         assertTrue(failures.get(3).err().contains("spark.kubernetes.container.image"), failures.get(3).err());
         assertTrue(failures.get(4).err().contains("spark.kubernetes.file.upload.path"), failures.get(4).err());
+    }
+
+    @Test
+    void benchMemoryRefusesAnOutputFolderOfTheCallersWithOneLine() throws Exception {
+        // Its run goes into a fresh folder: one the caller named might hold finished trials, which would not rerun.
+        Result r = script("bench-memory", CONFIG, "--set", "trials=1", "--out", "/tmp/x");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("", r.out());
+        assertEquals("bench-memory: --out is the benchmark's own (a fresh folder per run)", r.err().strip());
     }
 
     @Test
