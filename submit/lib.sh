@@ -21,6 +21,8 @@ mf_prog="$(basename "$0")"
 
 # DL4J's oneDNN helpers on, oneDNN natives chosen: the same -D properties as submit/mixfarm.
 mf_nd4j_opts="-Dorg.eclipse.deeplearning4j.helpers.disable=false -Dorg.bytedeco.javacpp.platform.extension=-onednn"
+# glibc's malloc settings for every mixfarm JVM (submit/mixfarm, submit/bench-torch and these scripts source this
+# line; FarmJob.GLIBC_TUNABLES and pom.xml's mixfarm.glibc.tunables must equal it, MallocSettingsTest checks).
 mf_glibc_default="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=268435456"
 
 # spark-submit options that take a value (SparkSubmitOptionParser); the others below are flags.

@@ -50,7 +50,10 @@ public final class FarmJob {
 
     private static final String JOB_GROUP = "mixfarm-farm";
     private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(?:\\s*,\\s*(\\d+))?]|local");
-    /** glibc settings of every training JVM (see the launcher and README). */
+    /**
+     * glibc settings of every training JVM: submit/lib.sh's {@code mf_glibc_default}, copied for executors that no
+     * launcher script starts ({@code MallocSettingsTest} keeps the copy equal).
+     */
     static final String GLIBC_TUNABLES =
             "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=268435456";
 
