@@ -162,10 +162,10 @@ final class WeightedKernels {
         this.outputShape = outputShape.clone();
         dnnl_memory_desc_t weights = Dnnl.desc(weightShape, weightTag);
         dnnl_memory_desc_t anyWeights = Dnnl.anyLayout(weights);
-        dnnl_primitive_desc forwardPd = forwardPd(forwardOp, plan, src, anyWeights, dst);
+        dnnl_primitive_desc forwardPd = primitiveDesc(forwardOp, plan, null, src, anyWeights, dst);
         if (forwardPd == null) {
             plan = fallback;
-            forwardPd = forwardPd(forwardOp, plan, src, anyWeights, dst);
+            forwardPd = primitiveDesc(forwardOp, plan, null, src, anyWeights, dst);
         }
         if (forwardPd == null) {
             throw new IllegalStateException("oneDNN has no kernel for " + plan + " on input " +
@@ -177,37 +177,39 @@ final class WeightedKernels {
                 inference ? Arg.versionedIn(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights)
                         : Arg.in(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights),
                 Arg.out(DNNL_ARG_DST, dnnl_query_dst_md, dst));
-        dnnl_memory_desc_t opSrc = plan.activationsAnyLayout() ? Dnnl.anyLayout(src) : src;
-        dnnl_memory_desc_t opDst = plan.activationsAnyLayout() ? Dnnl.anyLayout(dst) : dst;
-        backwardData = backwardDataOp == null ? null : new LaidOutPrimitive(
-                required(backwardDataOp.create(plan.algorithm(), opSrc, anyWeights, opDst), forwardPd, plan),
-                handles,
-                Arg.in(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, dst),
+        backwardData = backwardDataOp == null ? null : backward(backwardDataOp, plan, forwardPd, src, anyWeights,
+                dst, Arg.in(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, dst),
                 Arg.in(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights),
                 Arg.out(DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, src));
-        backwardWeights = backwardWeightsOp == null ? null : new LaidOutPrimitive(
-                required(backwardWeightsOp.create(plan.algorithm(), opSrc, anyWeights, opDst), forwardPd, plan),
-                handles,
-                Arg.in(DNNL_ARG_SRC, dnnl_query_src_md, src),
+        backwardWeights = backwardWeightsOp == null ? null : backward(backwardWeightsOp, plan, forwardPd, src,
+                anyWeights, dst, Arg.in(DNNL_ARG_SRC, dnnl_query_src_md, src),
                 Arg.in(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, dst),
                 Arg.out(DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, weights));
     }
 
-    private dnnl_primitive_desc forwardPd(OpDesc op, ConvolutionPlan plan, dnnl_memory_desc_t src,
-                                          dnnl_memory_desc_t anyWeights, dnnl_memory_desc_t dst) {
+    /**
+     * The primitive descriptor of {@code op} under {@code plan} (its algorithm, its activation layout, the kernels it
+     * accepts), or {@code null} where oneDNN has no kernel for it; {@code hint} is the forward pass's, for backward.
+     */
+    private dnnl_primitive_desc primitiveDesc(OpDesc op, ConvolutionPlan plan, dnnl_primitive_desc hint,
+                                              dnnl_memory_desc_t src, dnnl_memory_desc_t anyWeights,
+                                              dnnl_memory_desc_t dst) {
         dnnl_memory_desc_t opSrc = plan.activationsAnyLayout() ? Dnnl.anyLayout(src) : src;
         dnnl_memory_desc_t opDst = plan.activationsAnyLayout() ? Dnnl.anyLayout(dst) : dst;
-        return Dnnl.primitiveDescOrNull(op.create(plan.algorithm(), opSrc, anyWeights, opDst), null, handles,
+        return Dnnl.primitiveDescOrNull(op.create(plan.algorithm(), opSrc, anyWeights, opDst), hint, handles,
                 plan::accepts);
     }
 
-    private dnnl_primitive_desc required(Pointer opDesc, dnnl_primitive_desc forwardPd, ConvolutionPlan plan) {
-        dnnl_primitive_desc pd = Dnnl.primitiveDescOrNull(opDesc, forwardPd, handles, plan::accepts);
+    /** A backward pass under the plan the forward one got; oneDNN has one wherever it has the forward. */
+    private LaidOutPrimitive backward(OpDesc op, ConvolutionPlan plan, dnnl_primitive_desc forwardPd,
+                                      dnnl_memory_desc_t src, dnnl_memory_desc_t anyWeights, dnnl_memory_desc_t dst,
+                                      Arg... args) {
+        dnnl_primitive_desc pd = primitiveDesc(op, plan, forwardPd, src, anyWeights, dst);
         if (pd == null) {
             throw new IllegalStateException("oneDNN has no backward kernel for " + plan + " on input "
                     + Arrays.toString(inputShape));
         }
-        return pd;
+        return new LaidOutPrimitive(pd, handles, args);
     }
 
     boolean fits(long[] shape) {
