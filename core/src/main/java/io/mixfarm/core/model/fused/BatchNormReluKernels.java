@@ -101,7 +101,7 @@ final class BatchNormReluKernels {
 
         if (relu) {
             dnnl_memory_desc_t maskDesc = dnnl_primitive_desc_query_md(trainPd, dnnl_query_workspace_md, 0);
-            mask = new BytePointer(dnnl_memory_desc_get_size(maskDesc));
+            mask = Dnnl.alignedBytes(dnnl_memory_desc_get_size(maskDesc));
             trainMem = Dnnl.memories(handles, data, data, stat, stat, maskDesc);
             trainArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE,
                     DNNL_ARG_WORKSPACE}, trainMem);

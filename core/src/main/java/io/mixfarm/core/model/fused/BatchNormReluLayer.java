@@ -65,7 +65,7 @@ public class BatchNormReluLayer extends BatchNormalization {
         }
         INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
         BatchNormReluKernels k = kernels(x.shape());
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         long channels = x.size(channelAxis(x));
         if (training) {
             // Shaped as DL4J's running-statistic parameters ([channels]), so the step after backward needs no view.
@@ -100,8 +100,7 @@ public class BatchNormReluLayer extends BatchNormalization {
         }
         INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
-        INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                trainedInput.shape(), 'c');
+        INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, trainedInput.shape());
         trainedKernels.backward(stream, trainedInput, batchMean, batchVar, gradOut, gradIn);
 
         Gradient gradient = new DefaultGradient();

@@ -52,7 +52,7 @@ public class ChannelsLastMaxPoolingLayer extends SubsamplingLayer {
         assertInputSet(false);
         INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
         MaxPoolingKernels k = kernels(x.shape());
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, k.outputShape(), 'c');
+        INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, k.outputShape());
         if (training) {
             k.train(stream, x, out);
             trainedKernels = k;
@@ -73,8 +73,7 @@ public class ChannelsLastMaxPoolingLayer extends SubsamplingLayer {
         }
         INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
-        INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(),
-                'c');
+        INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
         trainedKernels.backward(stream, gradOut, gradIn);
         return new Pair<>(new DefaultGradient(), gradIn);
     }

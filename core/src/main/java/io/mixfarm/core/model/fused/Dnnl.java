@@ -12,11 +12,14 @@ import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -65,6 +68,10 @@ final class Dnnl {
 
     /** Set to {@code false} to force the fallback path (tests compare both; nothing else should need it). */
     static final String ENABLED_PROPERTY = "mixfarm.fused.dnnl";
+
+    /** Bytes of a cache line, and of one AVX-512 vector: where the kernels want their arrays to start. */
+    static final int ALIGNMENT = 64;
+    private static final int ALIGNMENT_FLOATS = ALIGNMENT / Float.BYTES;
 
     private static volatile dnnl_engine engine;
 
@@ -223,20 +230,49 @@ final class Dnnl {
         check(dnnl_stream_wait(stream), "stream_wait");
     }
 
+    /**
+     * A dense float array in DL4J's workspace for {@code type}, starting on a cache line. ND4J places arrays on
+     * 8- or 16-byte boundaries, so most of them started inside a cache line: then every 64-byte vector load or store
+     * of oneDNN's kernels spans two lines (docs/performance.md, "Where arrays start").
+     */
+    static INDArray uninitialized(LayerWorkspaceMgr workspaceMgr, ArrayType type, long... shape) {
+        long length = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        return alignedView(workspaceMgr.createUninitialized(type, DataType.FLOAT, length + ALIGNMENT_FLOATS - 1),
+                length).reshape('c', shape);
+    }
+
     /** A dense array outside every workspace (it lives as long as its layer), reused while its shape fits. */
     static INDArray detached(INDArray current, long... shape) {
         return detached(current, 'c', shape);
     }
 
-    /** As {@link #detached(INDArray, long...)}, in the given element order. */
+    /** As {@link #detached(INDArray, long...)}, in the given element order; it starts on a cache line. */
     @SuppressWarnings("try") // the scope is the point: it is entered for its side effect, never referenced
     static INDArray detached(INDArray current, char order, long... shape) {
         if (current != null && current.ordering() == order && Arrays.equals(current.shape(), shape)) {
             return current;
         }
+        long length = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(DataType.FLOAT, shape, order);
+            INDArray flat = Nd4j.createUninitialized(DataType.FLOAT, length + ALIGNMENT_FLOATS - 1);
+            return alignedView(flat, length).reshape(order, shape);
         }
+    }
+
+    /** The {@code length} elements of the vector {@code flat} from its first cache line boundary on. */
+    private static INDArray alignedView(INDArray flat, long length) {
+        long skip = padding(flat.data().addressPointer().address()) / Float.BYTES;
+        return flat.get(NDArrayIndex.interval(skip, skip + length));
+    }
+
+    /** Native memory of at least {@code bytes}, positioned on a cache line (JavaCPP passes the position on). */
+    static BytePointer alignedBytes(long bytes) {
+        BytePointer raw = new BytePointer(bytes + ALIGNMENT - 1);
+        return raw.position(padding(raw.address()));
+    }
+
+    private static long padding(long address) {
+        return (ALIGNMENT - (address & (ALIGNMENT - 1))) & (ALIGNMENT - 1);
     }
 
     /**
@@ -266,14 +302,23 @@ final class Dnnl {
         }
     }
 
-    /** Whether two dense arrays of the same shape hold the same bits. */
+    /**
+     * Whether two {@link #dense} arrays of the same shape hold the same bits. It compares their memory: ND4J's buffer
+     * copies ({@code asNio}, {@code asFloat}) ignore a view's offset.
+     */
     static boolean sameBits(INDArray a, INDArray b) {
-        return a.data().asNio().equals(b.data().asNio());
+        long bytes = a.length() * a.dataType().width();
+        return b.length() * b.dataType().width() == bytes
+                && Pointer.memcmp(a.data().addressPointer(), b.data().addressPointer(), bytes) == 0;
     }
 
-    /** Whether oneDNN may use the array's memory as it is: dense, row-major, not a view into a larger buffer. */
+    /**
+     * Whether oneDNN may use the array's memory as it is: dense and row-major, its buffer exactly its elements (a
+     * view's buffer starts at the view's offset, as {@link #uninitialized} relies on).
+     */
     static boolean dense(INDArray array) {
-        return array.ordering() == 'c' && !array.isView() && Shape.hasDefaultStridesForShape(array);
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
+                && array.data().length() == array.length();
     }
 
     static void check(int status, String call) {

@@ -90,7 +90,7 @@ final class LaidOutPrimitive {
             reorders[i] = arg.use() == Use.OUT ? Reorder.between(chosen[i], arg.caller())
                     : Reorder.between(arg.caller(), chosen[i]);
             sizes[i] = dnnl_memory_desc_get_size(chosen[i]);
-            buffers[i] = reorders[i] != null && uses[i] == Use.VERSIONED_IN ? new BytePointer(sizes[i]) : null;
+            buffers[i] = reorders[i] != null && uses[i] == Use.VERSIONED_IN ? Dnnl.alignedBytes(sizes[i]) : null;
         }
         memories = Dnnl.memories(handles, chosen);
         args = Dnnl.args(kinds, memories);
@@ -138,11 +138,11 @@ final class LaidOutPrimitive {
     /** The thread's scratch buffer at {@code position}, grown to at least {@code bytes}. */
     private static BytePointer scratch(BytePointer[] scratch, int position, long bytes) {
         BytePointer buffer = scratch[position];
-        if (buffer == null || buffer.capacity() < bytes) {
+        if (buffer == null || buffer.capacity() - buffer.position() < bytes) {
             if (buffer != null) {
                 buffer.close();
             }
-            buffer = new BytePointer(bytes);
+            buffer = Dnnl.alignedBytes(bytes);
             scratch[position] = buffer;
         }
         return buffer;

@@ -77,7 +77,7 @@ final class MaxPoolingKernels {
                 strides, kernels, padLeft, padRight), "pooling_forward_desc_init");
         dnnl_primitive_desc trainPd = Dnnl.primitiveDesc(trainDesc, null, handles);
         dnnl_memory_desc_t workspaceDesc = dnnl_primitive_desc_query_md(trainPd, dnnl_query_workspace_md, 0);
-        workspace = new BytePointer(dnnl_memory_desc_get_size(workspaceDesc));
+        workspace = Dnnl.alignedBytes(dnnl_memory_desc_get_size(workspaceDesc));
         train = Dnnl.primitive(trainPd, handles);
         trainMem = Dnnl.memories(handles, src, dst, workspaceDesc);
         trainArgs = Dnnl.args(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE}, trainMem);

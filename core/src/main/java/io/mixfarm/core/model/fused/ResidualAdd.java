@@ -54,8 +54,8 @@ public class ResidualAdd extends ElementWiseVertex {
             if (!ownForward) {
                 return super.doForward(training, workspaceMgr);
             }
-            INDArray sum = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, in[0].shape(),
-                    in[0].ordering());
+            INDArray sum = forOneDnn(in[0]) ? Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, in[0].shape())
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, in[0].shape(), in[0].ordering());
             Nd4j.exec(new AddOp(in[0], in[1], sum));
             return sum;
         }
@@ -66,8 +66,18 @@ public class ResidualAdd extends ElementWiseVertex {
                 return super.doBackward(tbptt, workspaceMgr);
             }
             INDArray epsilon = getEpsilon();
-            return new Pair<>(null, new INDArray[] {workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon),
-                    workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon)});
+            return new Pair<>(null, new INDArray[] {copy(epsilon, workspaceMgr), copy(epsilon, workspaceMgr)});
+        }
+
+        private INDArray copy(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            return forOneDnn(epsilon)
+                    ? Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon.shape()).assign(epsilon)
+                    : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+        }
+
+        /** Whether the array feeds the fused layers, which want it on a cache line ({@link Dnnl#uninitialized}). */
+        private boolean forOneDnn(INDArray like) {
+            return dataType == DataType.FLOAT && like.ordering() == 'c' && Dnnl.usable();
         }
     }
 }

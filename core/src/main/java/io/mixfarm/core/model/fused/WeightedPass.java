@@ -63,7 +63,7 @@ final class WeightedPass {
         } else {
             refreshWeights(weightParam);
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, k.outputShape(), 'c');
+        INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, k.outputShape());
         k.forward(stream, x, weights, weightsVersion, out);
         if (training) {
             trainedInput = x;
@@ -99,8 +99,7 @@ final class WeightedPass {
         if (!trainedKernels.computesInputGradient()) {
             return null;
         }
-        INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                trainedInput.shape(), 'c');
+        INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, trainedInput.shape());
         trainedKernels.backwardData(stream, gradOut, weights, gradIn);
         return gradIn;
     }
