@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.ref.Reference;
@@ -154,8 +153,7 @@ public record PopulationStatistics(Map<String, Channels> layers) {
                         + layer + " got " + input.dataType());
             }
             int axis = input.rank() == 4 && channelsLast ? 3 : 1;
-            INDArray x = input.ordering() == 'c' && !input.isView() && Shape.hasDefaultStridesForShape(input)
-                    ? input : input.dup('c');
+            INDArray x = NativeMemory.isDenseRowMajor(input) ? input : input.dup('c');
             int channels = (int) x.size(axis);
             // In C order, value i belongs to channel (i / inner) % channels: runs of `inner` values share a channel.
             long inner = 1;

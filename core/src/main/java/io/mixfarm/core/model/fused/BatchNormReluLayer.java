@@ -1,5 +1,6 @@
 package io.mixfarm.core.model.fused;
 
+import io.mixfarm.core.model.NativeMemory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -63,7 +64,7 @@ public class BatchNormReluLayer extends BatchNormalization {
             fallbackOutput = training ? out : null;
             return out;
         }
-        INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        INDArray x = NativeMemory.isDenseRowMajor(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
         BatchNormReluKernels k = kernels(x.shape());
         INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         long channels = x.size(channelAxis(x));
@@ -98,7 +99,7 @@ public class BatchNormReluLayer extends BatchNormalization {
         if (trainedKernels == null || !trainedKernels.fits(epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId() + " without a training pass of its shape");
         }
-        INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
+        INDArray gradOut = NativeMemory.isDenseRowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
         INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, trainedInput.shape());
         trainedKernels.backward(stream, trainedInput, batchMean, batchVar, gradOut, gradIn);

@@ -1,5 +1,6 @@
 package io.mixfarm.core.model.fused;
 
+import io.mixfarm.core.model.NativeMemory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -50,7 +51,7 @@ public class ChannelsLastMaxPoolingLayer extends SubsamplingLayer {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
-        INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        INDArray x = NativeMemory.isDenseRowMajor(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
         MaxPoolingKernels k = kernels(x.shape());
         INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, k.outputShape());
         if (training) {
@@ -71,7 +72,7 @@ public class ChannelsLastMaxPoolingLayer extends SubsamplingLayer {
         if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId() + " without a training pass of its shape");
         }
-        INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
+        INDArray gradOut = NativeMemory.isDenseRowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
         INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
         trainedKernels.backward(stream, gradOut, gradIn);

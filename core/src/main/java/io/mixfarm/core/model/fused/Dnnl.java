@@ -12,12 +12,12 @@ import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import io.mixfarm.core.model.NativeMemory;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -303,22 +303,13 @@ final class Dnnl {
     }
 
     /**
-     * Whether two {@link #dense} arrays of the same shape hold the same bits. It compares their memory: ND4J's buffer
-     * copies ({@code asNio}, {@code asFloat}) ignore a view's offset.
+     * Whether two dense ({@link NativeMemory#isDenseRowMajor}) arrays of the same shape hold the same bits. It
+     * compares their memory: ND4J's {@code asNio()} of a view's buffer starts at the whole buffer's start.
      */
     static boolean sameBits(INDArray a, INDArray b) {
         long bytes = a.length() * a.dataType().width();
         return b.length() * b.dataType().width() == bytes
                 && Pointer.memcmp(a.data().addressPointer(), b.data().addressPointer(), bytes) == 0;
-    }
-
-    /**
-     * Whether oneDNN may use the array's memory as it is: dense and row-major, its buffer exactly its elements (a
-     * view's buffer starts at the view's offset, as {@link #uninitialized} relies on).
-     */
-    static boolean dense(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
-                && array.data().length() == array.length();
     }
 
     static void check(int status, String call) {

@@ -1,5 +1,6 @@
 package io.mixfarm.core.model.fused;
 
+import io.mixfarm.core.model.NativeMemory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -53,7 +54,7 @@ final class WeightedPass {
 
     /** The layer's output for {@code input}; a training pass is kept for {@link #backward}. */
     INDArray forward(INDArray input, INDArray weightParam, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = Dnnl.dense(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        INDArray x = NativeMemory.isDenseRowMajor(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
         WeightedKernels k = kernels(x.shape(),
                 training ? WeightedKernels.Purpose.TRAINING : WeightedKernels.Purpose.INFERENCE);
         if (training) {
@@ -91,7 +92,7 @@ final class WeightedPass {
         if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId + " without a training pass of its shape");
         }
-        INDArray gradOut = Dnnl.dense(epsilon) ? epsilon
+        INDArray gradOut = NativeMemory.isDenseRowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
         weightGradient = Dnnl.detached(weightGradient, weightOrder, gradientView.shape());
         trainedKernels.backwardWeights(stream, trainedInput, gradOut, weightGradient);

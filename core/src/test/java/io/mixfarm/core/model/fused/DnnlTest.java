@@ -1,5 +1,6 @@
 package io.mixfarm.core.model.fused;
 
+import io.mixfarm.core.model.NativeMemory;
 import io.mixfarm.core.runtime.RuntimeSetup;
 import org.bytedeco.javacpp.BytePointer;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +49,7 @@ class DnnlTest {
         INDArray buffer = Nd4j.linspace(DataType.FLOAT, 0, 31, 32);
         INDArray shifted = buffer.get(NDArrayIndex.interval(8, 16)).reshape('c', 2, 4);
         INDArray copy = shifted.dup();
-        assertTrue(Dnnl.dense(shifted), "a contiguous view is dense");
+        assertTrue(NativeMemory.isDenseRowMajor(shifted), "a contiguous view is dense");
         assertTrue(Dnnl.sameBits(shifted, copy));
         assertFalse(Dnnl.sameBits(buffer.get(NDArrayIndex.interval(0, 8)).reshape('c', 2, 4), copy),
                 "the buffer's first elements are not the view's");
@@ -60,9 +61,9 @@ class DnnlTest {
     @Test
     void onlyRowMajorArraysThatAreTheirWholeBufferAreDense() {
         INDArray matrix = Nd4j.linspace(DataType.FLOAT, 1, 12, 12).reshape('c', 3, 4);
-        assertTrue(Dnnl.dense(matrix));
-        assertFalse(Dnnl.dense(matrix.dup('f')), "column-major");
-        assertFalse(Dnnl.dense(matrix.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2))), "strided columns");
-        assertFalse(Dnnl.dense(matrix.transpose()), "a transposed view");
+        assertTrue(NativeMemory.isDenseRowMajor(matrix));
+        assertFalse(NativeMemory.isDenseRowMajor(matrix.dup('f')), "column-major");
+        assertFalse(NativeMemory.isDenseRowMajor(matrix.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2))), "strided columns");
+        assertFalse(NativeMemory.isDenseRowMajor(matrix.transpose()), "a transposed view");
     }
 }

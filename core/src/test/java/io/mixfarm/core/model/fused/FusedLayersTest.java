@@ -1,5 +1,6 @@
 package io.mixfarm.core.model.fused;
 
+import io.mixfarm.core.model.NativeMemory;
 import io.mixfarm.core.bench.Minibatches;
 import io.mixfarm.core.data.Dataset;
 import io.mixfarm.core.data.EmbeddedSample;
@@ -192,7 +193,7 @@ class FusedLayersTest {
     }
 
     private static void assertStartsOnACacheLine(INDArray array, String what) {
-        assertTrue(Dnnl.dense(array), what + " is dense");
+        assertTrue(NativeMemory.isDenseRowMajor(array), what + " is dense");
         assertEquals(0, array.data().addressPointer().address() % Dnnl.ALIGNMENT, what + " starts on a cache line");
     }
 
