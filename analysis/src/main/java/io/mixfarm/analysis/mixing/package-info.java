@@ -9,8 +9,8 @@
  * LR against the paper's prediction; {@link io.mixfarm.analysis.mixing.ScalingFit} fits the scaling law
  * {@code log T = a + b log(1/lambda_e)} for either clock; {@link io.mixfarm.analysis.mixing.Equilibrium} checks
  * that the reference was at equilibrium when the perturbation came; {@link io.mixfarm.analysis.mixing.Perturbation}
- * places the perturbation on the step axis, from which every clock counts. Every interval is a percentile bootstrap over pairs
- * (trial k of both branches), the independent units of a forked study, and every draw is seeded.
+ * places the perturbation on the step axis, from which every clock counts. Every interval is a percentile bootstrap
+ * over pairs (trial k of both branches), the independent units of a forked study, and every draw is seeded.
  * {@link io.mixfarm.analysis.mixing.MixingAnalysis} runs all of it on a study's inputs and returns
  * {@link io.mixfarm.analysis.mixing.MixingSummaryRow}s (per intrinsic LR) and
  * {@link io.mixfarm.analysis.mixing.MixingStudyRow}s (per clock). Plain Java: no Spark, no DL4J.

@@ -1,6 +1,5 @@
 package io.mixfarm.core.model.fused;
 
-import io.mixfarm.core.model.NativeMemory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -64,7 +63,7 @@ public class BatchNormReluLayer extends BatchNormalization {
             fallbackOutput = training ? out : null;
             return out;
         }
-        INDArray x = NativeMemory.isDenseRowMajor(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        INDArray x = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATIONS, input);
         BatchNormReluKernels k = kernels(x.shape());
         INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         long channels = x.size(channelAxis(x));
@@ -99,8 +98,7 @@ public class BatchNormReluLayer extends BatchNormalization {
         if (trainedKernels == null || !trainedKernels.fits(epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId() + " without a training pass of its shape");
         }
-        INDArray gradOut = NativeMemory.isDenseRowMajor(epsilon) ? epsilon
-                : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
+        INDArray gradOut = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
         INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, trainedInput.shape());
         trainedKernels.backward(stream, trainedInput, batchMean, batchVar, gradOut, gradIn);
 

@@ -1,6 +1,5 @@
 package io.mixfarm.core.model.fused;
 
-import io.mixfarm.core.model.NativeMemory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -51,7 +50,7 @@ public class ChannelsLastMaxPoolingLayer extends SubsamplingLayer {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
-        INDArray x = NativeMemory.isDenseRowMajor(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        INDArray x = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATIONS, input);
         MaxPoolingKernels k = kernels(x.shape());
         INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, k.outputShape());
         if (training) {
@@ -72,8 +71,7 @@ public class ChannelsLastMaxPoolingLayer extends SubsamplingLayer {
         if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId() + " without a training pass of its shape");
         }
-        INDArray gradOut = NativeMemory.isDenseRowMajor(epsilon) ? epsilon
-                : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
+        INDArray gradOut = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
         INDArray gradIn = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
         trainedKernels.backward(stream, gradOut, gradIn);
         return new Pair<>(new DefaultGradient(), gradIn);

@@ -46,7 +46,8 @@ record ConvolutionPlan(int algorithm, boolean activationsAnyLayout, boolean brge
      * as training.
      */
     static ConvolutionPlan inference(long[] weightShape, int[] stride, int[] outputHw) {
-        boolean winograd = weightShape[1] >= WINOGRAD_MIN_INPUT_CHANNELS && weightShape[2] == 3 && weightShape[3] == 3 && stride[0] == 1 && stride[1] == 1
+        boolean winograd = weightShape[1] >= WINOGRAD_MIN_INPUT_CHANNELS && weightShape[2] == 3
+                && weightShape[3] == 3 && stride[0] == 1 && stride[1] == 1
                 && Math.min(outputHw[0], outputHw[1]) >= SMALL_OUTPUT;
         return winograd ? new ConvolutionPlan(dnnl_convolution_winograd, true, false) : training(outputHw);
     }

@@ -213,7 +213,12 @@ final class Dnnl {
     }
 
     static void bind(dnnl_memory memory, INDArray array) {
-        bind(memory, array.data().addressPointer());
+        bind(memory, address(array));
+    }
+
+    /** Where a {@link NativeMemory#isDenseRowMajor dense} array's first element is (a view's offset included). */
+    static Pointer address(INDArray array) {
+        return array.data().addressPointer();
     }
 
     /** An argument list of {@code (kind, memory)} pairs for {@link #execute}. */
@@ -236,9 +241,22 @@ final class Dnnl {
      * of oneDNN's kernels spans two lines (docs/performance.md, "Where arrays start").
      */
     static INDArray uninitialized(LayerWorkspaceMgr workspaceMgr, ArrayType type, long... shape) {
-        long length = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        long length = elements(shape);
         return alignedView(workspaceMgr.createUninitialized(type, DataType.FLOAT, length + ALIGNMENT_FLOATS - 1),
                 length).reshape('c', shape);
+    }
+
+    /**
+     * {@code array} itself where oneDNN may read it in place ({@link NativeMemory#isDenseRowMajor}), otherwise a
+     * row-major copy of it from {@link #uninitialized}.
+     */
+    static INDArray dense(LayerWorkspaceMgr workspaceMgr, ArrayType type, INDArray array) {
+        return NativeMemory.isDenseRowMajor(array) ? array : copy(workspaceMgr, type, array);
+    }
+
+    /** A row-major copy of {@code array} from {@link #uninitialized}. */
+    static INDArray copy(LayerWorkspaceMgr workspaceMgr, ArrayType type, INDArray array) {
+        return uninitialized(workspaceMgr, type, array.shape()).assign(array);
     }
 
     /** A dense array outside every workspace (it lives as long as its layer), reused while its shape fits. */
@@ -252,11 +270,15 @@ final class Dnnl {
         if (current != null && current.ordering() == order && Arrays.equals(current.shape(), shape)) {
             return current;
         }
-        long length = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        long length = elements(shape);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray flat = Nd4j.createUninitialized(DataType.FLOAT, length + ALIGNMENT_FLOATS - 1);
             return alignedView(flat, length).reshape(order, shape);
         }
+    }
+
+    private static long elements(long[] shape) {
+        return Arrays.stream(shape).reduce(1, Math::multiplyExact);
     }
 
     /** The {@code length} elements of the vector {@code flat} from its first cache line boundary on. */
@@ -309,7 +331,7 @@ final class Dnnl {
     static boolean sameBits(INDArray a, INDArray b) {
         long bytes = a.length() * a.dataType().width();
         return b.length() * b.dataType().width() == bytes
-                && Pointer.memcmp(a.data().addressPointer(), b.data().addressPointer(), bytes) == 0;
+                && Pointer.memcmp(address(a), address(b), bytes) == 0;
     }
 
     static void check(int status, String call) {

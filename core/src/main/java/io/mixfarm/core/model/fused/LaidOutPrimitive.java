@@ -67,6 +67,8 @@ final class LaidOutPrimitive {
     /** The bytes of each argument in the primitive's layout. */
     private final long[] sizes;
     private final Use[] uses;
+    /** Where each argument is laid out for the primitive during a run (a network runs on one thread). */
+    private final Pointer[] laidOut;
     /** The version of the versioned inputs now in their buffers; none yet. */
     private long reorderedVersion = Long.MIN_VALUE;
 
@@ -82,6 +84,7 @@ final class LaidOutPrimitive {
         buffers = new BytePointer[spec.length];
         sizes = new long[spec.length];
         uses = new Use[spec.length];
+        laidOut = new Pointer[spec.length];
         for (int i = 0; i < spec.length; i++) {
             Arg arg = spec[i];
             chosen[i] = dnnl_primitive_desc_query_md(pd, arg.query(), 0);
@@ -109,7 +112,6 @@ final class LaidOutPrimitive {
      */
     void run(dnnl_stream stream, long version, Pointer... data) {
         BytePointer[] scratch = SCRATCH.get();
-        Pointer[] laidOut = new Pointer[data.length];
         for (int i = 0; i < data.length; i++) {
             if (reorders[i] == null) {
                 laidOut[i] = data[i];

@@ -39,11 +39,17 @@ public class ResidualAdd extends ElementWiseVertex {
     /** The vertex: one-pass forward for two inputs of one shape, DL4J's backward (each input gets the gradient). */
     static final class Vertex extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
 
+        /**
+         * Whether what the vertex makes feeds the fused layers, which want it on a cache line
+         * ({@link Dnnl#uninitialized}); decided once, as the layers decide whether they are fused.
+         */
+        private final boolean fused;
         /** Whether the last forward pass was this vertex's own; otherwise DL4J's, which then owns backward too. */
         private boolean ownForward;
 
         Vertex(ComputationGraph graph, String name, int idx, DataType dataType) {
             super(graph, name, idx, org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex.Op.Add, dataType);
+            fused = dataType == DataType.FLOAT && Dnnl.usable();
         }
 
         @Override
@@ -54,8 +60,9 @@ public class ResidualAdd extends ElementWiseVertex {
             if (!ownForward) {
                 return super.doForward(training, workspaceMgr);
             }
-            INDArray sum = forOneDnn(in[0]) ? Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, in[0].shape())
-                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, in[0].shape(), in[0].ordering());
+            long[] shape = in[0].shape();
+            INDArray sum = forOneDnn(in[0]) ? Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, shape)
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, in[0].ordering());
             Nd4j.exec(new AddOp(in[0], in[1], sum));
             return sum;
         }
@@ -70,14 +77,13 @@ public class ResidualAdd extends ElementWiseVertex {
         }
 
         private INDArray copy(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            return forOneDnn(epsilon)
-                    ? Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon.shape()).assign(epsilon)
+            return forOneDnn(epsilon) ? Dnnl.copy(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon)
                     : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
         }
 
-        /** Whether the array feeds the fused layers, which want it on a cache line ({@link Dnnl#uninitialized}). */
+        /** Whether an array like {@code like} (row-major) is made for the fused layers. */
         private boolean forOneDnn(INDArray like) {
-            return dataType == DataType.FLOAT && like.ordering() == 'c' && Dnnl.usable();
+            return fused && like.ordering() == 'c';
         }
     }
 }

@@ -52,7 +52,12 @@ final class WeightedKernels {
         /** Forward, backward-data (where an input gradient is wanted) and backward-weights, per training step. */
         TRAINING,
         /** Forward only, on weights that stay the same over many calls (prediction, evaluation). */
-        INFERENCE
+        INFERENCE;
+
+        /** oneDNN's propagation kind of the forward pass. */
+        int forwardPropKind() {
+            return this == TRAINING ? dnnl_forward_training : dnnl_forward_inference;
+        }
     }
 
     /** Builds one primitive's operation descriptor from its algorithm and source, weights and destination. */
@@ -98,10 +103,9 @@ final class WeightedKernels {
         long[] padRight = {
                 (outputHw[0] - 1L) * stride[0] + weightShape[2] - inputShape[1] - padding[0],
                 (outputHw[1] - 1L) * stride[1] + weightShape[3] - inputShape[2] - padding[1]};
-        int propKind = purpose == Purpose.TRAINING ? dnnl_forward_training : dnnl_forward_inference;
         OpDesc forward = (a, s, w, d) -> {
             dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
-            Dnnl.check(dnnl_convolution_forward_desc_init(desc, propKind, a, s, w, null, d, strides, padLeft,
+            Dnnl.check(dnnl_convolution_forward_desc_init(desc, purpose.forwardPropKind(), a, s, w, null, d, strides, padLeft,
                     padRight), "convolution_forward_desc_init");
             return desc;
         };
@@ -117,10 +121,9 @@ final class WeightedKernels {
                     padRight), "convolution_backward_weights_desc_init");
             return desc;
         };
-        boolean training = purpose == Purpose.TRAINING;
         return new WeightedKernels(inputShape, new long[] {n, outputHw[0], outputHw[1], out}, src, dst,
-                weightShape, dnnl_oihw, plan, plan.fallback(outputHw), forward,
-                training && inputGradient ? backwardData : null, training ? backwardWeights : null);
+                weightShape, dnnl_oihw, purpose, inputGradient, plan, plan.fallback(outputHw), forward, backwardData,
+                backwardWeights);
     }
 
     /**
@@ -130,10 +133,9 @@ final class WeightedKernels {
     static WeightedKernels innerProduct(long batch, long in, long out, Purpose purpose) {
         dnnl_memory_desc_t src = Dnnl.desc(new long[] {batch, in}, dnnl_nc);
         dnnl_memory_desc_t dst = Dnnl.desc(new long[] {batch, out}, dnnl_nc);
-        int propKind = purpose == Purpose.TRAINING ? dnnl_forward_training : dnnl_forward_inference;
         OpDesc forward = (a, s, w, d) -> {
             dnnl_inner_product_desc_t desc = new dnnl_inner_product_desc_t();
-            Dnnl.check(dnnl_inner_product_forward_desc_init(desc, propKind, s, w, null, d),
+            Dnnl.check(dnnl_inner_product_forward_desc_init(desc, purpose.forwardPropKind(), s, w, null, d),
                     "inner_product_forward_desc_init");
             return desc;
         };
@@ -149,15 +151,15 @@ final class WeightedKernels {
                     "inner_product_backward_weights_desc_init");
             return desc;
         };
-        boolean training = purpose == Purpose.TRAINING;
         return new WeightedKernels(new long[] {batch, in}, new long[] {batch, out}, src, dst, new long[] {out, in},
-                dnnl_oi, ConvolutionPlan.AS_OFFERED, ConvolutionPlan.AS_OFFERED, forward,
-                training ? backwardData : null, training ? backwardWeights : null);
+                dnnl_oi, purpose, true, ConvolutionPlan.AS_OFFERED, ConvolutionPlan.AS_OFFERED, forward, backwardData,
+                backwardWeights);
     }
 
     private WeightedKernels(long[] inputShape, long[] outputShape, dnnl_memory_desc_t src, dnnl_memory_desc_t dst,
-                            long[] weightShape, int weightTag, ConvolutionPlan plan, ConvolutionPlan fallback,
-                            OpDesc forwardOp, OpDesc backwardDataOp, OpDesc backwardWeightsOp) {
+                            long[] weightShape, int weightTag, Purpose purpose, boolean inputGradient,
+                            ConvolutionPlan plan, ConvolutionPlan fallback, OpDesc forwardOp, OpDesc backwardDataOp,
+                            OpDesc backwardWeightsOp) {
         this.inputShape = inputShape.clone();
         this.outputShape = outputShape.clone();
         dnnl_memory_desc_t weights = Dnnl.desc(weightShape, weightTag);
@@ -171,17 +173,17 @@ final class WeightedKernels {
             throw new IllegalStateException("oneDNN has no kernel for " + plan + " on input " +
                     Arrays.toString(inputShape));
         }
-        boolean inference = backwardWeightsOp == null;
+        boolean training = purpose == Purpose.TRAINING;
         forward = new LaidOutPrimitive(forwardPd, handles,
                 Arg.in(DNNL_ARG_SRC, dnnl_query_src_md, src),
-                inference ? Arg.versionedIn(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights)
-                        : Arg.in(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights),
+                training ? Arg.in(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights)
+                        : Arg.versionedIn(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights),
                 Arg.out(DNNL_ARG_DST, dnnl_query_dst_md, dst));
-        backwardData = backwardDataOp == null ? null : backward(backwardDataOp, plan, forwardPd, src, anyWeights,
+        backwardData = !training || !inputGradient ? null : backward(backwardDataOp, plan, forwardPd, src, anyWeights,
                 dst, Arg.in(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, dst),
                 Arg.in(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, weights),
                 Arg.out(DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, src));
-        backwardWeights = backwardWeightsOp == null ? null : backward(backwardWeightsOp, plan, forwardPd, src,
+        backwardWeights = !training ? null : backward(backwardWeightsOp, plan, forwardPd, src,
                 anyWeights, dst, Arg.in(DNNL_ARG_SRC, dnnl_query_src_md, src),
                 Arg.in(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, dst),
                 Arg.out(DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, weights));
@@ -235,20 +237,16 @@ final class WeightedKernels {
      * their changes (inference kernels reorder them only when it moved).
      */
     void forward(dnnl_stream stream, INDArray x, INDArray weights, long weightsVersion, INDArray out) {
-        forward.run(stream, weightsVersion, address(x), address(weights), address(out));
+        forward.run(stream, weightsVersion, Dnnl.address(x), Dnnl.address(weights), Dnnl.address(out));
     }
 
     /** The input gradient from the output gradient. */
     void backwardData(dnnl_stream stream, INDArray gradOut, INDArray weights, INDArray gradIn) {
-        backwardData.run(stream, 0, address(gradOut), address(weights), address(gradIn));
+        backwardData.run(stream, 0, Dnnl.address(gradOut), Dnnl.address(weights), Dnnl.address(gradIn));
     }
 
     /** The weight gradient (summed over the batch), written dense in DL4J's layout into {@code gradWeights}. */
     void backwardWeights(dnnl_stream stream, INDArray x, INDArray gradOut, INDArray gradWeights) {
-        backwardWeights.run(stream, 0, address(x), address(gradOut), address(gradWeights));
-    }
-
-    private static Pointer address(INDArray array) {
-        return array.data().addressPointer();
+        backwardWeights.run(stream, 0, Dnnl.address(x), Dnnl.address(gradOut), Dnnl.address(gradWeights));
     }
 }

@@ -1,6 +1,5 @@
 package io.mixfarm.core.model.fused;
 
-import io.mixfarm.core.model.NativeMemory;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -54,7 +53,7 @@ final class WeightedPass {
 
     /** The layer's output for {@code input}; a training pass is kept for {@link #backward}. */
     INDArray forward(INDArray input, INDArray weightParam, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = NativeMemory.isDenseRowMajor(input) ? input : workspaceMgr.dup(ArrayType.ACTIVATIONS, input, 'c');
+        INDArray x = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATIONS, input);
         WeightedKernels k = kernels(x.shape(),
                 training ? WeightedKernels.Purpose.TRAINING : WeightedKernels.Purpose.INFERENCE);
         if (training) {
@@ -92,8 +91,7 @@ final class WeightedPass {
         if (trainedKernels == null || !Arrays.equals(trainedKernels.outputShape(), epsilon.shape())) {
             throw new IllegalStateException("backprop through " + layerId + " without a training pass of its shape");
         }
-        INDArray gradOut = NativeMemory.isDenseRowMajor(epsilon) ? epsilon
-                : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon, 'c');
+        INDArray gradOut = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
         weightGradient = Dnnl.detached(weightGradient, weightOrder, gradientView.shape());
         trainedKernels.backwardWeights(stream, trainedInput, gradOut, weightGradient);
         gradientView.assign(weightGradient);

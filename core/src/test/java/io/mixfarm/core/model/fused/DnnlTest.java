@@ -57,13 +57,4 @@ class DnnlTest {
         assertFalse(Dnnl.sameBits(shifted, copy), "one element differs");
         assertFalse(Dnnl.sameBits(shifted, Nd4j.zeros(DataType.FLOAT, 2, 5)), "different lengths");
     }
-
-    @Test
-    void onlyRowMajorArraysThatAreTheirWholeBufferAreDense() {
-        INDArray matrix = Nd4j.linspace(DataType.FLOAT, 1, 12, 12).reshape('c', 3, 4);
-        assertTrue(NativeMemory.isDenseRowMajor(matrix));
-        assertFalse(NativeMemory.isDenseRowMajor(matrix.dup('f')), "column-major");
-        assertFalse(NativeMemory.isDenseRowMajor(matrix.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2))), "strided columns");
-        assertFalse(NativeMemory.isDenseRowMajor(matrix.transpose()), "a transposed view");
-    }
 }
