@@ -1,5 +1,6 @@
 package io.mixfarm.core.model;
 
+import io.mixfarm.core.model.fused.InferenceProgram;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,11 +12,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,8 +31,12 @@ import java.util.function.BiConsumer;
  * @param groups      its scale-invariant weight groups; together they hold every trainable weight
  * @param outputLayer name of the fixed last layer
  * @param frozen      names of the layers whose parameters must never change (BN constants, last layer)
+ * @param inference   the graph's inference form ({@link InferenceProgram}: BN folded into the convolutions before
+ *                    it, residual additions into the convolutions), which computes {@link #output} in inference mode;
+ *                    {@code null} where it has none (a chain, DL4J's stock layers, the CUDA backend, float64)
  */
-public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String outputLayer, List<String> frozen) {
+public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String outputLayer, List<String> frozen,
+                                InferenceProgram inference) {
 
     /**
      * The workspace the training-mode pass of {@link #forEachBatchNormInput} runs in, one per thread as ND4J's
@@ -44,11 +44,11 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
      */
     static final String PASS_WORKSPACE = "MIXFARM_BN_INPUT_PASS";
 
-    /** DL4J's configuration of its own activation workspaces: learn the size in the first scope, then reuse it. */
-    private static final WorkspaceConfiguration PASS_WORKSPACE_CONFIG = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).build();
+    /** The network with its inference form where it has one ({@link InferenceProgram#compile}). */
+    public ScaleInvariantNet(Model network, List<WeightGroup> groups, String outputLayer, List<String> frozen) {
+        this(network, groups, outputLayer, frozen, network instanceof ComputationGraph graph
+                ? InferenceProgram.compile(graph).orElse(null) : null);
+    }
 
     public ScaleInvariantNet {
         if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
@@ -80,6 +80,9 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
     public INDArray output(INDArray features, boolean training) {
         if (network instanceof MultiLayerNetwork chain) {
             return chain.output(features, training);
+        }
+        if (!training && inference != null) {
+            return inference.output(features);
         }
         return ((ComputationGraph) network).outputSingle(training, features);
     }
@@ -157,8 +160,7 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
      */
     @SuppressWarnings("try") // the scope is entered for its side effect: what the pass makes goes with it
     public void forEachBatchNormInput(INDArray features, BiConsumer<String, INDArray> consumer) {
-        LayerWorkspaceMgr pass = LayerWorkspaceMgr.builder().defaultWorkspace(PASS_WORKSPACE, PASS_WORKSPACE_CONFIG)
-                .build();
+        LayerWorkspaceMgr pass = NativeMemory.passWorkspace(PASS_WORKSPACE);
         Map<String, INDArray> inputs = new LinkedHashMap<>();
         try (MemoryWorkspace scope = pass.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
             if (network instanceof MultiLayerNetwork chain) {
@@ -288,6 +290,9 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
             gradients.close();
         }
         network.params().close();
+        if (inference != null) {
+            inference.release();
+        }
     }
 
     /** DL4J's count of SGD steps taken. */

@@ -122,7 +122,8 @@ public class BatchNormReluLayer extends BatchNormalization {
         gradient.setGradientFor(param, step);
     }
 
-    private BatchNormReluKernels kernels(long[] shape) {
+    /** The kernels of this layer for an input shape, built on first use. */
+    BatchNormReluKernels kernels(long[] shape) {
         for (BatchNormReluKernels k : kernels) {
             if (k.fits(shape)) {
                 return k;
@@ -136,7 +137,18 @@ public class BatchNormReluLayer extends BatchNormalization {
         return k;
     }
 
-    private boolean relu() {
+    /** Whether this layer computes with oneDNN (otherwise it is DL4J's BN, and an ND4J ReLU). */
+    boolean isFused() {
+        return fused;
+    }
+
+    /** BN's epsilon. */
+    double eps() {
+        return layerConf().getEps();
+    }
+
+    /** Whether the ReLU follows the normalisation. */
+    boolean relu() {
         return ((BatchNormRelu) layerConf()).isRelu();
     }
 

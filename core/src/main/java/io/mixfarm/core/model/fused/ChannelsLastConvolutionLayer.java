@@ -60,12 +60,26 @@ public class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         return pass.backprop(epsilon, gradientViews, ConvolutionParamInitializer.WEIGHT_KEY, workspaceMgr, layerId());
     }
 
+    /** Whether this layer computes with oneDNN (otherwise it is DL4J's layer). */
+    boolean isFused() {
+        return fused;
+    }
+
     /** The oneDNN kernels of this convolution for one input shape and purpose. */
     private WeightedKernels kernels(long[] shape, WeightedKernels.Purpose purpose) {
+        return kernels(input, purpose, WeightedKernels.Epilogue.NONE);
+    }
+
+    /**
+     * The oneDNN kernels of this convolution for {@code input} (dense, channels-last), its purpose and epilogue (an
+     * inference form may fold what follows the convolution into it).
+     */
+    WeightedKernels kernels(INDArray input, WeightedKernels.Purpose purpose, WeightedKernels.Epilogue epilogue) {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
         int[] outputHw = ConvolutionUtils.getOutputSize(input, c.getKernelSize(), c.getStride(), c.getPadding(),
                 c.getConvolutionMode(), c.getDilation(), CNN2DFormat.NHWC);
-        return WeightedKernels.convolution(shape, getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(),
-                c.getStride(), c.getPadding(), outputHw, ((ChannelsLastConvolution) c).isInputGradient(), purpose);
+        return WeightedKernels.convolution(input.shape(), getParam(ConvolutionParamInitializer.WEIGHT_KEY).shape(),
+                c.getStride(), c.getPadding(), outputHw, ((ChannelsLastConvolution) c).isInputGradient(), purpose,
+                epilogue);
     }
 }

@@ -5,6 +5,8 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_primitive_desc_iterator;
@@ -28,6 +30,13 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_sum;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_destroy;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_iterator_ends;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
@@ -139,12 +148,13 @@ final class Dnnl {
     /**
      * A primitive descriptor from the first of oneDNN's implementations (in its order of preference) whose name
      * {@code accept}s, or {@code null} if there is none; {@link #primitiveDesc(Pointer, dnnl_primitive_desc, Handles)}
-     * takes the very first.
+     * takes the very first. {@code attr} (its post-ops) may be {@code null}: none.
      */
-    static dnnl_primitive_desc primitiveDescOrNull(Pointer opDesc, dnnl_primitive_desc hint, Handles handles,
+    static dnnl_primitive_desc primitiveDescOrNull(Pointer opDesc, dnnl_primitive_attr attr,
+                                                   dnnl_primitive_desc hint, Handles handles,
                                                    Predicate<String> accept) {
         dnnl_primitive_desc_iterator it = new dnnl_primitive_desc_iterator();
-        int created = dnnl_primitive_desc_iterator_create(it, new const_dnnl_op_desc_t(opDesc), null, engine(), hint);
+        int created = dnnl_primitive_desc_iterator_create(it, new const_dnnl_op_desc_t(opDesc), attr, engine(), hint);
         if (created == dnnl_unimplemented) {
             return null;
         }
@@ -165,6 +175,33 @@ final class Dnnl {
             }
         } finally {
             dnnl_primitive_desc_iterator_destroy(it);
+        }
+    }
+
+    /**
+     * Primitive attributes whose post-ops are, in order, a ReLU (if {@code relu}) and a sum into the destination (if
+     * {@code sum}), or {@code null} for neither. A primitive descriptor copies them: the caller destroys them
+     * ({@code dnnl_primitive_attr_destroy}) once its descriptors are made.
+     */
+    static dnnl_primitive_attr postOps(boolean relu, boolean sum) {
+        if (!relu && !sum) {
+            return null;
+        }
+        dnnl_post_ops ops = new dnnl_post_ops();
+        check(dnnl_post_ops_create(ops), "post_ops_create");
+        try {
+            if (relu) {
+                check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_relu, 0f, 0f), "post_ops_append_eltwise");
+            }
+            if (sum) {
+                check(dnnl_post_ops_append_sum(ops, 1f), "post_ops_append_sum");
+            }
+            dnnl_primitive_attr attr = new dnnl_primitive_attr();
+            check(dnnl_primitive_attr_create(attr), "primitive_attr_create");
+            check(dnnl_primitive_attr_set_post_ops(attr, ops), "primitive_attr_set_post_ops");
+            return attr;
+        } finally {
+            dnnl_post_ops_destroy(ops);
         }
     }
 
@@ -265,16 +302,27 @@ final class Dnnl {
     }
 
     /** As {@link #detached(INDArray, long...)}, in the given element order; it starts on a cache line. */
-    @SuppressWarnings("try") // the scope is the point: it is entered for its side effect, never referenced
     static INDArray detached(INDArray current, char order, long... shape) {
         if (current != null && current.ordering() == order && Arrays.equals(current.shape(), shape)) {
             return current;
         }
-        long length = elements(shape);
+        return aligned(storage(shape), order, shape);
+    }
+
+    /**
+     * Memory outside every workspace for one {@link #aligned} array of {@code shape}: for an owner that frees it
+     * ({@code close()}) when done, rather than when a garbage collection finds it.
+     */
+    @SuppressWarnings("try") // the scope is the point: it is entered for its side effect, never referenced
+    static INDArray storage(long... shape) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray flat = Nd4j.createUninitialized(DataType.FLOAT, length + ALIGNMENT_FLOATS - 1);
-            return alignedView(flat, length).reshape(order, shape);
+            return Nd4j.createUninitialized(DataType.FLOAT, elements(shape) + ALIGNMENT_FLOATS - 1);
         }
+    }
+
+    /** The dense array of {@code shape} in {@code storage} (from {@link #storage}), starting on a cache line. */
+    static INDArray aligned(INDArray storage, char order, long... shape) {
+        return alignedView(storage, elements(shape)).reshape(order, shape);
     }
 
     private static long elements(long[] shape) {

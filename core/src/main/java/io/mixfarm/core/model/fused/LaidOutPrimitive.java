@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.Pointer;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_exec_arg_md;
 
 /**
  * One oneDNN primitive whose arguments may be laid out otherwise than the caller's arrays: an input is reordered
@@ -24,8 +25,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
  */
 final class LaidOutPrimitive {
 
-    /** Positions of arguments a primitive has at most (source, weights, destination or their gradients). */
-    private static final int MAX_ARGS = 3;
+    /** Positions of arguments a primitive has at most (source, weights, bias, destination or their gradients). */
+    private static final int MAX_ARGS = 4;
     private static final ThreadLocal<BytePointer[]> SCRATCH = ThreadLocal.withInitial(() -> new BytePointer[MAX_ARGS]);
 
     /** What the primitive does with an argument. */
@@ -35,25 +36,28 @@ final class LaidOutPrimitive {
         /** Reads it, and it changes rarely: reordered in only when its version changed since the last reorder. */
         VERSIONED_IN,
         /** Writes it: reordered out after every run. */
-        OUT
+        OUT,
+        /** Reads and writes it (a sum post-op adds into the destination): reordered in before and out after. */
+        IN_OUT
     }
 
-    /**
-     * One argument: its kind ({@code DNNL_ARG_*}), the query for the layout the primitive chose
-     * ({@code dnnl_query_*_md}), the caller's layout, and its use.
-     */
-    record Arg(int kind, int query, dnnl_memory_desc_t caller, Use use) {
+    /** One argument: its kind ({@code DNNL_ARG_*}), the caller's layout of it, and its use. */
+    record Arg(int kind, dnnl_memory_desc_t caller, Use use) {
 
-        static Arg in(int kind, int query, dnnl_memory_desc_t caller) {
-            return new Arg(kind, query, caller, Use.IN);
+        static Arg in(int kind, dnnl_memory_desc_t caller) {
+            return new Arg(kind, caller, Use.IN);
         }
 
-        static Arg versionedIn(int kind, int query, dnnl_memory_desc_t caller) {
-            return new Arg(kind, query, caller, Use.VERSIONED_IN);
+        static Arg versionedIn(int kind, dnnl_memory_desc_t caller) {
+            return new Arg(kind, caller, Use.VERSIONED_IN);
         }
 
-        static Arg out(int kind, int query, dnnl_memory_desc_t caller) {
-            return new Arg(kind, query, caller, Use.OUT);
+        static Arg out(int kind, dnnl_memory_desc_t caller) {
+            return new Arg(kind, caller, Use.OUT);
+        }
+
+        static Arg inOut(int kind, dnnl_memory_desc_t caller) {
+            return new Arg(kind, caller, Use.IN_OUT);
         }
     }
 
@@ -61,7 +65,9 @@ final class LaidOutPrimitive {
     private final dnnl_primitive primitive;
     private final dnnl_memory[] memories;
     private final dnnl_exec_arg_t args;
-    private final Reorder[] reorders;
+    /** Per argument, the reorder into the primitive's layout before a run, and out of it after ({@code null}: none). */
+    private final Reorder[] reordersIn;
+    private final Reorder[] reordersOut;
     /** The versioned arguments' own buffers (null elsewhere). */
     private final BytePointer[] buffers;
     /** The bytes of each argument in the primitive's layout. */
@@ -77,7 +83,8 @@ final class LaidOutPrimitive {
         primitive = Dnnl.primitive(pd, handles);
         dnnl_memory_desc_t[] chosen = new dnnl_memory_desc_t[spec.length];
         int[] kinds = new int[spec.length];
-        reorders = new Reorder[spec.length];
+        reordersIn = new Reorder[spec.length];
+        reordersOut = new Reorder[spec.length];
         if (spec.length > MAX_ARGS) {
             throw new IllegalArgumentException("at most " + MAX_ARGS + " arguments, got " + spec.length);
         }
@@ -87,13 +94,14 @@ final class LaidOutPrimitive {
         laidOut = new Pointer[spec.length];
         for (int i = 0; i < spec.length; i++) {
             Arg arg = spec[i];
-            chosen[i] = dnnl_primitive_desc_query_md(pd, arg.query(), 0);
+            chosen[i] = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, arg.kind());
             kinds[i] = arg.kind();
             uses[i] = arg.use();
-            reorders[i] = arg.use() == Use.OUT ? Reorder.between(chosen[i], arg.caller())
-                    : Reorder.between(arg.caller(), chosen[i]);
+            reordersIn[i] = arg.use() == Use.OUT ? null : Reorder.between(arg.caller(), chosen[i]);
+            reordersOut[i] = arg.use() == Use.OUT || arg.use() == Use.IN_OUT
+                    ? Reorder.between(chosen[i], arg.caller()) : null;
             sizes[i] = dnnl_memory_desc_get_size(chosen[i]);
-            buffers[i] = reorders[i] != null && uses[i] == Use.VERSIONED_IN ? Dnnl.alignedBytes(sizes[i]) : null;
+            buffers[i] = reordersIn[i] != null && uses[i] == Use.VERSIONED_IN ? Dnnl.alignedBytes(sizes[i]) : null;
         }
         memories = Dnnl.memories(handles, chosen);
         args = Dnnl.args(kinds, memories);
@@ -113,17 +121,17 @@ final class LaidOutPrimitive {
     void run(dnnl_stream stream, long version, Pointer... data) {
         BytePointer[] scratch = SCRATCH.get();
         for (int i = 0; i < data.length; i++) {
-            if (reorders[i] == null) {
+            if (reordersIn[i] == null && reordersOut[i] == null) {
                 laidOut[i] = data[i];
             } else if (uses[i] == Use.VERSIONED_IN) {
                 laidOut[i] = buffers[i];
                 if (version != reorderedVersion) {
-                    reorders[i].run(stream, data[i], buffers[i]);
+                    reordersIn[i].run(stream, data[i], buffers[i]);
                 }
             } else {
                 laidOut[i] = scratch(scratch, i, sizes[i]);
-                if (uses[i] == Use.IN) {
-                    reorders[i].run(stream, data[i], laidOut[i]);
+                if (reordersIn[i] != null) {
+                    reordersIn[i].run(stream, data[i], laidOut[i]);
                 }
             }
             Dnnl.bind(memories[i], laidOut[i]);
@@ -131,8 +139,8 @@ final class LaidOutPrimitive {
         reorderedVersion = version;
         Dnnl.execute(primitive, stream, memories.length, args);
         for (int i = 0; i < data.length; i++) {
-            if (uses[i] == Use.OUT && reorders[i] != null) {
-                reorders[i].run(stream, laidOut[i], data[i]);
+            if (reordersOut[i] != null) {
+                reordersOut[i].run(stream, laidOut[i], data[i]);
             }
         }
     }

@@ -284,7 +284,7 @@ class FusedLayersTest {
     }
 
     /** A network built while oneDNN is switched off: its fused layers run their fallback, DL4J's operations. */
-    static MultiLayerNetwork withoutOneDnn(Supplier<MultiLayerNetwork> build) {
+    static <T> T withoutOneDnn(Supplier<T> build) {
         String before = System.getProperty(Dnnl.ENABLED_PROPERTY);
         System.setProperty(Dnnl.ENABLED_PROPERTY, "false");
         try {
