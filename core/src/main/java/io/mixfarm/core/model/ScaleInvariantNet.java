@@ -73,7 +73,8 @@ public record ScaleInvariantNet(Model network, List<WeightGroup> groups, String 
     }
 
     /**
-     * Class probabilities for flattened images, one row each.
+     * Class probabilities for flattened images, one row each. In inference mode a graph with an
+     * {@link #inference() inference form} computes them through it: the same function, in fewer passes.
      *
      * @param training BN in training mode (batch statistics, what SGD sees) or inference mode (running averages)
      */

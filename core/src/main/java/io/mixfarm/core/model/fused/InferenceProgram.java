@@ -548,7 +548,22 @@ public final class InferenceProgram {
             for (int i = 0; i < inputs.size(); i++) {
                 vertex.setInput(i, run.get(inputs.get(i)), program.workspaceMgr);
             }
-            run.values.put(output, vertex.doForward(false, program.workspaceMgr));
+            INDArray out = vertex.doForward(false, program.workspaceMgr);
+            // A vertex may hand back its input's memory (an identity); the program's arrays are reused, so copy it.
+            for (String input : inputs) {
+                if (run.owned.contains(input) && overlap(out, run.get(input))) {
+                    out = program.workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
+                    break;
+                }
+            }
+            run.values.put(output, out);
+        }
+
+        private static boolean overlap(INDArray a, INDArray b) {
+            long aStart = a.data().address();
+            long bStart = b.data().address();
+            return aStart < bStart + b.data().length() * b.data().getElementSize()
+                    && bStart < aStart + a.data().length() * a.data().getElementSize();
         }
     }
 }
