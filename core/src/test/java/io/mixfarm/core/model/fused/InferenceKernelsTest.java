@@ -27,7 +27,8 @@ class InferenceKernelsTest {
 
     /** Width 16: convolutions of 16 to 128 channels, the outputs from 32x32 to 2x2. */
     private static final ModelSpec MODEL = ModelSpec.vgg16(16);
-    private static final double TOLERANCE = 1e-4;
+    /** How far an inference kernel's prediction may be from DL4J's layers' (float32 rounding, folded or not). */
+    static final double TOLERANCE = 1e-4;
 
     @BeforeAll
     static void setUp() {
@@ -66,9 +67,10 @@ class InferenceKernelsTest {
         return actual;
     }
 
-    private static void assertChanged(INDArray before, INDArray after, String by) {
+    /** {@code by} moved the predictions far beyond the tolerance the comparisons allow, so they can tell. */
+    static void assertChanged(INDArray before, INDArray after, String by) {
         double change = before.sub(after).norm2Number().doubleValue() / before.norm2Number().doubleValue();
         assertTrue(change > 100 * TOLERANCE, by + " moved the predictions by only " + change
-                + ": the check above could not tell stale weights");
+                + ": the check above could not tell stale parameters");
     }
 }

@@ -20,10 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.List;
 
 import static io.mixfarm.core.model.fused.FusedLayersTest.assertRelative;
+import static io.mixfarm.core.model.fused.InferenceKernelsTest.TOLERANCE;
+import static io.mixfarm.core.model.fused.InferenceKernelsTest.assertChanged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * PreResNet32's inference form ({@link InferenceProgram}) computes what DL4J's inference pass through the same graph
@@ -35,8 +36,6 @@ class InferenceProgramTest {
 
     /** The paper's width. */
     private static final ModelSpec MODEL = ModelSpec.preResNet32(16);
-    /** Folding BN into the weights rounds differently from normalising the convolution's output. */
-    private static final double TOLERANCE = 1e-4;
 
     @BeforeAll
     static void setUp() {
@@ -108,11 +107,5 @@ class InferenceProgramTest {
         INDArray actual = net.output(features, false);
         assertRelative(graph.outputSingle(false, features), actual, TOLERANCE, what);
         return actual;
-    }
-
-    private static void assertChanged(INDArray before, INDArray after, String by) {
-        double change = before.sub(after).norm2Number().doubleValue() / before.norm2Number().doubleValue();
-        assertTrue(change > 100 * TOLERANCE, by + " moved the predictions by only " + change
-                + ": the check above could not tell stale parameters");
     }
 }
