@@ -80,6 +80,12 @@ public final class TorchBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed repeats per engine and round (default: ${DEFAULT-VALUE}).")
     private int repeats;
 
+    @Option(names = "--warmup-rounds", defaultValue = "1",
+            description = "Untimed rounds of both engines' training and prediction before the timed ones, so that the "
+                    + "JIT's compilation of either engine's code, which takes a core from a 2-thread engine, lands "
+                    + "before the timing (default: ${DEFAULT-VALUE}).")
+    private int warmupRounds;
+
     @Option(names = "--rounds", defaultValue = "2",
             description = "Rounds of DL4J then libtorch; medians are over all rounds' repeats (default: ${DEFAULT-VALUE}).")
     private int rounds;
@@ -125,6 +131,10 @@ public final class TorchBench implements Callable<Integer> {
         if (!ModelSpec.ARCHITECTURES.contains(architecture)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--architecture takes one of "
                     + String.join(", ", ModelSpec.ARCHITECTURES) + ", got " + architecture);
+        }
+        if (warmupRounds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-rounds takes 0 or more, got "
+                    + warmupRounds);
         }
         if (width == null) {
             width = ModelSpec.paperWidth(architecture);
@@ -193,6 +203,7 @@ public final class TorchBench implements Callable<Integer> {
             }
             print.figure("width", model.width());
             print.figure("batch_size", batchSize);
+            print.figure("warmup_rounds", warmupRounds);
             if (!skipEquivalence) {
                 INDArray check = test.get(NDArrayIndex.interval(0, Math.min(test.rows(), predictChunk)),
                         NDArrayIndex.all());
@@ -210,22 +221,31 @@ public final class TorchBench implements Callable<Integer> {
             long dl4jPeak = 0;
             long torchPeak = 0;
             print.figure("rss_before_timing_bytes", MemoryUse.now().rssBytes());
-            for (int round = 0; round < rounds; round++) {
+            // Rounds before 0 are the untimed warm-up ones: measured like the others, then dropped.
+            for (int round = -warmupRounds; round < rounds; round++) {
+                boolean timed = round >= 0;
                 if (timeDl4j) {
                     MemoryUse.resetPeak();
-                    dl4jTrain = concat(dl4jTrain, RateMeter.measure(Workloads.training(dl4j, batches), warmup, steps,
-                            repeats));
-                    dl4jPredict = concat(dl4jPredict, RateMeter.measure(
-                            Workloads.prediction(dl4j, test, predictChunk), 1, 1, repeats));
-                    dl4jPeak = Math.max(dl4jPeak, MemoryUse.now().peakRssBytes());
+                    RateMeter.Rates train = RateMeter.measure(Workloads.training(dl4j, batches), warmup, steps,
+                            repeats);
+                    RateMeter.Rates predict = RateMeter.measure(Workloads.prediction(dl4j, test, predictChunk), 1, 1,
+                            repeats);
+                    if (timed) {
+                        dl4jTrain = concat(dl4jTrain, train);
+                        dl4jPredict = concat(dl4jPredict, predict);
+                        dl4jPeak = Math.max(dl4jPeak, MemoryUse.now().peakRssBytes());
+                    }
                 }
                 if (timeTorch) {
                     MemoryUse.resetPeak();
-                    torchTrain = concat(torchTrain, RateMeter.measure(Workloads.training(torch, torchBatches), warmup,
-                            steps, repeats));
-                    torchPredict = concat(torchPredict, RateMeter.measure(Workloads.prediction(torch, torchTest), 1,
-                            1, repeats));
-                    torchPeak = Math.max(torchPeak, MemoryUse.now().peakRssBytes());
+                    RateMeter.Rates train = RateMeter.measure(Workloads.training(torch, torchBatches), warmup, steps,
+                            repeats);
+                    RateMeter.Rates predict = RateMeter.measure(Workloads.prediction(torch, torchTest), 1, 1, repeats);
+                    if (timed) {
+                        torchTrain = concat(torchTrain, train);
+                        torchPredict = concat(torchPredict, predict);
+                        torchPeak = Math.max(torchPeak, MemoryUse.now().peakRssBytes());
+                    }
                 }
             }
             CpuPeak peak = new CpuPeak(peakPerCore);

@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,8 +35,21 @@ class TorchBenchTest {
         assertFalse(figures.containsKey("torch_peak_rss_bytes"), figures.toString());
         assertTrue(Long.parseLong(figures.get("dl4j_peak_rss_bytes")) > 0, figures.toString());
         assertEquals("16", figures.get("test_images"));
+        assertEquals("1", figures.get("warmup_rounds"), "one untimed round by default");
         // Issue 15's bar is printed for a CIFAR network (its value is a timing: not asserted).
         assertTrue(figures.containsKey("dl4j_predict_10k_share_of_50k_epoch"), figures.toString());
+    }
+
+    @Test
+    void aNegativeCountOfWarmUpRoundsIsRefused() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CommandLine command = new CommandLine(new TorchBench(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        command.setErr(new PrintWriter(errors, true, StandardCharsets.UTF_8));
+        int status = command.execute("--architecture", "vgg16", "--engines", "dl4j", "--warmup-rounds", "-1");
+        assertEquals(2, status);
+        assertTrue(errors.toString(StandardCharsets.UTF_8).contains("--warmup-rounds takes 0 or more, got -1"),
+                errors.toString(StandardCharsets.UTF_8));
     }
 
     private static Map<String, String> figures(String output) {
