@@ -92,6 +92,11 @@ class InferenceProgramTest {
         w.assign(Nd4j.randn(DataType.FLOAT, w.shape()).muli(w.std(true).getDouble(0) * 4));
         INDArray set = predictBoth(net, graph, chunk, "after setting s3b2_conv2's weights");
         assertChanged(recomputed, set, "setting s3b2_conv2's weights");
+
+        // A finished trial's network frees the program's arrays at once; its predictions are copies, still readable.
+        net.release();
+        assertEquals(0, net.inference().buffersAllocated(), "release frees the inference form's arrays");
+        assertEquals(chunk.size(0), set.sum(1).length());
     }
 
     private static ScaleInvariantNet build(Kernels kernels) {
