@@ -64,25 +64,35 @@ public class BatchNormReluLayer extends BatchNormalization {
             return out;
         }
         INDArray x = Dnnl.dense(workspaceMgr, ArrayType.ACTIVATIONS, input);
-        BatchNormReluKernels k = kernels(x.shape());
         INDArray out = Dnnl.uninitialized(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
-        long channels = x.size(channelAxis(x));
-        if (training) {
-            // Shaped as DL4J's running-statistic parameters ([channels]), so the step after backward needs no view.
-            batchMean = Dnnl.detached(batchMean, channels);
-            batchVar = Dnnl.detached(batchVar, channels);
-            k.train(stream, x, out, batchMean, batchVar);
-            trainedInput = x;
-            trainedKernels = k;
-        } else {
-            // The running statistics are views into the flat parameter array; oneDNN needs them dense.
-            runningMean = Dnnl.detached(runningMean, channels);
-            runningVar = Dnnl.detached(runningVar, channels);
-            runningMean.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
-            runningVar.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
-            k.infer(stream, x, out, runningMean, runningVar);
+        if (!training) {
+            infer(x, out);
+            return out;
         }
+        BatchNormReluKernels k = kernels(x.shape());
+        long channels = x.size(channelAxis(x));
+        // Shaped as DL4J's running-statistic parameters ([channels]), so the step after backward needs no view.
+        batchMean = Dnnl.detached(batchMean, channels);
+        batchVar = Dnnl.detached(batchVar, channels);
+        k.train(stream, x, out, batchMean, batchVar);
+        trainedInput = x;
+        trainedKernels = k;
         return out;
+    }
+
+    /**
+     * {@code out = relu(bn(x))} with the running statistics, on oneDNN: this layer's inference pass into a dense
+     * {@code out} of {@code x}'s shape (the inference form writes its own arrays).
+     */
+    void infer(INDArray x, INDArray out) {
+        BatchNormReluKernels k = kernels(x.shape());
+        long channels = x.size(channelAxis(x));
+        // The running statistics are views into the flat parameter array; oneDNN needs them dense.
+        runningMean = Dnnl.detached(runningMean, channels);
+        runningVar = Dnnl.detached(runningVar, channels);
+        runningMean.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        runningVar.assign(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
+        k.infer(stream, x, out, runningMean, runningVar);
     }
 
     @Override
@@ -122,8 +132,7 @@ public class BatchNormReluLayer extends BatchNormalization {
         gradient.setGradientFor(param, step);
     }
 
-    /** The kernels of this layer for an input shape, built on first use. */
-    BatchNormReluKernels kernels(long[] shape) {
+    private BatchNormReluKernels kernels(long[] shape) {
         for (BatchNormReluKernels k : kernels) {
             if (k.fits(shape)) {
                 return k;

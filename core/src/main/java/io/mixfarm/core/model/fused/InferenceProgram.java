@@ -314,6 +314,13 @@ public final class InferenceProgram {
             return Dnnl.dense(workspaceMgr, ArrayType.ACTIVATIONS, get(name));
         }
 
+        /** A new value {@code name} of {@code shape} in one of the program's arrays. */
+        INDArray create(String name, long[] shape) {
+            INDArray array = acquire(shape);
+            putOwned(name, array);
+            return array;
+        }
+
         void putOwned(String name, INDArray array) {
             values.put(name, array);
             owned.add(name);
@@ -409,14 +416,9 @@ public final class InferenceProgram {
                 }
                 out = run.transfer(sumInto, output);
             } else {
-                out = program.acquire(k.outputShape());
-                run.putOwned(output, out);
+                out = run.create(output, k.outputShape());
             }
-            if (epilogue.hasBias()) {
-                k.forward(program.stream, x, weights, bias, weightsVersion, out);
-            } else {
-                k.forward(program.stream, x, weights, weightsVersion, out);
-            }
+            k.forward(program.stream, x, weights, bias, weightsVersion, out);
         }
 
         private WeightedKernels kernels(INDArray x) {
@@ -457,45 +459,17 @@ public final class InferenceProgram {
         }
     }
 
-    /** A fused BN (and ReLU) with the running statistics. */
-    private static final class BatchNormStep implements Step {
-        private final BatchNormReluLayer layer;
-        private final String input;
-        private final String output;
-        private INDArray mean;
-        private INDArray var;
-        private long statisticsVersion = -1;
-
-        BatchNormStep(BatchNormReluLayer layer, String input, String output) {
-            this.layer = layer;
-            this.input = input;
-            this.output = output;
-        }
-
+    /** A fused BN (and ReLU) with the running statistics, into the program's own array. */
+    private record BatchNormStep(BatchNormReluLayer layer, String input, String output) implements Step {
         @Override
         public List<String> reads() {
             return List.of(input);
         }
 
         @Override
-        public String output() {
-            return output;
-        }
-
-        @Override
         public void run(InferenceProgram program, Run run) {
             INDArray x = run.dense(input);
-            if (statisticsVersion != program.paramsVersion) {
-                INDArray m = layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN);
-                mean = Dnnl.detached(mean, m.length());
-                var = Dnnl.detached(var, m.length());
-                mean.assign(m.reshape(m.length()));
-                var.assign(layer.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(m.length()));
-                statisticsVersion = program.paramsVersion;
-            }
-            INDArray out = program.acquire(x.shape());
-            run.putOwned(output, out);
-            layer.kernels(x.shape()).infer(program.stream, x, out, mean, var);
+            layer.infer(x, run.create(output, x.shape()));
         }
     }
 
@@ -509,9 +483,7 @@ public final class InferenceProgram {
         @Override
         public void run(InferenceProgram program, Run run) {
             INDArray x = run.get(input);
-            INDArray out = program.acquire(x.shape());
-            run.putOwned(output, out);
-            Nd4j.exec(new RectifiedLinear(x, out, 0.0));
+            Nd4j.exec(new RectifiedLinear(x, run.create(output, x.shape()), 0.0));
         }
     }
 
@@ -530,9 +502,7 @@ public final class InferenceProgram {
                 throw new IllegalStateException("the residual addition " + output + " adds "
                         + Arrays.toString(x.shape()) + " to " + Arrays.toString(y.shape()));
             }
-            INDArray out = program.acquire(x.shape());
-            run.putOwned(output, out);
-            Nd4j.exec(new AddOp(x, y, out));
+            Nd4j.exec(new AddOp(x, y, run.create(output, x.shape())));
         }
     }
 

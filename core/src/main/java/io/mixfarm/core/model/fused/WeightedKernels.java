@@ -111,14 +111,8 @@ final class WeightedKernels {
      * @param outputHw      {@code [oh, ow]}
      * @param inputGradient whether backward-data is needed (not for a network's first layer)
      * @param purpose       training or inference
+     * @param epilogue      what the forward pass computes after the convolution; only inference kernels have one
      */
-    static WeightedKernels convolution(long[] inputShape, long[] weightShape, int[] stride, int[] padding,
-                                       int[] outputHw, boolean inputGradient, Purpose purpose) {
-        return convolution(inputShape, weightShape, stride, padding, outputHw, inputGradient, purpose,
-                Epilogue.NONE);
-    }
-
-    /** As above, with an epilogue, which only inference kernels may have. */
     static WeightedKernels convolution(long[] inputShape, long[] weightShape, int[] stride, int[] padding,
                                        int[] outputHw, boolean inputGradient, Purpose purpose, Epilogue epilogue) {
         ConvolutionPlan plan = purpose == Purpose.TRAINING ? ConvolutionPlan.training(outputHw)
@@ -297,25 +291,27 @@ final class WeightedKernels {
      * their changes (inference kernels reorder them only when it moved).
      */
     void forward(dnnl_stream stream, INDArray x, INDArray weights, long weightsVersion, INDArray out) {
-        if (epilogue.hasBias()) {
-            throw new IllegalStateException("kernels with epilogue " + epilogue + " need a bias");
-        }
-        forward.run(stream, weightsVersion, Dnnl.address(x), Dnnl.address(weights), Dnnl.address(out));
+        forward(stream, x, weights, null, weightsVersion, out);
     }
 
     /**
      * As {@link #forward(dnnl_stream, INDArray, INDArray, long, INDArray)} with the epilogue's bias ({@code [out]},
-     * versioned with the weights); with {@link Epilogue#SUM} {@code out} holds what the convolution is added to.
+     * versioned with the weights; {@code null} for an epilogue without one); with {@link Epilogue#SUM} {@code out}
+     * holds what the convolution is added to.
      */
     void forward(dnnl_stream stream, INDArray x, INDArray weights, INDArray bias, long weightsVersion,
                  INDArray out) {
-        if (!epilogue.hasBias()) {
-            throw new IllegalStateException("kernels with epilogue " + epilogue + " take no bias");
+        if ((bias != null) != epilogue.hasBias()) {
+            throw new IllegalStateException("kernels with epilogue " + epilogue + (epilogue.hasBias()
+                    ? " need a bias" : " take no bias"));
         }
-        forward.run(stream, weightsVersion, Dnnl.address(x), Dnnl.address(weights), Dnnl.address(bias),
-                Dnnl.address(out));
+        if (bias == null) {
+            forward.run(stream, weightsVersion, Dnnl.address(x), Dnnl.address(weights), Dnnl.address(out));
+        } else {
+            forward.run(stream, weightsVersion, Dnnl.address(x), Dnnl.address(weights), Dnnl.address(bias),
+                    Dnnl.address(out));
+        }
     }
-
 
     /** The input gradient from the output gradient. */
     void backwardData(dnnl_stream stream, INDArray gradOut, INDArray weights, INDArray gradIn) {

@@ -88,7 +88,7 @@ class ConvolutionPlanTest {
 
     private static WeightedKernels conv(int batch, int size, WeightedKernels.Purpose purpose) {
         return WeightedKernels.convolution(new long[] {batch, size, size, 64}, WEIGHTS_64, STRIDE_1, PAD_1,
-                new int[] {size, size}, true, purpose);
+                new int[] {size, size}, true, purpose, WeightedKernels.Epilogue.NONE);
     }
 
     /** oneDNN's first choice of forward kernel on channels-last for a 3x3 convolution to 64 channels. */
